@@ -1,0 +1,102 @@
+/**
+ * The service's configuration, decoded once from the environment with io-ts. This is the only
+ * module that reads `process.env`; everything else receives a frozen, typed `Config`.
+ * Every problem is reported at once, so a bad deployment is fixed in one round.
+ */
+import * as t from 'io-ts';
+import { either as E, function as F } from 'fp-ts';
+
+const DIGITS = /^[0-9]+$/;
+
+function integerInRange(name: string, min: number, max: number): t.Type<number, string, unknown> {
+  return new t.Type<number, string, unknown>(
+    name,
+    (u): u is number => Number.isSafeInteger(u) && (u as number) >= min && (u as number) <= max,
+    (u, c) =>
+      F.pipe(
+        t.string.validate(u, c),
+        E.chain((s) => {
+          const n = DIGITS.test(s) ? Number(s) : NaN;
+          return Number.isSafeInteger(n) && n >= min && n <= max ? t.success(n) : t.failure(u, c, `expected an integer from ${min} to ${max}`);
+        }),
+      ),
+    String,
+  );
+}
+
+const NonEmptyString = new t.Type<string, string, unknown>(
+  'NonEmptyString',
+  (u): u is string => typeof u === 'string' && u.length > 0,
+  (u, c) => (typeof u === 'string' && u.trim().length > 0 ? t.success(u) : t.failure(u, c, 'expected a non-empty value')),
+  String,
+);
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const LogLevel = t.keyof(Object.fromEntries(LOG_LEVELS.map((l) => [l, null])) as Record<(typeof LOG_LEVELS)[number], null>, 'LogLevel');
+
+const Environment = t.partial({
+  PORT: integerInRange('Port', 0, 65535),
+  HOST: NonEmptyString,
+  DATA_FILE: NonEmptyString,
+  CSV_PATH: NonEmptyString,
+  LOG_LEVEL: LogLevel,
+  SHUTDOWN_TIMEOUT_MS: integerInRange('Milliseconds', 0, 600_000),
+  SHUTDOWN_DELAY_MS: integerInRange('Milliseconds', 0, 600_000),
+});
+
+export const DEFAULTS = {
+  port: 3000,
+  host: '127.0.0.1',
+  dataFile: 'data/whc-sites-2019.csv',
+  logLevel: 'info',
+  shutdownTimeoutMs: 10_000,
+  shutdownDelayMs: 0,
+} as const;
+
+export interface Config {
+  /** TCP port; 0 picks a free one (tests). */
+  readonly port: number;
+  readonly host: string;
+  readonly dataFile: string;
+  readonly logLevel: (typeof LOG_LEVELS)[number];
+  /** Longest wait for in-flight requests after SIGTERM before connections are cut. */
+  readonly shutdownTimeoutMs: number;
+  /** Pause between turning unready and closing the listener, for load balancers to notice. */
+  readonly shutdownDelayMs: number;
+}
+
+export class ConfigError extends Error {
+  readonly problems: readonly string[];
+  constructor(problems: readonly string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+function describe(errors: t.Errors): string[] {
+  return errors.map((error) => {
+    const name = error.context[1]?.key ?? '?';
+    return `${name}=${JSON.stringify(error.value)}: ${error.message ?? 'invalid value'}`;
+  });
+}
+
+/** Decodes `env` (unset and empty variables take their defaults); throws `ConfigError` listing every problem. */
+export function loadConfig(env: Readonly<Record<string, string | undefined>>): Config {
+  // An empty variable (`PORT=`) means "not set", as in most shells' and Kubernetes' habits.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const decoded = Environment.decode(present);
+  if (E.isLeft(decoded)) throw new ConfigError(describe(decoded.left));
+  const e = decoded.right;
+  if (e.DATA_FILE !== undefined && e.CSV_PATH !== undefined && e.DATA_FILE !== e.CSV_PATH) {
+    throw new ConfigError([`DATA_FILE=${JSON.stringify(e.DATA_FILE)} and CSV_PATH=${JSON.stringify(e.CSV_PATH)} disagree: set only DATA_FILE (CSV_PATH is the old name)`]);
+  }
+  return Object.freeze({
+    port: e.PORT ?? DEFAULTS.port,
+    host: e.HOST ?? DEFAULTS.host,
+    dataFile: e.DATA_FILE ?? e.CSV_PATH ?? DEFAULTS.dataFile,
+    logLevel: e.LOG_LEVEL ?? DEFAULTS.logLevel,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS ?? DEFAULTS.shutdownTimeoutMs,
+    shutdownDelayMs: e.SHUTDOWN_DELAY_MS ?? DEFAULTS.shutdownDelayMs,
+  });
+}

@@ -1,0 +1,92 @@
+/**
+ * io-ts codecs for single CSV cells. Each decodes the raw text of one cell (csv-parse is run
+ * without `cast`, so every cell arrives as a string) into the value the API serves.
+ *
+ * Numbers are matched against strict patterns before conversion: `Number(s)` alone accepts
+ * '' (0), '0x10' (16), '1e3' (1000) and surrounding blanks, none of which belong in this file.
+ */
+import * as t from 'io-ts';
+import { either as E, function as F } from 'fp-ts';
+
+const INTEGER = /^-?(0|[1-9][0-9]*)$/;
+const DECIMAL = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?$/;
+
+/** A cell that must hold text matching `pattern`, converted by `convert`. */
+function fromCellText<A>(
+  name: string,
+  is: (u: unknown) => u is A,
+  pattern: RegExp,
+  convert: (s: string) => A,
+  expected: string,
+): t.Type<A, string, unknown> {
+  return new t.Type<A, string, unknown>(
+    name,
+    is,
+    (u, c) =>
+      F.pipe(
+        t.string.validate(u, c),
+        E.chain((s) => {
+          if (!pattern.test(s)) return t.failure(u, c, `expected ${expected}`);
+          const value = convert(s);
+          return is(value) ? t.success(value) : t.failure(u, c, `expected ${expected}`);
+        }),
+      ),
+    (a) => String(a),
+  );
+}
+
+const isSafeInteger = (u: unknown): u is number => Number.isSafeInteger(u);
+const isFiniteNumber = (u: unknown): u is number => typeof u === 'number' && Number.isFinite(u);
+
+export const IntegerCell = fromCellText('IntegerCell', isSafeInteger, INTEGER, Number, 'an integer');
+export const NumberCell = fromCellText('NumberCell', isFiniteNumber, DECIMAL, Number, 'a decimal number');
+
+export const FlagCell = new t.Type<boolean, string, unknown>(
+  'FlagCell',
+  t.boolean.is,
+  (u, c) =>
+    F.pipe(
+      t.string.validate(u, c),
+      E.chain((s) => (s === '1' ? t.success(true) : s === '0' ? t.success(false) : t.failure(u, c, 'expected 0 or 1'))),
+    ),
+  (b) => (b ? '1' : '0'),
+);
+
+/** Any text, kept exactly as in the file (HTML and trailing blanks included: clients of the old service saw them). */
+export const TextCell = t.string;
+
+/** A number in a closed range, for coordinates. */
+export function rangedNumberCell(name: string, min: number, max: number): t.Type<number, string, unknown> {
+  return new t.Type<number, string, unknown>(
+    name,
+    (u): u is number => isFiniteNumber(u) && u >= min && u <= max,
+    (u, c) =>
+      F.pipe(
+        NumberCell.validate(u, c),
+        E.chain((n) => (n >= min && n <= max ? t.success(n) : t.failure(u, c, `expected a number from ${min} to ${max}`))),
+      ),
+    NumberCell.encode,
+  );
+}
+
+/** An empty cell decodes to `null`; anything else must satisfy `codec`. */
+export function nullableCell<A>(codec: t.Type<A, string, unknown>): t.Type<A | null, string, unknown> {
+  return new t.Type<A | null, string, unknown>(
+    `${codec.name} | empty`,
+    (u): u is A | null => u === null || codec.is(u),
+    (u, c) => (u === '' ? t.success(null) : codec.validate(u, c)),
+    (a) => (a === null ? '' : codec.encode(a)),
+  );
+}
+
+/** A cell that must not be empty, and whose text is one of `values`. */
+export function oneOfCell<V extends string>(name: string, values: readonly V[]): t.Type<V, string, unknown> {
+  const allowed = new Set<string>(values);
+  const isValue = (u: unknown): u is V => typeof u === 'string' && allowed.has(u);
+  return new t.Type<V, string, unknown>(
+    name,
+    isValue,
+    (u, c) => (isValue(u) ? t.success(u) : t.failure(u, c, `expected one of ${values.join(', ')}`)),
+    (v) => v,
+  );
+}

@@ -1,0 +1,57 @@
+/**
+ * Streams a CSV file as raw records (arrays of cell strings), each with the line it starts on.
+ *
+ * csv-parse runs without `columns` and without `cast`: the header is checked by `header.ts`
+ * (with `columns: true` a repeated name silently keeps the last value) and every conversion is
+ * done by the io-ts codecs. `relax_column_count` lets a short or long record reach the decoder,
+ * which reports it with its line instead of aborting the whole parse at the first one.
+ */
+import { parse, CsvError } from 'csv-parse';
+import type { Readable } from 'node:stream';
+import { InvalidUtf8Error, utf8Guard } from './utf8-guard.js';
+
+export interface CsvRecord {
+  readonly fields: readonly string[];
+  /** 1-based line on which the record starts (a quoted cell may span several lines). */
+  readonly line: number;
+}
+
+/** A failure of the CSV syntax itself (an unclosed quote, bad bytes), located by line. */
+export class CsvSyntaxError extends Error {
+  readonly line: number;
+  constructor(line: number, message: string) {
+    super(message);
+    this.name = 'CsvSyntaxError';
+    this.line = line;
+  }
+}
+
+function describeCsvError(error: CsvError): string {
+  // csv-parse messages read "Quote Not Closed: the parsing is finished with ... at line 3"; the
+  // line is reported separately, so keep only the part before " at line".
+  return error.message.replace(/ at line \d+.*$/s, '');
+}
+
+export async function* readCsvRecords(input: Readable): AsyncGenerator<CsvRecord> {
+  const parser = parse({ bom: true, info: true, relax_column_count: true, skip_empty_lines: true });
+  const guard = utf8Guard();
+  guard.on('error', (error) => parser.destroy(error));
+  input.on('error', (error) => parser.destroy(error));
+  input.pipe(guard).pipe(parser);
+  let previousEnd = 0;
+  try {
+    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+      yield { fields: record, line: previousEnd + 1 };
+      previousEnd = info.lines;
+    }
+  } catch (error) {
+    if (error instanceof InvalidUtf8Error) throw new CsvSyntaxError(error.line, error.message);
+    if (error instanceof CsvError) {
+      const line = typeof error['lines'] === 'number' ? error['lines'] : previousEnd + 1;
+      throw new CsvSyntaxError(line, describeCsvError(error));
+    }
+    throw error;
+  } finally {
+    input.destroy();
+  }
+}

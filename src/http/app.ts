@@ -1,0 +1,34 @@
+/**
+ * Builds the Koa application from its dependencies. It never listens: `server.ts` does, so tests
+ * can serve the same app on an ephemeral port without side effects.
+ */
+import Router from '@koa/router';
+import Koa from 'koa';
+import type { Logger } from '../log.js';
+import { problemMiddleware } from './problem-middleware.js';
+import { requestLog, securityHeaders } from './request-log.js';
+import { registerProbeRoutes } from './routes/probes.js';
+import { registerQueryRoutes } from './routes/query.js';
+import type { RouteDeps } from './routes/route-deps.js';
+
+export interface AppDeps extends RouteDeps {
+  readonly logger: Logger;
+}
+
+export function createApp(deps: AppDeps): Koa {
+  const app = new Koa();
+  // Errors are answered and logged by problemMiddleware; Koa's default handler would print stacks to stderr.
+  app.silent = true;
+  app.on('error', (error: unknown) => deps.logger.error({ err: error }, 'response error'));
+
+  const router = new Router();
+  registerProbeRoutes(router, deps);
+  registerQueryRoutes(router, deps);
+
+  app.use(requestLog(deps.logger));
+  app.use(securityHeaders(deps.isShuttingDown));
+  app.use(problemMiddleware(deps.logger));
+  app.use(router.routes());
+  app.use(router.allowedMethods());
+  return app;
+}

@@ -1,0 +1,58 @@
+/**
+ * Every error the API can answer, as RFC 9457 problem details. Each kind has a stable `code`
+ * (an extension member clients can switch on), a status and a title; `detail` says what
+ * exactly went wrong with this request. 5xx details never reach clients (see `problem-middleware.ts`).
+ */
+export const PROBLEM_KINDS = {
+  BAD_REQUEST: { status: 400, title: 'Bad request' },
+  INVALID_PARAMETER: { status: 400, title: 'Invalid query parameter' },
+  UNKNOWN_PARAMETER: { status: 400, title: 'Unknown query parameter' },
+  SITE_NOT_FOUND: { status: 404, title: 'Site not found' },
+  ROUTE_NOT_FOUND: { status: 404, title: 'Not found' },
+  METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },
+  PAYLOAD_TOO_LARGE: { status: 413, title: 'Request body too large' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported media type' },
+  NOT_IMPLEMENTED: { status: 501, title: 'Method not implemented' },
+  NOT_READY: { status: 503, title: 'Service not ready' },
+  INTERNAL: { status: 500, title: 'Internal server error' },
+} as const;
+
+export type ProblemCode = keyof typeof PROBLEM_KINDS;
+
+export const PROBLEM_MEDIA_TYPE = 'application/problem+json';
+
+/** `/problems/invalid-parameter`: a relative reference, resolved against the API's own address. */
+export function problemType(code: ProblemCode): string {
+  return `/problems/${code.toLowerCase().replaceAll('_', '-')}`;
+}
+
+export interface ProblemDocument {
+  readonly type: string;
+  readonly title: string;
+  readonly status: number;
+  readonly detail: string;
+  readonly code: ProblemCode;
+  readonly instance?: string;
+  readonly [extension: string]: unknown;
+}
+
+/** Thrown by handlers; turned into a response by the problem middleware. */
+export class HttpProblem extends Error {
+  readonly code: ProblemCode;
+  readonly status: number;
+  readonly extensions: Readonly<Record<string, unknown>>;
+  readonly headers: Readonly<Record<string, string>>;
+
+  constructor(code: ProblemCode, detail: string, options: { extensions?: Record<string, unknown>; headers?: Record<string, string> } = {}) {
+    super(detail);
+    this.name = 'HttpProblem';
+    this.code = code;
+    this.status = PROBLEM_KINDS[code].status;
+    this.extensions = options.extensions ?? {};
+    this.headers = options.headers ?? {};
+  }
+
+  toDocument(instance: string): ProblemDocument {
+    return { type: problemType(this.code), title: PROBLEM_KINDS[this.code].title, status: this.status, detail: this.message, code: this.code, instance, ...this.extensions };
+  }
+}

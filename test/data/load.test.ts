@@ -1,0 +1,121 @@
+import { expect } from 'chai';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { DataFileError, formatDataError, type DataError } from '../../src/data/data-error.js';
+import { loadDataset } from '../../src/data/load.js';
+import { DATA_FILE, readDataText, readRecords } from '../helpers/reference-csv.js';
+import { tempDir, type TempDir } from '../helpers/temp-files.js';
+
+const BOM = '\uFEFF';
+
+async function loadErrors(file: string): Promise<DataError[]> {
+  try {
+    await loadDataset(file);
+  } catch (error) {
+    expect(error).to.be.instanceOf(DataFileError);
+    return [...(error as DataFileError).errors];
+  }
+  throw new Error(`${file} was accepted`);
+}
+
+describe('loadDataset', () => {
+  const text = readDataText();
+  const records = readRecords(text);
+  const headerText = text.slice(0, records[0]?.end ?? 0);
+  // The first data record (230) spans lines 2-10: its HTML description holds newlines.
+  const rowText = (i: number) => text.slice(records[i]?.start ?? 0, records[i]?.end ?? 0);
+  let dir: TempDir;
+  before(() => {
+    dir = tempDir();
+  });
+  after(() => dir.remove());
+
+  it('loads the real file: 1121 rows, version = sha256 of its bytes', async () => {
+    const dataset = await loadDataset(DATA_FILE);
+    expect(dataset.version.rows).to.equal(1121);
+    expect(dataset.version.id).to.equal(createHash('sha256').update(readFileSync(DATA_FILE)).digest('hex'));
+    expect(dataset.site(230)?.row.id_no).to.equal(208);
+  });
+
+  it('accepts a file with or without the byte order mark, and with multi-line quoted HTML', async () => {
+    const sample = headerText + rowText(1) + rowText(2);
+    expect(rowText(1).split('\n').length).to.be.greaterThan(2);
+    for (const [name, content] of [['bom.csv', BOM + sample], ['no-bom.csv', sample]] as const) {
+      const dataset = await loadDataset(dir.write(name, content));
+      expect(dataset.rows.map((r) => r.unique_number), name).to.deep.equal([230, records[2]?.fields[0] ? Number(records[2].fields[0]) : -1]);
+      const row = dataset.site(230)?.row as Record<string, unknown> | undefined;
+      const multiLine = (records[0]?.fields ?? []).filter((_, i) => records[1]?.fields[i]?.includes('\n'));
+      expect(multiLine).not.to.be.empty;
+      for (const column of multiLine) expect(row?.[column], column).to.include('\n');
+    }
+  });
+
+  it('rejects a record with a missing field, naming the line it starts on', async () => {
+    const shortRow = rowText(2).replace(/,[^,]*\r?\n$/, '\r\n');
+    const file = dir.write('short.csv', headerText + rowText(1) + shortRow);
+    const lineOfSecondRow = 1 + rowText(1).split('\n').length;
+    const errors = await loadErrors(file);
+    expect(errors).to.have.length(1);
+    expect(errors[0]?.line).to.equal(lineOfSecondRow);
+    expect(errors[0]?.message).to.equal('expected 37 fields, got 36');
+  });
+
+  it('rejects a duplicate unique_number, naming both lines', async () => {
+    const errors = await loadErrors(dir.write('dup.csv', headerText + rowText(1) + rowText(1)));
+    expect(errors).to.have.length(1);
+    expect(errors[0]).to.include({ column: 'unique_number', value: '230', line: 11 });
+    expect(errors[0]?.message).to.include('first on line 2');
+  });
+
+  it('lists every bad cell with file, line, column and value', async () => {
+    const bad = rowText(1).replace(',67.82525,34.84694,', ',67.82525,134.84694,').replace('Cultural,C,', 'Cultureel,C,');
+    const file = dir.write('cells.csv', headerText + bad);
+    const errors = await loadErrors(file);
+    expect(errors.map((e) => [e.line, e.column, e.value])).to.deep.equal([
+      [2, 'latitude', '134.84694'],
+      [2, 'category', 'Cultureel'],
+    ]);
+    expect(formatDataError(errors[0] as DataError)).to.equal(`${file}:2: column "latitude": expected a number from -90 to 90, got "134.84694"`);
+  });
+
+  it('rejects a file truncated inside a quoted field', async () => {
+    const truncated = headerText + rowText(1) + rowText(2).slice(0, 200);
+    const errors = await loadErrors(dir.write('truncated.csv', truncated));
+    expect(errors[0]?.message).to.match(/quote/i);
+    expect(errors[0]?.line).to.be.greaterThan(10);
+  });
+
+  it('rejects an empty file', async () => {
+    const errors = await loadErrors(dir.write('empty.csv', ''));
+    expect(errors[0]?.message).to.include('empty file');
+  });
+
+  it('rejects a header-only file', async () => {
+    const errors = await loadErrors(dir.write('header-only.csv', BOM + headerText));
+    expect(errors[0]?.message).to.include('no data rows');
+  });
+
+  it('rejects a header with a duplicated, unknown or missing column', async () => {
+    const duplicated = headerText.replace('name_fr', 'name_en');
+    const errors = await loadErrors(dir.write('bad-header.csv', duplicated + rowText(1)));
+    const messages = errors.map((e) => e.message).join('\n');
+    expect(messages).to.include('"name_en" appears twice');
+    expect(messages).to.include('missing column "name_fr"');
+    expect(errors.every((e) => e.line === 1)).to.equal(true);
+  });
+
+  it('rejects bytes that are not UTF-8, naming their line, though the real file holds a literal U+FFFD', async () => {
+    expect(text).to.include('\uFFFD');
+    const good = Buffer.from(headerText + rowText(1), 'utf8');
+    const bad = Buffer.from(rowText(2).replace('a', '\u0000'), 'utf8');
+    bad[bad.indexOf(0)] = 0xff;
+    const errors = await loadErrors(dir.write('latin1.csv', Buffer.concat([good, bad])));
+    expect(errors[0]?.message).to.include('not valid UTF-8');
+    expect(errors[0]?.line).to.equal(11);
+  });
+
+  it('reports a missing file plainly', async () => {
+    const errors = await loadErrors(`${dir.path}/nope.csv`);
+    expect(errors[0]?.message).to.equal('file not found');
+  });
+});

@@ -1,0 +1,32 @@
+/** Serves the real app on an ephemeral loopback port for a test, and closes every connection after. */
+import { createApp } from '../../src/http/app.js';
+import { loadDataset } from '../../src/data/load.js';
+import { DatasetStore } from '../../src/data/store.js';
+import { silentLogger } from '../../src/log.js';
+import { startServer, type RunningServer } from '../../src/server.js';
+import { DATA_FILE } from './reference-csv.js';
+
+export interface TestServer {
+  readonly url: string;
+  readonly store: DatasetStore;
+  readonly running: RunningServer;
+  close(): Promise<void>;
+}
+
+export async function startTestServer(options: { dataFile?: string | null } = {}): Promise<TestServer> {
+  const store = new DatasetStore();
+  const dataFile = options.dataFile === undefined ? DATA_FILE : options.dataFile;
+  if (dataFile !== null) store.replace(await loadDataset(dataFile));
+  let shuttingDown = false;
+  const app = createApp({ store, logger: silentLogger, isShuttingDown: () => shuttingDown });
+  const running = await startServer(app, { port: 0, host: '127.0.0.1' }, { beginShutdown: () => (shuttingDown = true) });
+  return {
+    url: running.url,
+    store,
+    running,
+    close: async () => {
+      running.server.closeAllConnections();
+      await running.shutdown({ delayMs: 0, timeoutMs: 1000 });
+    },
+  };
+}

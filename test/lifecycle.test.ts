@@ -1,0 +1,105 @@
+import { expect } from 'chai';
+import { Agent, request } from 'node:http';
+import { expectProblem } from './helpers/problem.js';
+import { spawnService, type ServiceProcess } from './helpers/service-process.js';
+import { tempDir } from './helpers/temp-files.js';
+
+interface LoadCounts {
+  sent: number;
+  completed: number;
+  refused: number;
+  failed: string[];
+}
+
+/**
+ * `connections` keep-alive loops requesting one row. A loop stops when the server says it is
+ * draining (`Connection: close`), as a client behind a Service stops sending to a pod that has
+ * left the endpoints, or when its connection is refused. Anything else is a failed request.
+ */
+async function loadUntilRefused(url: string, connections: number, counts: LoadCounts): Promise<void> {
+  const agent = new Agent({ keepAlive: true, maxSockets: connections });
+  const once = () =>
+    new Promise<'ok' | 'draining' | 'refused'>((resolve, reject) => {
+      counts.sent++;
+      const req = request(`${url}/query?unique_number=230`, { agent }, (res) => {
+        res.resume();
+        const outcome = res.headers.connection === 'close' ? 'draining' : 'ok';
+        res.on('end', () => (res.statusCode === 200 ? resolve(outcome) : reject(new Error(`status ${res.statusCode}`))));
+        res.on('error', reject);
+      });
+      req.on('error', (error: NodeJS.ErrnoException) => (error.code === 'ECONNREFUSED' ? resolve('refused') : reject(error)));
+      req.end();
+    });
+  const loop = async () => {
+    for (;;) {
+      try {
+        const outcome = await once();
+        if (outcome === 'refused') {
+          counts.refused++;
+          return;
+        }
+        counts.completed++;
+        if (outcome === 'draining') return;
+      } catch (error) {
+        counts.failed.push(String(error));
+        return;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: connections }, loop));
+  agent.destroy();
+}
+
+describe('service lifecycle (real process)', () => {
+  let service: ServiceProcess | undefined;
+  afterEach(() => {
+    if (service && service.child.exitCode === null) service.child.kill('SIGKILL');
+    service = undefined;
+  });
+
+  it('on SIGTERM under load: turns unready, finishes every request, exits 0', async () => {
+    service = spawnService({ SHUTDOWN_DELAY_MS: '300', SHUTDOWN_TIMEOUT_MS: '5000' });
+    const url = await service.url;
+    await service.waitForLog((l) => l['msg'] === 'dataset loaded');
+    const counts: LoadCounts = { sent: 0, completed: 0, refused: 0, failed: [] };
+    const load = loadUntilRefused(url, 20, counts);
+    await new Promise((r) => setTimeout(r, 300));
+    const beforeSignal = counts.completed;
+    service.child.kill('SIGTERM');
+    await service.waitForLog((l) => l['msg'] === 'shutting down');
+    const ready = await fetch(`${url}/ready`, { headers: { Connection: 'close' } });
+    await expectProblem(ready, 503, 'NOT_READY');
+    await load;
+    const code = await service.exited;
+    expect(counts.failed, 'failed requests').to.deep.equal([]);
+    expect(counts.completed).to.be.greaterThan(beforeSignal);
+    expect(counts.refused, 'refused connections').to.equal(0);
+    expect(counts.completed).to.equal(counts.sent);
+    expect(code).to.equal(0);
+    expect(service.logs.some((l) => l['msg'] === 'shutdown complete')).to.equal(true);
+  });
+
+  it('with a missing data file: stays live, never ready, and says why', async () => {
+    const dir = tempDir();
+    try {
+      service = spawnService({ DATA_FILE: `${dir.path}/absent.csv` });
+      const url = await service.url;
+      const error = await service.waitForLog((l) => typeof l['msg'] === 'string' && (l['msg'] as string).startsWith('data file rejected'));
+      expect(error['msg']).to.include('absent.csv').and.include('file not found');
+      expect((await fetch(`${url}/health`)).status).to.equal(200);
+      const problem = await expectProblem(await fetch(`${url}/ready`), 503, 'NOT_READY');
+      expect(problem.detail).to.include('could not be loaded');
+      expect(JSON.stringify(problem)).not.to.include(dir.path);
+    } finally {
+      dir.remove();
+    }
+  });
+
+  it('with a bad configuration: exits 2 naming every bad variable, before listening', async () => {
+    service = spawnService({ PORT: 'eighty', LOG_LEVEL: 'chatty' });
+    const code = await service.exited;
+    expect(code).to.equal(2);
+    expect(service.stderr()).to.include('PORT="eighty"').and.include('LOG_LEVEL="chatty"');
+    expect(service.logs.some((l) => l['msg'] === 'listening')).to.equal(false);
+  });
+});
