@@ -11,7 +11,7 @@ function decodes<A>(codec: t.Type<A, string, unknown>, input: string): A {
   return result.right;
 }
 
-function rejects(codec: t.Type<unknown, string, unknown>, input: unknown): string {
+function rejects<A>(codec: t.Type<A, string, unknown>, input: unknown): string {
   const result = codec.decode(input);
   expect(E.isLeft(result), `${JSON.stringify(input)} should be rejected`).to.equal(true);
   return E.isLeft(result) ? (result.left[0]?.message ?? '') : '';
