@@ -11,6 +11,7 @@ import { createLogger } from './log.js';
 import { startServer } from './server.js';
 
 const EXIT_CONFIG = 2;
+const EXIT_LISTEN = 3;
 
 async function main(): Promise<void> {
   let config;
@@ -26,7 +27,15 @@ async function main(): Promise<void> {
   let shuttingDown = false;
   const isShuttingDown = () => shuttingDown;
   const app = createApp({ store, logger, isShuttingDown });
-  const running = await startServer(app, config, { beginShutdown: () => (shuttingDown = true) });
+  let running;
+  try {
+    running = await startServer(app, config, { beginShutdown: () => (shuttingDown = true) });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    logger.fatal({ host: config.host, port: config.port, code }, `cannot listen on ${config.host}:${config.port}: ${code}`);
+    logger.flush(() => process.exit(EXIT_LISTEN));
+    return;
+  }
   logger.info({ url: running.url, dataFile: config.dataFile }, 'listening');
 
   // Liveness answers while the data loads; readiness waits for it.

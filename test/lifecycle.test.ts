@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { Agent, request } from 'node:http';
+import { Agent, createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { expectProblem } from './helpers/problem.js';
 import { spawnService, type ServiceProcess } from './helpers/service-process.js';
 import { tempDir } from './helpers/temp-files.js';
@@ -101,5 +102,19 @@ describe('service lifecycle (real process)', () => {
     expect(code).to.equal(2);
     expect(service.stderr()).to.include('PORT="eighty"').and.include('LOG_LEVEL="chatty"');
     expect(service.logs.some((l) => l['msg'] === 'listening')).to.equal(false);
+  });
+
+  it('when the port is taken: exits 3 with one clear log line, no stack trace', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = blocker.address() as AddressInfo;
+      service = spawnService({ PORT: String(port) });
+      expect(await service.exited).to.equal(3);
+      expect(service.logs.map((l) => l['msg'])).to.include(`cannot listen on 127.0.0.1:${port}: EADDRINUSE`);
+      expect(service.stderr()).not.to.match(/\n\s+at /);
+    } finally {
+      blocker.close();
+    }
   });
 });

@@ -1,0 +1,64 @@
+# syntax=docker/dockerfile:1
+# whc-api image. Targets:
+#   production (default, last stage): compiled JS, production dependencies, the bundled CSV;
+#                                     runs as uid 1000, writes nothing (read-only root filesystem).
+#   dev: sources under /app/src, all dependencies, `tsx watch` restarts on every synced change
+#        (Tilt's live_update); everything under /app belongs to `node` so syncs can write.
+#
+# Build args:
+#   NODE_IMAGE           base image (a mirror's copy of the official image; CI passes a local one)
+#   NPM_CONFIG_REGISTRY  optional npm registry for `npm ci`
+# Build secret (optional): id=npm_ca, a CA bundle for a TLS-intercepting proxy.
+
+ARG NODE_IMAGE=node:20-bookworm-slim
+
+# ---- all dependencies, installed as `node` so the dev target's live `npm ci` can rewrite them
+FROM ${NODE_IMAGE} AS deps
+WORKDIR /app
+RUN chown node:node /app
+USER node
+ENV NPM_CONFIG_UPDATE_NOTIFIER=false NPM_CONFIG_FUND=false NPM_CONFIG_AUDIT=false
+ARG NPM_CONFIG_REGISTRY
+COPY --chown=node:node package.json package-lock.json ./
+# An empty registry argument would be taken literally by npm: unset it instead.
+RUN --mount=type=secret,id=npm_ca,required=false,mode=0444 \
+    if [ -z "${NPM_CONFIG_REGISTRY:-}" ]; then unset NPM_CONFIG_REGISTRY; fi; \
+    if [ -s /run/secrets/npm_ca ]; then export NODE_EXTRA_CA_CERTS=/run/secrets/npm_ca; fi; \
+    npm ci && npm cache clean --force
+
+# ---- compile TypeScript to dist/
+FROM deps AS build
+COPY --chown=node:node tsconfig.json tsconfig.build.json ./
+COPY --chown=node:node src ./src
+RUN npm run build
+
+# ---- production dependencies only
+# (pruning works offline: no registry or CA needed)
+FROM deps AS prod-deps
+RUN npm prune --omit=dev
+
+# ---- dev: Tilt syncs ./src into /app/src and the watcher restarts the server
+FROM deps AS dev
+ENV NODE_ENV=development HOST=0.0.0.0 PORT=8080 DATA_FILE=/app/data/whc-sites-2019.csv
+COPY --chown=node:node tsconfig.json tsconfig.build.json ./
+COPY --chown=node:node data ./data
+COPY --chown=node:node src ./src
+EXPOSE 8080 9229
+# tsx watch restarts the server on changes and passes --inspect to it (the debugger port).
+CMD ["node_modules/.bin/tsx", "watch", "--clear-screen=false", "--inspect=0.0.0.0:9229", "src/main.ts"]
+
+# ---- production (default target)
+# Metadata first and dist/ last: a change to src/ rebuilds only the final COPY.
+FROM ${NODE_IMAGE} AS production
+WORKDIR /app
+ENV NODE_ENV=production HOST=0.0.0.0 PORT=8080 DATA_FILE=/app/data/whc-sites-2019.csv
+EXPOSE 8080
+# Numeric, so the kubelet can verify runAsNonRoot without a runAsUser (uid 1000 is `node`).
+USER 1000:1000
+# Exec form: node is PID 1 and receives SIGTERM itself; the app drains and exits.
+CMD ["node", "dist/main.js"]
+# Files stay owned by root: the service user can read them but not change them.
+COPY package.json ./
+COPY --from=prod-deps /app/node_modules ./node_modules
+COPY data ./data
+COPY --from=build /app/dist ./dist

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Synthesizes a stand-in for the official node:20-bookworm-slim image, for machines that cannot
+# pull images: a minimal Debian bookworm root (mmdebstrap, from the machine's own Debian mirror)
+# with this machine's Node.js and npm laid out as the official image lays them out
+# (/usr/local/bin/node, /usr/local/lib/node_modules/npm) and the user `node` (uid/gid 1000).
+# Prints the image name. Reuses the image when it already exists.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=lib.sh
+. "$here/lib.sh"
+
+ensure_container_tools
+if image_exists "$BASE_IMAGE"; then
+  echo "$BASE_IMAGE"
+  exit 0
+fi
+
+# The mirror is read from the machine's apt configuration, never written down.
+mirror=$(awk '/^URIs:/ { print $2; exit }' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
+[ -n "$mirror" ] || { log "no Debian mirror found in /etc/apt/sources.list.d/debian.sources"; exit 1; }
+
+work=$(mktemp -d)
+container=""
+cleanup() {
+  [ -n "$container" ] && "${BUILDAH[@]}" rm "$container" >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+log "bootstrapping Debian bookworm (minbase)"
+mmdebstrap --quiet --variant=minbase --mode=root bookworm "$work/rootfs.tar" "deb $mirror bookworm main" >&2
+
+container=$("${BUILDAH[@]}" from scratch)
+"${BUILDAH[@]}" add "$container" "$work/rootfs.tar" / >/dev/null
+root=$("${BUILDAH[@]}" mount "$container")
+node_bin=$(readlink -f "$(command -v node)")
+npm_dir=$(dirname "$(dirname "$(readlink -f "$(command -v npm)")")")
+install -D -m 0755 "$node_bin" "$root/usr/local/bin/node"
+mkdir -p "$root/usr/local/lib/node_modules"
+cp -a "$npm_dir" "$root/usr/local/lib/node_modules/npm"
+ln -sf ../lib/node_modules/npm/bin/npm-cli.js "$root/usr/local/bin/npm"
+ln -sf ../lib/node_modules/npm/bin/npx-cli.js "$root/usr/local/bin/npx"
+chroot "$root" groupadd --gid 1000 node
+chroot "$root" useradd --uid 1000 --gid node --shell /bin/bash --create-home node
+rm -rf "$root/var/lib/apt/lists/"* "$root/var/cache/apt/"*
+"${BUILDAH[@]}" umount "$container" >/dev/null
+"${BUILDAH[@]}" config --env PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+  --env NODE_VERSION="$("$node_bin" --version | tr -d v)" --cmd node "$container"
+"${BUILDAH[@]}" commit --quiet "$container" "$BASE_IMAGE" >/dev/null
+log "base image $BASE_IMAGE ready ($(( $(image_size_bytes "$BASE_IMAGE") / 1000000 )) MB)"
+echo "$BASE_IMAGE"

@@ -1,0 +1,31 @@
+# Shared by the container scripts: buildah as CI can run it (vfs storage, chroot isolation).
+# shellcheck shell=bash
+BUILDAH=(buildah --storage-driver vfs)
+BASE_IMAGE=localhost/whc-node-base:20-bookworm-slim
+
+log() { printf '[container] %s\n' "$*" >&2; }
+
+# Installs buildah and mmdebstrap from Debian when missing (CI machines start without them).
+ensure_container_tools() {
+  local missing=()
+  command -v buildah >/dev/null || missing+=(buildah)
+  command -v mmdebstrap >/dev/null || missing+=(mmdebstrap)
+  if [ ${#missing[@]} -gt 0 ]; then
+    log "installing ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+}
+
+image_exists() { "${BUILDAH[@]}" inspect --type image "$1" >/dev/null 2>&1; }
+
+# Unpacked size of an image's filesystem in bytes (what `docker images` reports), measured on a
+# mounted throw-away container.
+image_size_bytes() {
+  local c m size
+  c=$("${BUILDAH[@]}" from --pull=never "$1")
+  m=$("${BUILDAH[@]}" mount "$c")
+  size=$(du -sbx "$m" | cut -f1)
+  "${BUILDAH[@]}" rm "$c" >/dev/null
+  echo "$size"
+}
