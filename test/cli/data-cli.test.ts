@@ -1,0 +1,142 @@
+import { expect } from 'chai';
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFileSync, readdirSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { DATA_FILE, readDataText, readRecords } from '../helpers/reference-csv.js';
+import { tempDir, type TempDir } from '../helpers/temp-files.js';
+
+const CLI = fileURLToPath(new URL('../../src/cli/data.ts', import.meta.url));
+
+/** Runs the CLI as a process. Asynchronous: a synchronous spawn would block the test's own HTTP server. */
+function whcData(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
+
+describe('whc-data (the data CLI)', function () {
+  this.timeout(30_000);
+  const text = readDataText();
+  const records = readRecords(text);
+  const header = text.slice(0, records[0]?.end ?? 0);
+  const row = (i: number) => text.slice(records[i]?.start ?? 0, records[i]?.end ?? 0);
+  let dir: TempDir;
+  let bad: string;
+  let small: string;
+  before(() => {
+    dir = tempDir();
+    small = dir.write('small.csv', header + row(1) + row(2));
+    // Two bad cells on the second data row, and a short third row.
+    bad = dir.write('bad.csv', header + row(1) + row(2).replace(/,(Cultural|Natural|Mixed),/, ',Imaginary,').replace(/^(\d+),(\d+),/, '$1,x$2,') + row(3).replace(/,[^,]*\r\n$/, '\r\n'));
+  });
+  after(() => dir.remove());
+
+  describe('validate', () => {
+    it('exits 0 on the real file and names rows and version', async () => {
+      const result = await whcData('validate', DATA_FILE);
+      expect(result.code).to.equal(0);
+      expect(result.stdout).to.include('1121 rows').and.include(sha256(DATA_FILE));
+    });
+
+    it('exits 1 listing every error with file, line and column', async () => {
+      const result = await whcData('validate', bad);
+      expect(result.code).to.equal(1);
+      const lines = result.stderr.trim().split('\n');
+      const secondRowLine = 1 + row(1).split('\n').length;
+      expect(lines).to.have.length(4);
+      expect(lines[0]).to.equal(`${bad}:${secondRowLine}: column "id_no": expected an integer, got "x${records[2]?.fields[1]}"`);
+      expect(lines[1]).to.match(new RegExp(`^${bad}:${secondRowLine}: column "category": expected one of Cultural, Natural, Mixed, got "Imaginary"$`));
+      expect(lines[2]).to.match(/: expected 37 fields, got 36$/);
+      expect(lines[3]).to.equal('3 error(s); the file was rejected');
+    });
+
+    it('exits 2 with the usage on a wrong command line', async () => {
+      for (const args of [[], ['frobnicate'], ['validate'], ['publish', 'one']]) {
+        const result = await whcData(...args);
+        expect(result.code, args.join(' ')).to.equal(2);
+        expect(result.stderr).to.include('usage: whc-data');
+      }
+    });
+  });
+
+  describe('describe', () => {
+    it('prints rows, columns, version and size as JSON', async () => {
+      const result = await whcData('describe', DATA_FILE);
+      expect(result.code).to.equal(0);
+      const description = JSON.parse(result.stdout) as { rows: number; columns: string[]; version: string; bytes: number };
+      expect(description.rows).to.equal(1121);
+      expect(description.columns).to.deep.equal(records[0]?.fields);
+      expect(description.version).to.equal(sha256(DATA_FILE));
+      expect(description.bytes).to.equal(readFileSync(DATA_FILE).length);
+    });
+  });
+
+  describe('publish', () => {
+    it('replaces the target with a valid source, byte for byte, and leaves no temporary file', async () => {
+      const target = dir.write('served.csv', readFileSync(small));
+      const result = await whcData('publish', DATA_FILE, target);
+      expect(result.code, result.stderr).to.equal(0);
+      expect(sha256(target)).to.equal(sha256(DATA_FILE));
+      expect(readdirSync(dir.path).filter((f) => f.endsWith('.tmp'))).to.deep.equal([]);
+    });
+
+    it('leaves the target untouched when the source is invalid, and says why', async () => {
+      const target = dir.write('kept.csv', readFileSync(small));
+      const before = sha256(target);
+      const result = await whcData('publish', bad, target);
+      expect(result.code).to.equal(1);
+      expect(result.stderr).to.include(`${bad}:`).and.include('rejected');
+      expect(sha256(target)).to.equal(before);
+      expect(readdirSync(dir.path).filter((f) => f.endsWith('.tmp'))).to.deep.equal([]);
+    });
+
+    it('leaves the target untouched when the source does not exist', async () => {
+      const target = dir.write('kept2.csv', readFileSync(small));
+      const result = await whcData('publish', `${dir.path}/absent.csv`, target);
+      expect(result.code).to.equal(1);
+      expect(sha256(target)).to.equal(sha256(small));
+    });
+
+    describe('from an http URL', () => {
+      let server: Server;
+      let base: string;
+      before(async () => {
+        server = createServer((req, res) => {
+          if (req.url === '/whc.csv') res.end(readFileSync(DATA_FILE));
+          else if (req.url === '/bad.csv') res.end(readFileSync(bad));
+          else res.writeHead(404).end('not here');
+        });
+        await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+        base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      });
+      after(() => server.close());
+
+      it('downloads, validates and publishes a good file', async () => {
+        const target = dir.write('from-url.csv', readFileSync(small));
+        const result = await whcData('publish', `${base}/whc.csv`, target);
+        expect(result.code, result.stderr).to.equal(0);
+        expect(sha256(target)).to.equal(sha256(DATA_FILE));
+      });
+
+      it('keeps the target on an HTTP error or an invalid download', async () => {
+        const target = dir.write('from-url-kept.csv', readFileSync(small));
+        const missing = await whcData('publish', `${base}/nope.csv`, target);
+        expect(missing.code).to.equal(1);
+        expect(missing.stderr).to.include('HTTP 404');
+        expect((await whcData('publish', `${base}/bad.csv`, target)).code).to.equal(1);
+        expect(sha256(target)).to.equal(sha256(small));
+      });
+    });
+  });
+});
