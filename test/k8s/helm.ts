@@ -1,0 +1,59 @@
+/** Renders the chart with a real helm binary (scripts/tools/helm.sh) for the chart tests. */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { parseAllDocuments } from 'yaml';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const CHART = `${ROOT}k8s/whc-api`;
+/** Pinned: unpinned, Helm 4 assumes its own newest Kubernetes. The kind node image in ctlptl.yaml runs this minor. */
+export const KUBE_VERSION = '1.33.0';
+export const RELEASE = 'whc-api';
+
+export interface K8sObject {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  [field: string]: unknown;
+}
+
+let helmBinary: string | undefined;
+export function helm(): string {
+  helmBinary ??= execFileSync(`${ROOT}scripts/tools/helm.sh`, { encoding: 'utf8' }).trim();
+  return helmBinary;
+}
+
+export const PROFILES = {
+  default: [],
+  dev: ['-f', `${CHART}/values-dev.yaml`],
+  prod: ['-f', `${CHART}/values-prod.yaml`],
+  // Every optional template switched on, so each is rendered and validated at least once.
+  everything: ['-f', `${CHART}/values-prod.yaml`, '--set', 'autoscaling.enabled=true', '--set', 'httpRoute.enabled=true', '--set', 'httpRoute.parentRefs[0].name=gw', '--set', 'ingress.tlsSecretName=whc-tls'],
+} as const;
+export type Profile = keyof typeof PROFILES;
+
+export function helmRun(args: readonly string[]): { status: number; stdout: string; stderr: string } {
+  const result = spawnSync(helm(), args, { encoding: 'utf8' });
+  return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
+export function renderText(profile: Profile, extra: readonly string[] = []): string {
+  const result = helmRun(['template', RELEASE, CHART, '--kube-version', KUBE_VERSION, ...PROFILES[profile], ...extra]);
+  if (result.status !== 0) throw new Error(`helm template (${profile}) failed: ${result.stderr}`);
+  return result.stdout;
+}
+
+export function parseObjects(text: string): K8sObject[] {
+  return parseAllDocuments(text)
+    .map((doc) => doc.toJS() as K8sObject | null)
+    .filter((o): o is K8sObject => o !== null);
+}
+
+export function render(profile: Profile, extra: readonly string[] = []): K8sObject[] {
+  return parseObjects(renderText(profile, extra));
+}
+
+export function findObject<T = K8sObject>(objects: readonly K8sObject[], kind: string, predicate: (o: K8sObject) => boolean = () => true): T {
+  const found = objects.find((o) => o.kind === kind && predicate(o));
+  if (found === undefined) throw new Error(`no ${kind} rendered`);
+  return found as T;
+}

@@ -1,0 +1,239 @@
+import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { MANIFEST_FILE, renderPlainManifests } from '../../scripts/k8s/plain-manifests.js';
+import { startTestServer, type TestServer } from '../helpers/test-server.js';
+import { CHART, ROOT, findObject, render, type K8sObject } from './helm.js';
+
+/* Loose views of the rendered objects: the schema tests already proved their shape. */
+type Labels = Record<string, string>;
+interface Container {
+  name: string;
+  image: string;
+  command?: string[];
+  ports?: { name: string; containerPort: number }[];
+  env?: { name: string; value?: string }[];
+  securityContext?: Record<string, unknown>;
+  volumeMounts?: { name: string; mountPath: string; readOnly?: boolean }[];
+  startupProbe?: { httpGet: { path: string; port: string } };
+  livenessProbe?: { httpGet: { path: string; port: string } };
+  readinessProbe?: { httpGet: { path: string; port: string } };
+  lifecycle?: { preStop?: { sleep?: { seconds: number } } };
+}
+interface PodSpec {
+  containers: Container[];
+  securityContext: Record<string, unknown>;
+  automountServiceAccountToken?: boolean;
+  terminationGracePeriodSeconds?: number;
+  volumes: { name: string; persistentVolumeClaim?: { claimName: string; readOnly?: boolean } }[];
+  affinity?: { podAntiAffinity?: Record<string, { topologyKey?: string; matchLabelKeys?: string[]; podAffinityTerm?: { matchLabelKeys?: string[] } }[]> };
+  topologySpreadConstraints?: { nodeTaintsPolicy?: string; matchLabelKeys?: string[] }[];
+}
+interface Deployment {
+  spec: { replicas: number; selector: { matchLabels: Labels }; strategy: { rollingUpdate: { maxUnavailable: number; maxSurge: number } }; template: { metadata: { labels: Labels; annotations: Labels }; spec: PodSpec } };
+}
+
+const deploymentOf = (objects: K8sObject[]) => findObject<Deployment & K8sObject>(objects, 'Deployment');
+const apiContainer = (objects: K8sObject[]) => deploymentOf(objects).spec.template.spec.containers[0] as Container;
+const selects = (selector: Labels, labels: Labels) => Object.entries(selector).every(([k, v]) => labels[k] === v);
+const envOf = (container: Container, name: string) => container.env?.find((e) => e.name === name)?.value;
+
+/** ENV values of one Dockerfile stage, read from the Dockerfile itself. */
+function dockerfileEnv(stage: string): Record<string, string> {
+  const text = readFileSync(`${ROOT}Dockerfile`, 'utf8');
+  const start = text.search(new RegExp(`^FROM .* AS ${stage}$`, 'm'));
+  const end = text.indexOf('\nFROM ', start + 1);
+  const body = text.slice(start, end === -1 ? undefined : end);
+  const env: Record<string, string> = {};
+  for (const line of body.split('\n').filter((l) => l.startsWith('ENV '))) {
+    for (const pair of line.slice(4).trim().split(/\s+/)) {
+      const [k, v] = pair.split('=');
+      if (k && v !== undefined) env[k] = v;
+    }
+  }
+  return env;
+}
+
+describe('chart policies (rendered objects)', function () {
+  this.timeout(60_000);
+  const dev = render('dev');
+  const prod = render('prod');
+  const values = parseYaml(readFileSync(`${CHART}/values.yaml`, 'utf8')) as { containerPort: number; data: { mountPath: string } };
+
+  describe('probes', () => {
+    let server: TestServer;
+    before(async () => {
+      server = await startTestServer();
+    });
+    after(() => server.close());
+
+    it('point at paths the real app answers 200 on, through the named container port', async () => {
+      const container = apiContainer(dev);
+      const probes = [container.startupProbe, container.livenessProbe, container.readinessProbe];
+      expect(probes.every((p) => p !== undefined)).to.equal(true);
+      expect(container.readinessProbe?.httpGet.path).to.equal('/ready');
+      expect(container.livenessProbe?.httpGet.path).to.equal('/health');
+      for (const probe of probes) {
+        expect(container.ports?.map((p) => p.name)).to.include(probe?.httpGet.port);
+        const response = await fetch(`${server.url}${probe?.httpGet.path}`);
+        expect(response.status, probe?.httpGet.path).to.equal(200);
+      }
+    });
+  });
+
+  describe('selectors', () => {
+    for (const [name, objects] of [['dev', dev], ['prod', prod]] as const) {
+      it(`${name}: the Service and the PDB select exactly the API pods, never the data Job's or test pods`, () => {
+        const deployment = deploymentOf(objects);
+        const podLabels = deployment.spec.template.metadata.labels;
+        const service = findObject<{ spec: { selector: Labels } } & K8sObject>(objects, 'Service');
+        const pdb = findObject<{ spec: { selector: { matchLabels: Labels } } } & K8sObject>(objects, 'PodDisruptionBudget');
+        expect(service.spec.selector).to.deep.equal(deployment.spec.selector.matchLabels);
+        expect(pdb.spec.selector.matchLabels).to.deep.equal(deployment.spec.selector.matchLabels);
+        expect(selects(service.spec.selector, podLabels)).to.equal(true);
+        const otherPods = objects.flatMap((o) => {
+          if (o.kind === 'Pod') return [o.metadata.labels ?? {}];
+          if (o.kind === 'Job') return [(o as any).spec.template.metadata.labels as Labels];
+          if (o.kind === 'CronJob') return [(o as any).spec.jobTemplate.spec.template.metadata.labels as Labels];
+          return [];
+        });
+        expect(otherPods.length).to.be.greaterThan(0);
+        for (const labels of otherPods) expect(selects(service.spec.selector, labels), JSON.stringify(labels)).to.equal(false);
+      });
+    }
+
+    it('the PDB never blocks a drain: maxUnavailable 1 and unhealthy pods always evictable', () => {
+      const pdb = findObject<{ spec: Record<string, unknown> } & K8sObject>(prod, 'PodDisruptionBudget');
+      expect(pdb.spec).to.include({ maxUnavailable: 1, unhealthyPodEvictionPolicy: 'AlwaysAllow' });
+      expect(pdb.spec).not.to.have.property('minAvailable');
+    });
+  });
+
+  describe('ports (one source of truth, checked across files)', () => {
+    it('the container port equals values.containerPort, the PORT the pod gets, and PORT in both Dockerfile targets', () => {
+      const container = apiContainer(dev);
+      const port = container.ports?.find((p) => p.name === 'http')?.containerPort;
+      expect(port).to.equal(values.containerPort);
+      expect(envOf(container, 'PORT')).to.equal(String(port));
+      expect(dockerfileEnv('production')['PORT']).to.equal(String(port));
+      expect(dockerfileEnv('dev')['PORT']).to.equal(String(port));
+    });
+
+    it('dev exposes NodePort 32638; prod a ClusterIP', () => {
+      const devService = findObject<{ spec: { type: string; ports: { nodePort?: number; targetPort: string }[] } } & K8sObject>(dev, 'Service');
+      expect(devService.spec.type).to.equal('NodePort');
+      expect(devService.spec.ports[0]?.nodePort).to.equal(32638);
+      expect(devService.spec.ports[0]?.targetPort).to.equal('http');
+      expect(findObject<{ spec: { type: string } } & K8sObject>(prod, 'Service').spec.type).to.equal('ClusterIP');
+    });
+  });
+
+  describe('security', () => {
+    for (const [name, objects] of [['dev', dev], ['prod', prod]] as const) {
+      it(`${name}: every pod runs restricted: uid 1000, non-root, read-only root, no escalation, no capabilities, RuntimeDefault seccomp, no token`, () => {
+        const pods: PodSpec[] = objects.flatMap((o) => {
+          if (o.kind === 'Deployment') return [(o as any).spec.template.spec as PodSpec];
+          if (o.kind === 'Job') return [(o as any).spec.template.spec as PodSpec];
+          if (o.kind === 'CronJob') return [(o as any).spec.jobTemplate.spec.template.spec as PodSpec];
+          if (o.kind === 'Pod') return [(o as any).spec as PodSpec];
+          return [];
+        });
+        expect(pods.length).to.be.greaterThan(1);
+        for (const pod of pods) {
+          expect(pod.securityContext).to.deep.include({ runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, seccompProfile: { type: 'RuntimeDefault' } });
+          expect(pod.automountServiceAccountToken).to.equal(false);
+          for (const container of pod.containers) {
+            expect(container.securityContext).to.deep.equal({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+          }
+        }
+      });
+    }
+  });
+
+  describe('rollout, shutdown and placement', () => {
+    it('rolls out without dropping below the desired count; replicas 2 in dev, 3 in prod', () => {
+      expect(deploymentOf(dev).spec.replicas).to.equal(2);
+      expect(deploymentOf(prod).spec.replicas).to.equal(3);
+      expect(deploymentOf(prod).spec.strategy.rollingUpdate).to.deep.equal({ maxUnavailable: 0, maxSurge: 1 });
+    });
+
+    it('gives the pod time for the preStop pause and the app drain (SHUTDOWN_TIMEOUT_MS) before SIGKILL', () => {
+      for (const objects of [dev, prod]) {
+        const spec = deploymentOf(objects).spec.template.spec;
+        const preStop = spec.containers[0]?.lifecycle?.preStop?.sleep?.seconds ?? -1;
+        const configMap = findObject<{ data: Labels } & K8sObject>(objects, 'ConfigMap');
+        const drainSeconds = Number(configMap.data['SHUTDOWN_TIMEOUT_MS']) / 1000;
+        expect(preStop).to.be.greaterThan(0);
+        expect(spec.terminationGracePeriodSeconds).to.be.greaterThan(preStop + drainSeconds);
+      }
+    });
+
+    it('rolls the pods when the configuration changes (checksum annotation)', () => {
+      const checksum = (objects: K8sObject[]) => deploymentOf(objects).spec.template.metadata.annotations['checksum/config'];
+      expect(checksum(dev)).to.match(/^[0-9a-f]{64}$/);
+      expect(checksum(render('dev', ['--set', 'logLevel=warn']))).to.not.equal(checksum(dev));
+    });
+
+    it('requires one replica per node in prod (matchLabelKeys pod-template-hash), only prefers it in dev', () => {
+      const prodAffinity = deploymentOf(prod).spec.template.spec.affinity?.podAntiAffinity ?? {};
+      const required = prodAffinity['requiredDuringSchedulingIgnoredDuringExecution'] ?? [];
+      expect(required[0]?.topologyKey).to.equal('kubernetes.io/hostname');
+      expect(required[0]?.matchLabelKeys).to.deep.equal(['pod-template-hash']);
+      const devAffinity = deploymentOf(dev).spec.template.spec.affinity?.podAntiAffinity ?? {};
+      expect(devAffinity).to.have.property('preferredDuringSchedulingIgnoredDuringExecution');
+      expect(devAffinity).not.to.have.property('requiredDuringSchedulingIgnoredDuringExecution');
+      for (const objects of [dev, prod]) {
+        const spread = deploymentOf(objects).spec.template.spec.topologySpreadConstraints ?? [];
+        expect(spread[0]?.nodeTaintsPolicy).to.equal('Honor');
+      }
+    });
+  });
+
+  describe('shared data volume', () => {
+    it('mounts the claim read-only and points DATA_FILE into it', () => {
+      for (const objects of [dev, prod]) {
+        const spec = deploymentOf(objects).spec.template.spec;
+        const container = spec.containers[0] as Container;
+        const mount = container.volumeMounts?.find((m) => m.name === 'data');
+        const volume = spec.volumes.find((v) => v.name === 'data');
+        const claim = findObject(objects, 'PersistentVolumeClaim');
+        expect(mount?.readOnly).to.equal(true);
+        expect(mount?.mountPath).to.equal(values.data.mountPath);
+        expect(volume?.persistentVolumeClaim?.claimName).to.equal(claim.metadata.name);
+        expect(envOf(container, 'DATA_FILE')?.startsWith(`${mount?.mountPath}/`)).to.equal(true);
+      }
+    });
+
+    it('dev binds the claim to a static hostPath volume both ways (volumeName, claimRef, no class, Retain)', () => {
+      const pv = findObject<{ spec: Record<string, any> } & K8sObject>(dev, 'PersistentVolume');
+      const pvc = findObject<{ spec: Record<string, any> } & K8sObject>(dev, 'PersistentVolumeClaim');
+      expect(pvc.spec['volumeName']).to.equal(pv.metadata.name);
+      expect(pv.spec['claimRef']).to.include({ name: pvc.metadata.name });
+      expect(pv.spec['storageClassName']).to.equal('');
+      expect(pvc.spec['storageClassName']).to.equal('');
+      expect(pv.spec['persistentVolumeReclaimPolicy']).to.equal('Retain');
+      expect(pvc.spec['accessModes']).to.deep.equal(['ReadWriteMany']);
+    });
+
+    it('prod publishes the data with a post-install/post-upgrade hook Job running `whc-data publish` (validate, temp file, rename) onto the claim', () => {
+      const job = findObject<{ spec: { template: { spec: PodSpec } } } & K8sObject>(prod, 'Job');
+      expect(job.metadata.annotations?.['helm.sh/hook']).to.equal('post-install,post-upgrade');
+      expect(job.metadata.annotations?.['helm.sh/hook-delete-policy']).to.equal('before-hook-creation');
+      const container = job.spec.template.spec.containers[0] as Container;
+      expect(container.command?.slice(0, 3)).to.deep.equal(['node', 'dist/cli/data.js', 'publish']);
+      const target = container.command?.[4] ?? '';
+      const mount = container.volumeMounts?.find((m) => m.name === 'data');
+      expect(mount?.readOnly).to.not.equal(true);
+      expect(target.startsWith(`${mount?.mountPath}/`)).to.equal(true);
+      expect(target).to.equal(envOf(apiContainer(prod), 'DATA_FILE'));
+      const cronJob = findObject<{ spec: { suspend: boolean } } & K8sObject>(prod, 'CronJob');
+      expect(cronJob.spec.suspend).to.equal(true);
+    });
+  });
+
+  describe('plain manifests k8s/manifests/', () => {
+    it('equal what the chart renders for the dev profile (run `npm run k8s:render` after changing the chart)', () => {
+      expect(readFileSync(MANIFEST_FILE, 'utf8') === renderPlainManifests(), 'k8s/manifests/whc-api.yaml is out of date: run npm run k8s:render').to.equal(true);
+    });
+  });
+});
