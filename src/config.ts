@@ -42,6 +42,9 @@ const Environment = t.partial({
   LOG_LEVEL: LogLevel,
   SHUTDOWN_TIMEOUT_MS: integerInRange('Milliseconds', 0, 600_000),
   SHUTDOWN_DELAY_MS: integerInRange('Milliseconds', 0, 600_000),
+  DATA_POLL_MS: integerInRange('Milliseconds', 0, 3_600_000),
+  DATA_WATCH: t.keyof({ true: null, false: null }, 'Boolean'),
+  DATA_DEBOUNCE_MS: integerInRange('Milliseconds', 0, 60_000),
 });
 
 export const DEFAULTS = {
@@ -51,6 +54,9 @@ export const DEFAULTS = {
   logLevel: 'info',
   shutdownTimeoutMs: 10_000,
   shutdownDelayMs: 0,
+  dataPollMs: 2000,
+  dataWatch: true,
+  dataDebounceMs: 200,
 } as const;
 
 export interface Config {
@@ -63,6 +69,12 @@ export interface Config {
   readonly shutdownTimeoutMs: number;
   /** Pause between turning unready and closing the listener, for load balancers to notice. */
   readonly shutdownDelayMs: number;
+  /** Stat the data file this often to notice changes (0: off); works where change events do not arrive. */
+  readonly dataPollMs: number;
+  /** Also react to change events on the data file's directory. */
+  readonly dataWatch: boolean;
+  /** Quiet time after a change before the file is loaded, so a burst of writes loads once. */
+  readonly dataDebounceMs: number;
 }
 
 export class ConfigError extends Error {
@@ -98,5 +110,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     logLevel: e.LOG_LEVEL ?? DEFAULTS.logLevel,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS ?? DEFAULTS.shutdownTimeoutMs,
     shutdownDelayMs: e.SHUTDOWN_DELAY_MS ?? DEFAULTS.shutdownDelayMs,
+    dataPollMs: e.DATA_POLL_MS ?? DEFAULTS.dataPollMs,
+    dataWatch: e.DATA_WATCH === undefined ? DEFAULTS.dataWatch : e.DATA_WATCH === 'true',
+    dataDebounceMs: e.DATA_DEBOUNCE_MS ?? DEFAULTS.dataDebounceMs,
   });
 }

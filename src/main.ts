@@ -2,32 +2,38 @@
  * Entry point: wires configuration, logging, data and the HTTP server, and owns the process's
  * lifecycle (signals, exit codes). Nothing else calls process.exit.
  */
-import { ConfigError, loadConfig } from './config.js';
-import { DataFileError, formatDataError } from './data/data-error.js';
-import { loadDataset } from './data/load.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { DatasetReloader } from './data/reloader.js';
 import { DatasetStore } from './data/store.js';
+import { watchDataFile } from './data/watch.js';
 import { createApp } from './http/app.js';
 import { createLogger } from './log.js';
-import { startServer } from './server.js';
+import { createMetrics } from './metrics.js';
+import { startServer, type RunningServer } from './server.js';
 
 const EXIT_CONFIG = 2;
 const EXIT_LISTEN = 3;
 
-async function main(): Promise<void> {
-  let config;
+function readConfig(): Config {
   try {
-    config = loadConfig(process.env);
+    return loadConfig(process.env);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`whc-api: ${error.message}\n`);
     process.exit(EXIT_CONFIG);
   }
+}
+
+async function main(): Promise<void> {
+  const config = readConfig();
   const logger = createLogger(config.logLevel);
+  const metrics = createMetrics();
   const store = new DatasetStore();
   let shuttingDown = false;
   const isShuttingDown = () => shuttingDown;
-  const app = createApp({ store, logger, isShuttingDown });
-  let running;
+  const app = createApp({ store, logger, metrics, isShuttingDown });
+
+  let running: RunningServer;
   try {
     running = await startServer(app, config, { beginShutdown: () => (shuttingDown = true) });
   } catch (error) {
@@ -38,19 +44,11 @@ async function main(): Promise<void> {
   }
   logger.info({ url: running.url, dataFile: config.dataFile }, 'listening');
 
-  // Liveness answers while the data loads; readiness waits for it.
-  loadDataset(config.dataFile).then(
-    (dataset) => {
-      store.replace(dataset);
-      logger.info({ version: dataset.version.id, rows: dataset.version.rows, file: dataset.version.file }, 'dataset loaded');
-    },
-    (error: unknown) => {
-      const errors = error instanceof DataFileError ? error.errors : [{ file: config.dataFile, line: 0, message: String(error) }];
-      store.recordFailure({ at: new Date(), errors });
-      for (const e of errors) logger.error({ file: e.file, line: e.line, column: e.column, value: e.value }, `data file rejected: ${formatDataError(e)}`);
-      logger.error('not ready: fix the data file (see the errors above) and restart');
-    },
-  );
+  // Liveness answers while the data loads; readiness waits for it. Every later change to the
+  // file is loaded off the request path and swapped in whole; a bad file keeps the good one.
+  const reloader = new DatasetReloader(config.dataFile, store, logger, metrics);
+  const watcher = watchDataFile(config.dataFile, { useEvents: config.dataWatch, pollIntervalMs: config.dataPollMs, debounceMs: config.dataDebounceMs }, () => void reloader.reload());
+  void reloader.reload();
 
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals) => {
@@ -60,6 +58,7 @@ async function main(): Promise<void> {
       process.exit(1);
     }
     logger.info({ signal, timeoutMs: config.shutdownTimeoutMs }, 'shutting down');
+    watcher.close();
     void running.shutdown({ delayMs: config.shutdownDelayMs, timeoutMs: config.shutdownTimeoutMs }).then((result) => {
       logger.info(result, result.forced ? 'shutdown forced: connections were cut' : 'shutdown complete');
       logger.flush(() => process.exit(result.forced ? 1 : 0));

@@ -20,8 +20,14 @@ describe('loadConfig', () => {
   });
 
   it('reads every variable', () => {
-    const config = loadConfig({ PORT: '8080', HOST: '0.0.0.0', DATA_FILE: '/data/x.csv', LOG_LEVEL: 'warn', SHUTDOWN_TIMEOUT_MS: '2500', SHUTDOWN_DELAY_MS: '5' });
-    expect(config).to.deep.equal({ port: 8080, host: '0.0.0.0', dataFile: '/data/x.csv', logLevel: 'warn', shutdownTimeoutMs: 2500, shutdownDelayMs: 5 });
+    const config = loadConfig({
+      PORT: '8080', HOST: '0.0.0.0', DATA_FILE: '/data/x.csv', LOG_LEVEL: 'warn', SHUTDOWN_TIMEOUT_MS: '2500', SHUTDOWN_DELAY_MS: '5',
+      DATA_POLL_MS: '0', DATA_WATCH: 'false', DATA_DEBOUNCE_MS: '50',
+    });
+    expect(config).to.deep.equal({
+      port: 8080, host: '0.0.0.0', dataFile: '/data/x.csv', logLevel: 'warn', shutdownTimeoutMs: 2500, shutdownDelayMs: 5,
+      dataPollMs: 0, dataWatch: false, dataDebounceMs: 50,
+    });
   });
 
   it('accepts CSV_PATH, the old service name, as an alias of DATA_FILE', () => {
@@ -39,6 +45,8 @@ describe('loadConfig', () => {
     expect(problems).to.have.length(3);
     expect(problems.join('\n')).to.include('PORT="3000abc"').and.include('LOG_LEVEL="loud"').and.include('SHUTDOWN_TIMEOUT_MS="-1"');
   });
+
+  it('rejects a DATA_WATCH that is not true or false', () => expect(problemsOf({ DATA_WATCH: 'yes' })[0]).to.include('DATA_WATCH'));
 
   for (const port of ['65536', '1e3', '0x50', ' 80', '-1']) {
     it(`rejects PORT=${JSON.stringify(port)}`, () => expect(problemsOf({ PORT: port })[0]).to.include('PORT'));

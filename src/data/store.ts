@@ -27,6 +27,7 @@ export class DatasetStore {
     this.#lastFailure = undefined;
   }
 
+
   recordFailure(failure: LoadFailure): void {
     this.#lastFailure = failure;
   }

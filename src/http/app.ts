@@ -5,14 +5,17 @@
 import Router from '@koa/router';
 import Koa from 'koa';
 import type { Logger } from '../log.js';
+import type { Metrics } from '../metrics.js';
 import { problemMiddleware } from './problem-middleware.js';
-import { requestLog, securityHeaders } from './request-log.js';
+import { observeRequests, securityHeaders } from './request-log.js';
+import { registerOpsRoutes } from './routes/ops.js';
 import { registerProbeRoutes } from './routes/probes.js';
 import { registerQueryRoutes } from './routes/query.js';
 import type { RouteDeps } from './routes/route-deps.js';
 
 export interface AppDeps extends RouteDeps {
   readonly logger: Logger;
+  readonly metrics: Metrics;
 }
 
 export function createApp(deps: AppDeps): Koa {
@@ -24,8 +27,9 @@ export function createApp(deps: AppDeps): Koa {
   const router = new Router();
   registerProbeRoutes(router, deps);
   registerQueryRoutes(router, deps);
+  registerOpsRoutes(router, deps);
 
-  app.use(requestLog(deps.logger));
+  app.use(observeRequests(deps.logger, deps.metrics));
   app.use(securityHeaders(deps.isShuttingDown));
   app.use(problemMiddleware(deps.logger));
   app.use(router.routes());

@@ -1,17 +1,24 @@
-/** One structured log line per request, and the headers every response carries. */
+/** Observes every request (metrics, one structured log line) and sets the headers every response carries. */
 import type { Middleware } from 'koa';
 import type { Logger } from '../log.js';
+import type { Metrics } from '../metrics.js';
 
-export function requestLog(logger: Logger): Middleware {
-  // Checked once: when `info` is off, requests cost no clock reads or log objects at all.
-  const enabled = logger.isLevelEnabled('info');
+/** Route patterns, not paths, label the metrics: unknown paths must not create new series. */
+function routeLabel(matched: unknown): string {
+  return typeof matched === 'string' ? matched : 'unmatched';
+}
+
+export function observeRequests(logger: Logger, metrics: Metrics): Middleware {
+  // Checked once: when `info` is off, requests build no log objects at all.
+  const logging = logger.isLevelEnabled('info');
   return async (ctx, next) => {
-    if (!enabled) return next();
     const start = performance.now();
     try {
       await next();
     } finally {
-      logger.info({ method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round((performance.now() - start) * 100) / 100 }, 'request');
+      const ms = performance.now() - start;
+      metrics.observeRequest(ctx.method, routeLabel((ctx as { _matchedRoute?: unknown })._matchedRoute), ctx.status, ms / 1000);
+      if (logging) logger.info({ method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(ms * 100) / 100 }, 'request');
     }
   };
 }

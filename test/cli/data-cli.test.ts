@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
+import { EventEmitter } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -110,11 +111,18 @@ describe('whc-data (the data CLI)', function () {
 
     describe('from an http URL', () => {
       let server: Server;
+      const slowStarted = new EventEmitter();
       let base: string;
       before(async () => {
         server = createServer((req, res) => {
           if (req.url === '/whc.csv') res.end(readFileSync(DATA_FILE));
           else if (req.url === '/bad.csv') res.end(readFileSync(bad));
+          else if (req.url === '/slow.csv') {
+            // Half the file at once, then nothing: the client is killed while it waits for the rest.
+            const content = readFileSync(DATA_FILE);
+            res.write(content.subarray(0, content.length / 2));
+            slowStarted.emit('started');
+          }
           else res.writeHead(404).end('not here');
         });
         await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -127,6 +135,16 @@ describe('whc-data (the data CLI)', function () {
         const result = await whcData('publish', `${base}/whc.csv`, target);
         expect(result.code, result.stderr).to.equal(0);
         expect(sha256(target)).to.equal(sha256(DATA_FILE));
+      });
+
+      it('leaves the target whole when killed mid-download', async () => {
+        const target = dir.write('interrupted.csv', readFileSync(small));
+        const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'publish', `${base}/slow.csv`, target], { stdio: 'ignore' });
+        await new Promise<void>((resolve) => slowStarted.once('started', resolve));
+        await new Promise((r) => setTimeout(r, 200));
+        child.kill('SIGKILL');
+        await new Promise((r) => child.once('exit', r));
+        expect(sha256(target)).to.equal(sha256(small));
       });
 
       it('keeps the target on an HTTP error or an invalid download', async () => {

@@ -3,12 +3,14 @@ import { createApp } from '../../src/http/app.js';
 import { loadDataset } from '../../src/data/load.js';
 import { DatasetStore } from '../../src/data/store.js';
 import { silentLogger } from '../../src/log.js';
+import { createMetrics, type Metrics } from '../../src/metrics.js';
 import { startServer, type RunningServer } from '../../src/server.js';
 import { DATA_FILE } from './reference-csv.js';
 
 export interface TestServer {
   readonly url: string;
   readonly store: DatasetStore;
+  readonly metrics: Metrics;
   readonly running: RunningServer;
   close(): Promise<void>;
 }
@@ -18,11 +20,13 @@ export async function startTestServer(options: { dataFile?: string | null } = {}
   const dataFile = options.dataFile === undefined ? DATA_FILE : options.dataFile;
   if (dataFile !== null) store.replace(await loadDataset(dataFile));
   let shuttingDown = false;
-  const app = createApp({ store, logger: silentLogger, isShuttingDown: () => shuttingDown });
+  const metrics = createMetrics({ processMetrics: false });
+  const app = createApp({ store, logger: silentLogger, metrics, isShuttingDown: () => shuttingDown });
   const running = await startServer(app, { port: 0, host: '127.0.0.1' }, { beginShutdown: () => (shuttingDown = true) });
   return {
     url: running.url,
     store,
+    metrics,
     running,
     close: async () => {
       running.server.closeAllConnections();

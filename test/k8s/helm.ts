@@ -27,7 +27,7 @@ export const PROFILES = {
   dev: ['-f', `${CHART}/values-dev.yaml`],
   prod: ['-f', `${CHART}/values-prod.yaml`],
   // Every optional template switched on, so each is rendered and validated at least once.
-  everything: ['-f', `${CHART}/values-prod.yaml`, '--set', 'autoscaling.enabled=true', '--set', 'httpRoute.enabled=true', '--set', 'httpRoute.parentRefs[0].name=gw', '--set', 'ingress.tlsSecretName=whc-tls'],
+  everything: ['-f', `${CHART}/values-prod.yaml`, '--set', 'autoscaling.enabled=true', '--set', 'httpRoute.enabled=true', '--set', 'httpRoute.parentRefs[0].name=gw', '--set', 'ingress.tlsSecretName=whc-tls', '--set', 'metrics.serviceMonitor.enabled=true'],
 } as const;
 export type Profile = keyof typeof PROFILES;
 

@@ -9,8 +9,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, type K8sObject } from './helm.js';
 
-/** Kinds of the Gateway API: no kubernetes-models 4.x package covers them. */
-export const UNMODELLED_API_GROUPS = ['gateway.networking.k8s.io/'];
+/** API groups no kubernetes-models 4.x package covers (Gateway API, Prometheus Operator). */
+export const UNMODELLED_API_GROUPS = ['gateway.networking.k8s.io/', 'monitoring.coreos.com/'];
 
 export function isModelled(object: K8sObject): boolean {
   return !UNMODELLED_API_GROUPS.some((group) => object.apiVersion.startsWith(group));

@@ -231,6 +231,25 @@ describe('chart policies (rendered objects)', function () {
     });
   });
 
+  describe('data reload and metrics', () => {
+    it('polls the data file in dev (kind host mounts deliver no change events) and scrapes /metrics on the container port', () => {
+      const configMap = findObject<{ data: Labels } & K8sObject>(dev, 'ConfigMap');
+      expect(Number(configMap.data['DATA_POLL_MS'])).to.be.greaterThan(0);
+      const annotations = deploymentOf(dev).spec.template.metadata.annotations;
+      expect(annotations['prometheus.io/scrape']).to.equal('true');
+      expect(annotations['prometheus.io/path']).to.equal('/metrics');
+      expect(Number(annotations['prometheus.io/port'])).to.equal(values.containerPort);
+    });
+
+    it('the optional ServiceMonitor selects the API Service by its labels', () => {
+      const objects = render('everything');
+      const monitor = findObject<{ spec: { selector: { matchLabels: Labels }; endpoints: { port: string; path: string }[] } } & K8sObject>(objects, 'ServiceMonitor');
+      const service = findObject(objects, 'Service');
+      expect(selects(monitor.spec.selector.matchLabels, service.metadata.labels ?? {})).to.equal(true);
+      expect(monitor.spec.endpoints[0]).to.include({ port: 'http', path: '/metrics' });
+    });
+  });
+
   describe('plain manifests k8s/manifests/', () => {
     it('equal what the chart renders for the dev profile (run `npm run k8s:render` after changing the chart)', () => {
       expect(readFileSync(MANIFEST_FILE, 'utf8') === renderPlainManifests(), 'k8s/manifests/whc-api.yaml is out of date: run npm run k8s:render').to.equal(true);

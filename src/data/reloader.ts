@@ -1,0 +1,72 @@
+/**
+ * Loads the data file off the request path and swaps it in whole. Loads never overlap: a change
+ * noticed during a load runs one more load after it. A file that fails to load (bad row,
+ * truncated, missing) leaves the dataset being served in place and is recorded as the last
+ * failure; the next change is tried again.
+ */
+import type { Logger } from '../log.js';
+import type { Metrics } from '../metrics.js';
+import { DataFileError, formatDataError, type DataError } from './data-error.js';
+import type { Dataset } from './dataset.js';
+import { loadDataset } from './load.js';
+import type { DatasetStore } from './store.js';
+
+const MAX_LOGGED_ERRORS = 20;
+
+export class DatasetReloader {
+  readonly #file: string;
+  readonly #store: DatasetStore;
+  readonly #logger: Logger;
+  readonly #metrics: Metrics;
+  #running: Promise<void> | undefined;
+  #again = false;
+
+  constructor(file: string, store: DatasetStore, logger: Logger, metrics: Metrics) {
+    this.#file = file;
+    this.#store = store;
+    this.#logger = logger;
+    this.#metrics = metrics;
+  }
+
+  /** Loads the file now (or once more after the load under way); resolves when done. */
+  reload(): Promise<void> {
+    if (this.#running !== undefined) {
+      this.#again = true;
+      return this.#running;
+    }
+    this.#running = (async () => {
+      do {
+        this.#again = false;
+        await this.#attempt();
+      } while (this.#again);
+    })().finally(() => (this.#running = undefined));
+    return this.#running;
+  }
+
+  async #attempt(): Promise<void> {
+    let dataset: Dataset;
+    try {
+      dataset = await loadDataset(this.#file);
+    } catch (error) {
+      const errors: readonly DataError[] = error instanceof DataFileError ? error.errors : [{ file: this.#file, line: 0, message: String(error) }];
+      this.#store.recordFailure({ at: new Date(), errors });
+      this.#metrics.reloadFailed();
+      for (const e of errors.slice(0, MAX_LOGGED_ERRORS)) {
+        this.#logger.error({ file: e.file, line: e.line, column: e.column, value: e.value }, `data file rejected: ${formatDataError(e)}`);
+      }
+      const serving = this.#store.current;
+      if (serving === undefined) this.#logger.error({ errors: errors.length }, 'not ready: no valid data file yet; waiting for the next change');
+      else this.#logger.warn({ errors: errors.length, version: serving.version.id }, 'data file rejected: still serving the last good version');
+      return;
+    }
+    const previous = this.#store.current;
+    if (previous?.version.id === dataset.version.id) {
+      this.#logger.debug({ version: dataset.version.id }, 'data file unchanged');
+      this.#store.replace(previous); // clears a failure recorded meanwhile: the file is good again
+      return;
+    }
+    this.#store.replace(dataset);
+    this.#metrics.datasetLoaded(dataset.version);
+    this.#logger.info({ version: dataset.version.id, previous: previous?.version.id, rows: dataset.version.rows, file: dataset.version.file }, 'dataset loaded');
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * Prometheus metrics (prom-client), on a registry of the app's own so that tests and several apps
+ * in one process never share counters. Exposed by GET /metrics.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { DatasetVersion } from './data/dataset.js';
+
+export interface Metrics {
+  readonly registry: Registry;
+  observeRequest(method: string, route: string, status: number, seconds: number): void;
+  datasetLoaded(version: DatasetVersion): void;
+  reloadFailed(): void;
+}
+
+export function createMetrics(options: { processMetrics: boolean } = { processMetrics: true }): Metrics {
+  const registry = new Registry();
+  if (options.processMetrics) collectDefaultMetrics({ register: registry });
+  const requests = new Counter({ name: 'whc_http_requests_total', help: 'HTTP requests answered, by route pattern, method and status', labelNames: ['route', 'method', 'status'] as const, registers: [registry] });
+  const duration = new Histogram({
+    name: 'whc_http_request_duration_seconds',
+    help: 'Time to answer HTTP requests, by route pattern, method and status',
+    labelNames: ['route', 'method', 'status'] as const,
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+    registers: [registry],
+  });
+  const rows = new Gauge({ name: 'whc_dataset_rows', help: 'Rows in the dataset being served', registers: [registry] });
+  const info = new Gauge({ name: 'whc_dataset_info', help: 'The dataset being served (value 1), labelled with its version (sha256 of the file)', labelNames: ['version'] as const, registers: [registry] });
+  const loadedAt = new Gauge({ name: 'whc_dataset_last_reload_success_timestamp_seconds', help: 'When the dataset being served was loaded (Unix time)', registers: [registry] });
+  const failures = new Counter({ name: 'whc_dataset_reload_failures_total', help: 'Data files rejected at start-up or on reload', registers: [registry] });
+
+  return {
+    registry,
+    observeRequest: (method, route, status, seconds) => {
+      const labels = { route, method, status: String(status) };
+      requests.inc(labels);
+      duration.observe(labels, seconds);
+    },
+    datasetLoaded: (version) => {
+      rows.set(version.rows);
+      info.reset();
+      info.set({ version: version.id }, 1);
+      loadedAt.set(version.loadedAt.getTime() / 1000);
+    },
+    reloadFailed: () => failures.inc(),
+  };
+}
