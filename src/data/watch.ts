@@ -36,11 +36,14 @@ export async function fileSignature(file: string): Promise<string> {
 
 export function watchDataFile(file: string, options: WatchOptions, onChange: () => void): FileWatcher {
   let lastSeen: string | undefined;
+  /** A signature polling saw that is not loaded yet: seeing it again is no new change. */
+  let pending: string | undefined;
   let debounce: NodeJS.Timeout | undefined;
   let closed = false;
 
   const check = async () => {
     const signature = await fileSignature(file);
+    pending = undefined;
     if (closed || signature === lastSeen) return;
     lastSeen = signature;
     onChange();
@@ -57,7 +60,17 @@ export function watchDataFile(file: string, options: WatchOptions, onChange: () 
 
   let poller: NodeJS.Timeout | undefined;
   if (options.pollIntervalMs > 0) {
-    poller = setInterval(() => void fileSignature(file).then((s) => s !== lastSeen && schedule()), options.pollIntervalMs);
+    // Only a signature not seen before restarts the quiet period: otherwise polling faster than
+    // the debounce would restart it forever and the change would never load.
+    poller = setInterval(
+      () =>
+        void fileSignature(file).then((s) => {
+          if (s === lastSeen || s === pending) return;
+          pending = s;
+          schedule();
+        }),
+      options.pollIntervalMs,
+    );
     poller.unref();
   }
 
