@@ -6,6 +6,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type Koa from 'koa';
+import { answerClientError } from './http/client-errors.js';
 
 export interface ShutdownOptions {
   /** Pause after turning unready, before the listener closes (load balancers need a moment). */
@@ -33,6 +34,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 export async function startServer(app: Koa, listen: { port: number; host: string }, lifecycle: { beginShutdown: () => void }): Promise<RunningServer> {
   const server = createServer(app.callback());
+  server.on('clientError', answerClientError);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(listen.port, listen.host, () => {

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { Agent, createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { recordFigures } from './helpers/figures.js';
 import { expectProblem } from './helpers/problem.js';
 import { spawnService, type ServiceProcess } from './helpers/service-process.js';
 import { tempDir } from './helpers/temp-files.js';
@@ -63,7 +64,7 @@ describe('service lifecycle (real process)', () => {
     const url = await service.url;
     await service.waitForLog((l) => l['msg'] === 'dataset loaded');
     const counts: LoadCounts = { sent: 0, completed: 0, refused: 0, failed: [] };
-    const load = loadUntilRefused(url, 20, counts);
+    const load = loadUntilRefused(url, 50, counts);
     await new Promise((r) => setTimeout(r, 300));
     const beforeSignal = counts.completed;
     service.child.kill('SIGTERM');
@@ -72,6 +73,18 @@ describe('service lifecycle (real process)', () => {
     await expectProblem(ready, 503, 'NOT_READY');
     await load;
     const code = await service.exited;
+    const shutdown = service.logs.find((l) => l['msg'] === 'shutdown complete');
+    recordFigures('shutdown-under-load', {
+      description: 'SIGTERM while 50 keep-alive connections keep requesting /query (SHUTDOWN_DELAY_MS=300, as a preStop pause would give)',
+      sent: counts.sent,
+      completed: counts.completed,
+      refused: counts.refused,
+      failed: counts.failed.length,
+      completedAfterSignal: counts.completed - beforeSignal,
+      exitCode: code,
+      shutdownMs: shutdown?.['durationMs'],
+      asserted: '/ready 503 at once; every request sent completes with 200; no connection refused or reset; exit 0',
+    });
     expect(counts.failed, 'failed requests').to.deep.equal([]);
     expect(counts.completed).to.be.greaterThan(beforeSignal);
     expect(counts.refused, 'refused connections').to.equal(0);

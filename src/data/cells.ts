@@ -4,9 +4,10 @@
  *
  * Numbers are matched against strict patterns before conversion: `Number(s)` alone accepts
  * '' (0), '0x10' (16), '1e3' (1000) and surrounding blanks, none of which belong in this file.
+ * Validators test `typeof` directly instead of chaining on t.string.validate: they run for every
+ * cell of every row, and the intermediate Either was a tenth of the load time (profiled).
  */
 import * as t from 'io-ts';
-import { either as E, function as F } from 'fp-ts';
 
 const INTEGER = /^-?(0|[1-9][0-9]*)$/;
 const DECIMAL = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?$/;
@@ -22,15 +23,11 @@ function fromCellText<A>(
   return new t.Type<A, string, unknown>(
     name,
     is,
-    (u, c) =>
-      F.pipe(
-        t.string.validate(u, c),
-        E.chain((s) => {
-          if (!pattern.test(s)) return t.failure(u, c, `expected ${expected}`);
-          const value = convert(s);
-          return is(value) ? t.success(value) : t.failure(u, c, `expected ${expected}`);
-        }),
-      ),
+    (u, c) => {
+      if (typeof u !== 'string' || !pattern.test(u)) return t.failure(u, c, `expected ${expected}`);
+      const value = convert(u);
+      return is(value) ? t.success(value) : t.failure(u, c, `expected ${expected}`);
+    },
     (a) => String(a),
   );
 }
@@ -44,11 +41,7 @@ export const NumberCell = fromCellText('NumberCell', isFiniteNumber, DECIMAL, Nu
 export const FlagCell = new t.Type<boolean, string, unknown>(
   'FlagCell',
   t.boolean.is,
-  (u, c) =>
-    F.pipe(
-      t.string.validate(u, c),
-      E.chain((s) => (s === '1' ? t.success(true) : s === '0' ? t.success(false) : t.failure(u, c, 'expected 0 or 1'))),
-    ),
+  (u, c) => (u === '1' ? t.success(true) : u === '0' ? t.success(false) : t.failure(u, c, 'expected 0 or 1')),
   (b) => (b ? '1' : '0'),
 );
 
@@ -60,11 +53,12 @@ export function rangedNumberCell(name: string, min: number, max: number): t.Type
   return new t.Type<number, string, unknown>(
     name,
     (u): u is number => isFiniteNumber(u) && u >= min && u <= max,
-    (u, c) =>
-      F.pipe(
-        NumberCell.validate(u, c),
-        E.chain((n) => (n >= min && n <= max ? t.success(n) : t.failure(u, c, `expected a number from ${min} to ${max}`))),
-      ),
+    (u, c) => {
+      const decoded = NumberCell.validate(u, c);
+      if (decoded._tag === 'Left') return decoded;
+      const n = decoded.right;
+      return n >= min && n <= max ? t.success(n) : t.failure(u, c, `expected a number from ${min} to ${max}`);
+    },
     NumberCell.encode,
   );
 }

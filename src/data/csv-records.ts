@@ -10,6 +10,9 @@ import { parse, CsvError } from 'csv-parse';
 import type { Readable } from 'node:stream';
 import { InvalidUtf8Error, utf8Guard } from './utf8-guard.js';
 
+/** A record this large is a broken file (an unclosed quote swallowing the rest), not data: the largest real one is about 10 KB. */
+export const MAX_RECORD_BYTES = 1024 * 1024;
+
 export interface CsvRecord {
   readonly fields: readonly string[];
   /** 1-based line on which the record starts (a quoted cell may span several lines). */
@@ -33,7 +36,7 @@ function describeCsvError(error: CsvError): string {
 }
 
 export async function* readCsvRecords(input: Readable): AsyncGenerator<CsvRecord> {
-  const parser = parse({ bom: true, info: true, relax_column_count: true, skip_empty_lines: true });
+  const parser = parse({ bom: true, info: true, relax_column_count: true, skip_empty_lines: true, max_record_size: MAX_RECORD_BYTES });
   const guard = utf8Guard();
   guard.on('error', (error) => parser.destroy(error));
   input.on('error', (error) => parser.destroy(error));

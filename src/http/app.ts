@@ -7,7 +7,8 @@ import Koa from 'koa';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import { problemMiddleware } from './problem-middleware.js';
-import { observeRequests, securityHeaders } from './request-log.js';
+import { observeRequests } from './request-log.js';
+import { requestLimits } from './request-limits.js';
 import { registerOpsRoutes } from './routes/ops.js';
 import { registerProbeRoutes } from './routes/probes.js';
 import { registerQueryRoutes } from './routes/query.js';
@@ -29,9 +30,9 @@ export function createApp(deps: AppDeps): Koa {
   registerQueryRoutes(router, deps);
   registerOpsRoutes(router, deps);
 
-  app.use(observeRequests(deps.logger, deps.metrics));
-  app.use(securityHeaders(deps.isShuttingDown));
+  app.use(observeRequests(deps.logger, deps.metrics, deps.isShuttingDown));
   app.use(problemMiddleware(deps.logger));
+  app.use(requestLimits);
   app.use(router.routes());
   app.use(router.allowedMethods());
   return app;

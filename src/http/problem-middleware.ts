@@ -7,11 +7,20 @@ import type { Middleware } from 'koa';
 import type { Logger } from '../log.js';
 import { HttpProblem, PROBLEM_MEDIA_TYPE, type ProblemCode } from './problems.js';
 
-const STATUS_PROBLEMS: Readonly<Record<number, { code: ProblemCode; detail: (method: string, path: string) => string }>> = {
-  404: { code: 'ROUTE_NOT_FOUND', detail: (_m, path) => `no resource at ${path}` },
-  405: { code: 'METHOD_NOT_ALLOWED', detail: (method, path) => `${method} is not allowed on ${path}` },
-  501: { code: 'NOT_IMPLEMENTED', detail: (method) => `the ${method} method is not supported` },
-};
+const notFound = (path: string) => new HttpProblem('ROUTE_NOT_FOUND', `no resource at ${path}`);
+const notAllowed = (method: string, path: string) => new HttpProblem('METHOD_NOT_ALLOWED', `${method} is not allowed on ${path}`);
+
+/**
+ * The problem for a status the router left without a body. The router answers 501 for methods
+ * no route uses (TRACE, PROPFIND...): that is the client's mistake, not the server's, so it
+ * becomes 405 where the path exists (Allow lists what works) and 404 where it does not.
+ */
+function problemForStatus(status: number, method: string, path: string, allow: string): HttpProblem | undefined {
+  if (status === 404) return notFound(path);
+  if (status === 405) return notAllowed(method, path);
+  if (status === 501) return allow === '' ? notFound(path) : notAllowed(method, path);
+  return undefined;
+}
 
 const CLIENT_ERROR_CODES: Readonly<Record<number, ProblemCode>> = { 413: 'PAYLOAD_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE' };
 
@@ -26,8 +35,7 @@ export function problemMiddleware(logger: Logger): Middleware {
     let problem: HttpProblem | undefined;
     try {
       await next();
-      const fallback = ctx.body == null ? STATUS_PROBLEMS[ctx.status] : undefined;
-      if (fallback !== undefined) problem = new HttpProblem(fallback.code, fallback.detail(ctx.method, ctx.path));
+      if (ctx.body == null) problem = problemForStatus(ctx.status, ctx.method, ctx.path, ctx.response.get('Allow'));
     } catch (error) {
       // Whatever the handler had set (an ETag, a content type) described the answer it did not give.
       for (const name of ctx.response.headerSent ? [] : ctx.res.getHeaderNames()) ctx.res.removeHeader(name);

@@ -36,20 +36,30 @@ export interface ParameterError {
   readonly detail: string;
 }
 
+export interface QueryDecoder<P extends t.Props> {
+  readonly codec: t.TypeC<P>;
+  readonly allowed: readonly string[];
+}
+
+/** Built once per route: a codec per request would be work on the hot path. */
+export function queryDecoder<P extends t.Props>(props: P): QueryDecoder<P> {
+  return { codec: t.type(props), allowed: Object.keys(props) };
+}
+
 /**
- * Decodes `query` with `props`; throws a 400 problem naming every bad or unknown parameter.
+ * Decodes `query`; throws a 400 problem naming every bad or unknown parameter.
  * Every listed parameter is required; optional ones are added as the API grows.
  */
-export function decodeQuery<P extends t.Props>(props: P, query: RawQuery): t.TypeOf<t.TypeC<P>> {
-  const allowed = Object.keys(props);
-  const unknown = Object.keys(query).filter((key) => !Object.hasOwn(props, key));
+export function decodeQuery<P extends t.Props>(decoder: QueryDecoder<P>, query: RawQuery): t.TypeOf<t.TypeC<P>> {
+  const { allowed, codec } = decoder;
+  const unknown = Object.keys(query).filter((key) => !allowed.includes(key));
   if (unknown.length > 0) {
     const errors: ParameterError[] = unknown.map((parameter) => ({ parameter, detail: 'is not a parameter of this route' }));
     throw new HttpProblem('UNKNOWN_PARAMETER', `unknown parameter${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => JSON.stringify(u)).join(', ')}; allowed: ${allowed.join(', ')}`, {
       extensions: { errors, allowed },
     });
   }
-  const decoded = t.type(props).decode(query);
+  const decoded = codec.decode(query);
   if (E.isRight(decoded)) return decoded.right;
   const errors: ParameterError[] = decoded.left.map((e) => ({ parameter: e.context[1]?.key ?? '?', detail: e.message ?? 'is invalid' }));
   throw new HttpProblem('INVALID_PARAMETER', errors.map((e) => `${e.parameter} ${e.detail}`).join('; '), { extensions: { errors } });

@@ -7,6 +7,7 @@ import { expect } from 'chai';
 import { createHash } from 'node:crypto';
 import { mkdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { recordFigures } from '../helpers/figures.js';
 import { readDataText, readRecords, referenceData } from '../helpers/reference-csv.js';
 import { spawnService, type ServiceProcess } from '../helpers/service-process.js';
 import { tempDir, type TempDir } from '../helpers/temp-files.js';
@@ -137,6 +138,14 @@ describe('hot reload of the data file (real process)', function () {
     stop = true;
     await Promise.all(clients);
 
+    recordFigures('hot-reload', {
+      description: '20 replacements of the data file (10 valid by rename or in-place write; 10 invalid: bad row, truncated, empty, deleted) while 8 clients loop on /query',
+      responses: answered,
+      failed: failures.length,
+      inconsistent: inconsistent.length,
+      validVersionsServed: seenVersions.size,
+      asserted: 'zero failed requests; every response equals an independent reading of exactly one valid version (matched through its ETag); invalid versions never served; the last valid version served at the end',
+    });
     expect(failures, 'failed requests').to.deep.equal([]);
     expect(inconsistent, 'responses not wholly from one valid version').to.deep.equal([]);
     expect(answered).to.be.greaterThan(100);

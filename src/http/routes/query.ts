@@ -2,10 +2,10 @@
 import type Router from '@koa/router';
 import { matchesIfNoneMatch } from '../conditional.js';
 import { HttpProblem } from '../problems.js';
-import { PositiveIntegerParam, decodeQuery } from '../query-params.js';
+import { PositiveIntegerParam, decodeQuery, queryDecoder } from '../query-params.js';
 import { requireDataset, type RouteDeps } from './route-deps.js';
 
-const QueryParams = { unique_number: PositiveIntegerParam };
+const QueryParams = queryDecoder({ unique_number: PositiveIntegerParam });
 
 // Set as a header string: `ctx.type = 'json'` looks the mime type up on every request.
 const JSON_TYPE = 'application/json; charset=utf-8';

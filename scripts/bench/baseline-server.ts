@@ -1,0 +1,37 @@
+/**
+ * The benchmark's baseline: a bare node:http server answering the same prebuilt bodies as the
+ * service (byte-identical; the bench checks), with no framework, no logging and no metrics.
+ * Its throughput is the ceiling for one Node.js process on this machine.
+ *   PORT=... DATA_FILE=... node --import tsx scripts/bench/baseline-server.ts
+ */
+import { createServer } from 'node:http';
+import { loadDataset } from '../../src/data/load.js';
+
+const dataset = await loadDataset(process.env['DATA_FILE'] ?? 'data/whc-sites-2019.csv');
+const HEALTH = Buffer.from(JSON.stringify({ status: 'ok' }));
+const JSON_TYPE = 'application/json; charset=utf-8';
+const PREFIX = '/query?unique_number=';
+
+const server = createServer((req, res) => {
+  const url = req.url ?? '';
+  if (url.startsWith(PREFIX)) {
+    const site = dataset.site(Number(url.slice(PREFIX.length)));
+    if (site === undefined) {
+      res.writeHead(404).end();
+      return;
+    }
+    if (req.headers['if-none-match'] === site.queryEtag) {
+      res.writeHead(304, { ETag: site.queryEtag }).end();
+      return;
+    }
+    res.writeHead(200, { 'Content-Type': JSON_TYPE, 'Content-Length': site.queryBody.length, ETag: site.queryEtag });
+    res.end(site.queryBody);
+  } else if (url === '/health' || url === '/ready') {
+    res.writeHead(200, { 'Content-Type': JSON_TYPE, 'Content-Length': HEALTH.length }).end(HEALTH);
+  } else res.writeHead(404).end();
+});
+server.listen(Number(process.env['PORT'] ?? 0), '127.0.0.1', () => {
+  const address = server.address();
+  process.stdout.write(`${JSON.stringify({ msg: 'listening', port: typeof address === 'object' && address ? address.port : 0 })}\n`);
+});
+process.on('SIGTERM', () => server.close(() => process.exit(0)));

@@ -1,0 +1,149 @@
+/**
+ * `npm run bench`: the service against a bare node:http baseline, in one run (see docs/benchmarks.md).
+ * `npm run bench -- --smoke`: a few seconds of each, small synthetic files, report to .bench/ (CI).
+ */
+import autocannon from 'autocannon';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { peakRss, startServer, waitReady, type Server } from './processes.js';
+import { renderMarkdown, renderSvg, type BenchReport, type LoadResult, type ScalingResult, type ScenarioResult } from './report.js';
+import { writeSyntheticCsv } from './synthetic.js';
+
+const SMOKE = process.argv.includes('--smoke');
+const DURATION_S = SMOKE ? 1 : 10;
+const SCALING_DURATION_S = SMOKE ? 1 : 5;
+const CONNECTIONS = 50;
+const SIZES = SMOKE ? [5_000, 20_000] : [10_000, 100_000, 1_000_000];
+const STARTUP_RUNS = SMOKE ? 2 : 5;
+const BUNDLED = 'data/whc-sites-2019.csv';
+const MB = 1024 * 1024;
+
+const serviceArgv = ['dist/main.js'];
+const baselineArgv = ['--import', 'tsx', 'scripts/bench/baseline-server.ts'];
+const serviceEnv = (dataFile: string) => ({ DATA_FILE: dataFile, LOG_LEVEL: 'info', NODE_ENV: 'production' });
+
+interface Request {
+  path: string;
+  headers?: Record<string, string>;
+}
+
+async function load(url: string, pick: () => Request, durationS: number, expectStatus: number): Promise<Omit<LoadResult, 'peakRssMb'>> {
+  const result = await autocannon({
+    url,
+    connections: CONNECTIONS,
+    duration: durationS,
+    requests: [{ setupRequest: (req: any) => ({ ...req, ...pick() }) }],
+  });
+  const okCount = expectStatus === 304 ? result['3xx'] : result['2xx'];
+  const unexpected = result['1xx'] + result['2xx'] + result['3xx'] + result['4xx'] + result['5xx'] - okCount;
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.timeouts + unexpected };
+}
+
+async function measure(server: Server, pick: () => Request, expectStatus = 200, durationS = DURATION_S): Promise<LoadResult> {
+  const result = await load(server.url, pick, durationS, expectStatus);
+  return { ...result, peakRssMb: peakRss(server.child.pid ?? 0) / MB };
+}
+
+function randomOf<T>(items: readonly T[]): T {
+  return items[Math.floor(Math.random() * items.length)] as T;
+}
+
+async function idsOf(url: string, file: string): Promise<number[]> {
+  const text = execFileSync(process.execPath, ['dist/cli/data.js', 'describe', file], { encoding: 'utf8' });
+  const rows = (JSON.parse(text) as { rows: number }).rows;
+  // Bundled ids are sparse: take them from the server; synthetic ids are 1..rows.
+  if (file !== BUNDLED) return Array.from({ length: rows }, (_, i) => i + 1);
+  const ids: number[] = [];
+  for (let n = 1; n <= 4000 && ids.length < rows; n++) if ((await fetch(`${url}/query?unique_number=${n}`, { method: 'HEAD' })).status === 200) ids.push(n);
+  return ids;
+}
+
+async function main(): Promise<void> {
+  execFileSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' });
+  const service = await startServer(serviceArgv, serviceEnv(BUNDLED));
+  const baseline = await startServer(baselineArgv, { DATA_FILE: BUNDLED });
+  const scenarios: ScenarioResult[] = [];
+  try {
+    await Promise.all([waitReady(service.url), waitReady(baseline.url)]);
+    const ids = await idsOf(service.url, BUNDLED);
+    // Byte-identical bodies, or the comparison means nothing.
+    for (const id of ids.slice(0, 50)) {
+      const [a, b] = await Promise.all([service.url, baseline.url].map(async (u) => Buffer.from(await (await fetch(`${u}/query?unique_number=${id}`)).arrayBuffer())));
+      if (!a?.equals(b as Buffer)) throw new Error(`bodies differ for unique_number ${id}`);
+    }
+    const etags = new Map<number, string>();
+    for (const id of ids) etags.set(id, (await fetch(`${service.url}/query?unique_number=${id}`, { method: 'HEAD' })).headers.get('etag') ?? '');
+
+    const run = async (name: string, pick: () => Request, status = 200) => {
+      process.stderr.write(`bench: ${name}\n`);
+      const s = await measure(service, pick, status);
+      const b = await measure(baseline, pick, status);
+      scenarios.push({ name, service: s, baseline: b });
+    };
+    await run('/query random unique_number', () => ({ path: `/query?unique_number=${randomOf(ids)}` }));
+    await run('/query 304 revalidation', () => {
+      const id = randomOf(ids);
+      return { path: `/query?unique_number=${id}`, headers: { 'if-none-match': etags.get(id) ?? '' } };
+    }, 304);
+    await run('/health', () => ({ path: '/health' }));
+  } finally {
+    await service.stop();
+    await baseline.stop();
+  }
+
+  process.stderr.write('bench: start-up\n');
+  const startupRuns: number[] = [];
+  let startupRss = 0;
+  for (let i = 0; i < STARTUP_RUNS; i++) {
+    const started = performance.now();
+    const server = await startServer(serviceArgv, serviceEnv(BUNDLED));
+    await waitReady(server.url);
+    startupRuns.push(performance.now() - started);
+    startupRss = Math.max(startupRss, peakRss(server.child.pid ?? 0) / MB);
+    await server.stop();
+  }
+  const sorted = [...startupRuns].sort((a, b) => a - b);
+
+  const scaling: ScalingResult[] = [];
+  mkdirSync('.bench', { recursive: true });
+  for (const size of [0, ...SIZES]) {
+    const file = size === 0 ? BUNDLED : `.bench/whc-${size}.csv`;
+    if (size > 0 && !existsSync(file)) {
+      process.stderr.write(`bench: writing ${file}\n`);
+      await writeSyntheticCsv(BUNDLED, size, file);
+    }
+    process.stderr.write(`bench: scaling ${file}\n`);
+    const started = performance.now();
+    const server = await startServer(serviceArgv, serviceEnv(file));
+    try {
+      await waitReady(server.url);
+      const loadSeconds = (performance.now() - started) / 1000;
+      const ids = size === 0 ? await idsOf(server.url, file) : null;
+      const result = await measure(server, () => ({ path: `/query?unique_number=${ids ? randomOf(ids) : 1 + Math.floor(Math.random() * size)}` }), 200, SCALING_DURATION_S);
+      if (result.errors > 0) throw new Error(`${result.errors} errors at ${file}`);
+      scaling.push({ rows: size === 0 ? 1121 : size, fileMb: statSync(file).size / MB, loadSeconds, peakRssMb: result.peakRssMb, rps: result.rps });
+    } finally {
+      await server.stop();
+    }
+  }
+
+  const cpu = cpus();
+  const report: BenchReport = {
+    date: new Date().toISOString(),
+    machine: `${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(totalmem() / 1024 ** 3)} GiB`,
+    node: process.version,
+    settings: `${CONNECTIONS} connections, ${DURATION_S} s per HTTP scenario, keep-alive; the service runs as in production (\`node dist/main.js\`, JSON request logs at info level, metrics on).${SMOKE ? ' SMOKE MODE: short runs, small files; figures are indicative only.' : ''}`,
+    scenarios,
+    startup: { medianMs: sorted[Math.floor(sorted.length / 2)] ?? NaN, runs: startupRuns, peakRssMb: startupRss },
+    scaling,
+  };
+  const dir = SMOKE ? '.bench' : 'docs';
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(`${dir}/benchmarks.md`, renderMarkdown(report));
+  writeFileSync(`${dir}/benchmarks.svg`, renderSvg(report));
+  process.stdout.write(renderMarkdown(report));
+  process.stderr.write(`bench: wrote ${dir}/benchmarks.md and ${dir}/benchmarks.svg\n`);
+}
+
+await main();

@@ -1,0 +1,37 @@
+/**
+ * `npm run reliability`: runs the reliability tests in their long variants (RELIABILITY_LONG=1),
+ * then this script renders the figures they recorded into docs/reliability.md.
+ */
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+
+const DIR = '.cache/reliability';
+const ORDER = ['hostile-input', 'broken-csv', 'hot-reload', 'sustained-load', 'shutdown-under-load'];
+const TITLES: Record<string, string> = {
+  'hostile-input': 'Hostile HTTP input (test/reliability/hostile-input.test.ts)',
+  'broken-csv': 'Broken data files (test/reliability/broken-csv.test.ts)',
+  'hot-reload': 'Hot reload under load (test/data/hot-reload.test.ts)',
+  'sustained-load': 'Sustained load with reloads (test/reliability/sustained-load.test.ts)',
+  'shutdown-under-load': 'Shutdown under load (test/lifecycle.test.ts)',
+};
+
+const figures = readdirSync(DIR)
+  .filter((f) => f.endsWith('.json'))
+  .map((f) => JSON.parse(readFileSync(`${DIR}/${f}`, 'utf8')) as Record<string, unknown>)
+  .sort((a, b) => ORDER.indexOf(String(a['test'])) - ORDER.indexOf(String(b['test'])));
+
+const lines = [
+  '# Reliability',
+  '',
+  `Figures of the last \`npm run reliability\` run (${new Date().toISOString()}, ${cpus().length} cores, Node.js ${process.version}). Every test below also runs in \`npm test\` and \`bash .ci/run\`, in a shorter variant; \`RELIABILITY_LONG=1\` selects the long one. All traffic goes to loopback.`,
+  '',
+];
+for (const f of figures) {
+  const { test, long, at, description, asserted, ...rest } = f;
+  lines.push(`## ${TITLES[String(test)] ?? String(test)}`, '', String(description), '', `Asserted: ${String(asserted)}.`, '', '| Figure | Value |', '|---|---|');
+  for (const [k, v] of Object.entries(rest)) lines.push(`| ${k} | ${typeof v === 'object' ? `\`${JSON.stringify(v)}\`` : String(v)} |`);
+  lines.push('', `_Recorded ${String(at)}${long ? ', long variant' : ', short variant'}._`, '');
+}
+mkdirSync('docs', { recursive: true });
+writeFileSync('docs/reliability.md', lines.join('\n'));
+process.stdout.write(`wrote docs/reliability.md (${figures.length} tests)\n`);

@@ -1,0 +1,47 @@
+/**
+ * Answers requests that Node's HTTP parser rejects before Koa sees them (oversized headers, an
+ * overlong request line, invalid methods or bytes) with problem+json like every other error,
+ * instead of Node's bare default reply, then closes the connection (the stream cannot be trusted).
+ */
+import type { Socket } from 'node:net';
+import { PROBLEM_MEDIA_TYPE, problemType, PROBLEM_KINDS, type ProblemCode } from './problems.js';
+
+/** Node reports HTTP parse errors with an `HPE_*` code and the bytes it had read. */
+interface ParserError extends Error {
+  code?: string;
+  rawPacket?: Buffer;
+}
+
+/** Longest request line answered 431 rather than 414 when the header limit overflows. */
+const LONG_REQUEST_LINE = 8 * 1024;
+
+function codeFor(error: ParserError): ProblemCode {
+  if (error.code === 'HPE_HEADER_OVERFLOW') {
+    // The limit covers the request line and the headers together: blame whichever is long.
+    const raw = error.rawPacket;
+    const lineEnd = raw === undefined ? -1 : raw.indexOf('\n');
+    const requestLine = raw === undefined ? 0 : lineEnd === -1 ? raw.length : lineEnd;
+    return requestLine > LONG_REQUEST_LINE ? 'URI_TOO_LONG' : 'HEADERS_TOO_LARGE';
+  }
+  return 'BAD_REQUEST';
+}
+
+const DETAILS: Partial<Record<ProblemCode, string>> = {
+  URI_TOO_LONG: 'the request line is longer than this server accepts',
+  HEADERS_TOO_LARGE: 'the request headers are larger than this server accepts',
+  BAD_REQUEST: 'the request is not valid HTTP/1.1',
+};
+
+export function answerClientError(error: ParserError, socket: Socket): void {
+  if (!socket.writable || (error.code === 'ECONNRESET')) {
+    socket.destroy();
+    return;
+  }
+  const code = codeFor(error);
+  const { status, title } = PROBLEM_KINDS[code];
+  const body = JSON.stringify({ type: problemType(code), title, status, detail: DETAILS[code] ?? title, code });
+  socket.end(
+    `HTTP/1.1 ${status} ${title}\r\nContent-Type: ${PROBLEM_MEDIA_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+      `X-Content-Type-Options: nosniff\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
