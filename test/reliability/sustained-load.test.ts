@@ -5,8 +5,8 @@
 import autocannon from 'autocannon';
 import { expect } from 'chai';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { freePort } from '../../scripts/bench/processes.js';
 import { LONG, recordFigures } from '../helpers/figures.js';
 import { DATA_FILE, readDataText } from '../helpers/reference-csv.js';
 import { spawnService, type ServiceProcess } from '../helpers/service-process.js';
@@ -14,14 +14,6 @@ import { tempDir, type TempDir } from '../helpers/temp-files.js';
 
 const rssOf = (pid: number) => Number(/^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) * 1024;
 const MB = 1024 * 1024;
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 describe('sustained load with hot reloads (real process)', function () {
   this.timeout(300_000);
