@@ -27,7 +27,6 @@ export class DatasetStore {
     this.#lastFailure = undefined;
   }
 
-
   recordFailure(failure: LoadFailure): void {
     this.#lastFailure = failure;
   }
