@@ -4,7 +4,7 @@
  * instead of Node's bare default reply, then closes the connection (the stream cannot be trusted).
  */
 import type { Socket } from 'node:net';
-import { PROBLEM_MEDIA_TYPE, problemType, PROBLEM_KINDS, type ProblemCode } from './problems.js';
+import { HttpProblem, PROBLEM_KINDS, PROBLEM_MEDIA_TYPE, type ProblemCode } from './problems.js';
 
 /** Node reports HTTP parse errors with an `HPE_*` code and the bytes it had read. */
 interface ParserError extends Error {
@@ -39,7 +39,7 @@ export function answerClientError(error: ParserError, socket: Socket): void {
   }
   const code = codeFor(error);
   const { status, title } = PROBLEM_KINDS[code];
-  const body = JSON.stringify({ type: problemType(code), title, status, detail: DETAILS[code] ?? title, code });
+  const body = JSON.stringify(new HttpProblem(code, DETAILS[code] ?? title).toDocument());
   socket.end(
     `HTTP/1.1 ${status} ${title}\r\nContent-Type: ${PROBLEM_MEDIA_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
       `X-Content-Type-Options: nosniff\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n${body}`,

@@ -54,7 +54,9 @@ export class HttpProblem extends Error {
     this.headers = options.headers ?? {};
   }
 
-  toDocument(instance: string): ProblemDocument {
-    return { type: problemType(this.code), title: PROBLEM_KINDS[this.code].title, status: this.status, detail: this.message, code: this.code, instance, ...this.extensions };
+  /** `instance` is the request path, when there is one (requests Node's parser rejected have none). */
+  toDocument(instance?: string): ProblemDocument {
+    const base = { type: problemType(this.code), title: PROBLEM_KINDS[this.code].title, status: this.status, detail: this.message, code: this.code };
+    return { ...base, ...(instance === undefined ? {} : { instance }), ...this.extensions };
   }
 }

@@ -1,9 +1,7 @@
 /** Operations: `/status` (which data this pod serves, the last reload error) and `/metrics` (Prometheus). */
 import type Router from '@koa/router';
-import { basename } from 'node:path';
-import { formatDataError } from '../../data/data-error.js';
 import type { Metrics } from '../../metrics.js';
-import type { RouteDeps } from './route-deps.js';
+import { publicDatasetView, publicErrorMessages, type RouteDeps } from './route-deps.js';
 
 export function registerOpsRoutes(router: Router, deps: RouteDeps & { readonly metrics: Metrics }): void {
   router.get('/status', (ctx) => {
@@ -13,14 +11,9 @@ export function registerOpsRoutes(router: Router, deps: RouteDeps & { readonly m
     ctx.body = {
       ready: dataset !== undefined && !deps.isShuttingDown(),
       shuttingDown: deps.isShuttingDown(),
-      dataset:
-        dataset === undefined
-          ? null
-          : { version: dataset.version.id, rows: dataset.version.rows, loadedAt: dataset.version.loadedAt.toISOString(), file: basename(dataset.version.file) },
+      dataset: dataset === undefined ? null : publicDatasetView(dataset),
       lastReloadError:
-        failure === undefined
-          ? null
-          : { at: failure.at.toISOString(), errors: failure.errors.length, messages: failure.errors.slice(0, 10).map((e) => formatDataError({ ...e, file: basename(e.file) })) },
+        failure === undefined ? null : { at: failure.at.toISOString(), errors: failure.errors.length, messages: publicErrorMessages(failure.errors.slice(0, 10)) },
     };
   });
 
