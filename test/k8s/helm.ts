@@ -1,7 +1,8 @@
 /** Renders the chart with a real helm binary (scripts/tools/helm.sh) for the chart tests. */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
+import { helmBinary } from '../../scripts/tools/helm-binary.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const CHART = `${ROOT}k8s/whc-api`;
@@ -16,11 +17,6 @@ export interface K8sObject {
   [field: string]: unknown;
 }
 
-let helmBinary: string | undefined;
-export function helm(): string {
-  helmBinary ??= execFileSync(`${ROOT}scripts/tools/helm.sh`, { encoding: 'utf8' }).trim();
-  return helmBinary;
-}
 
 export const PROFILES = {
   default: [],
@@ -32,7 +28,7 @@ export const PROFILES = {
 export type Profile = keyof typeof PROFILES;
 
 export function helmRun(args: readonly string[]): { status: number; stdout: string; stderr: string } {
-  const result = spawnSync(helm(), args, { encoding: 'utf8' });
+  const result = spawnSync(helmBinary(), args, { encoding: 'utf8' });
   return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
 }
 

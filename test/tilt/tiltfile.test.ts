@@ -8,7 +8,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml, parseAllDocuments } from 'yaml';
-import { findObject, helm, parseObjects, renderText, ROOT, type K8sObject } from '../k8s/helm.js';
+import { helmBinary } from '../../scripts/tools/helm-binary.js';
+import { findObject, parseObjects, renderText, ROOT, type K8sObject } from '../k8s/helm.js';
 
 interface Call {
   fn: string;
@@ -31,7 +32,7 @@ function shimPath(): string | undefined {
 function evaluate(tiltfile = join(ROOT, 'Tiltfile'), subcommand = 'up', args: string[] = []): { status: number; record?: Record_; stderr: string } {
   const result = spawnSync(shimPath() ?? '', ['-tiltfile', tiltfile, '-subcommand', subcommand, '--', ...args], {
     encoding: 'utf8',
-    env: { ...process.env, HELM: helm() },
+    env: { ...process.env, HELM: helmBinary() },
   });
   return { status: result.status ?? -1, stderr: result.stderr, ...(result.status === 0 ? { record: JSON.parse(result.stdout) as Record_ } : {}) };
 }
