@@ -6,6 +6,7 @@ import autocannon from 'autocannon';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
+import { loadDataset } from '../../src/data/load.js';
 import { peakRss, startServer, waitReady, type Server } from './processes.js';
 import { renderMarkdown, renderSvg, type BenchReport, type LoadResult, type ScalingResult, type ScenarioResult } from './report.js';
 import { writeSyntheticCsv } from './synthetic.js';
@@ -69,24 +70,15 @@ function randomOf<T>(items: readonly T[]): T {
   return items[Math.floor(Math.random() * items.length)] as T;
 }
 
-async function idsOf(url: string, file: string): Promise<number[]> {
-  const text = execFileSync(process.execPath, ['dist/cli/data.js', 'describe', file], { encoding: 'utf8' });
-  const rows = (JSON.parse(text) as { rows: number }).rows;
-  // Bundled ids are sparse: take them from the server; synthetic ids are 1..rows.
-  if (file !== BUNDLED) return Array.from({ length: rows }, (_, i) => i + 1);
-  const ids: number[] = [];
-  for (let n = 1; n <= 4000 && ids.length < rows; n++) if ((await fetch(`${url}/query?unique_number=${n}`, { method: 'HEAD' })).status === 200) ids.push(n);
-  return ids;
-}
-
 async function main(): Promise<void> {
   execFileSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' });
+  // The bundled ids are sparse: take them from the loader. Synthetic files number rows 1..N.
+  const ids = (await loadDataset(BUNDLED)).rows.map((row) => row.unique_number);
   const service = await startServer(serviceArgv, serviceEnv(BUNDLED));
   const baseline = await startServer(baselineArgv, { DATA_FILE: BUNDLED });
   const scenarios: ScenarioResult[] = [];
   try {
     await Promise.all([waitReady(service.url), waitReady(baseline.url)]);
-    const ids = await idsOf(service.url, BUNDLED);
     // Byte-identical bodies, or the comparison means nothing.
     for (const id of ids.slice(0, 50)) {
       const [a, b] = await Promise.all([service.url, baseline.url].map(async (u) => Buffer.from(await (await fetch(`${u}/query?unique_number=${id}`)).arrayBuffer())));
@@ -144,8 +136,7 @@ async function main(): Promise<void> {
     try {
       await waitReady(server.url);
       const loadSeconds = (performance.now() - started) / 1000;
-      const ids = size === 0 ? await idsOf(server.url, file) : null;
-      const pick = () => ({ path: `/query?unique_number=${ids ? randomOf(ids) : 1 + Math.floor(Math.random() * size)}` });
+      const pick = () => ({ path: `/query?unique_number=${size === 0 ? randomOf(ids) : 1 + Math.floor(Math.random() * size)}` });
       if (WARM_UP_S > 0) await load(server.url, pick, WARM_UP_S, 200);
       const rounds: LoadResult[] = [];
       for (let round = 0; round < ROUNDS; round++) rounds.push(await measure(server, pick, 200, SCALING_DURATION_S));

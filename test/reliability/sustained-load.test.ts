@@ -6,7 +6,7 @@ import autocannon from 'autocannon';
 import { expect } from 'chai';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort } from '../../scripts/bench/processes.js';
+import { freePort, waitReady } from '../../scripts/bench/processes.js';
 import { LONG, recordFigures } from '../helpers/figures.js';
 import { DATA_FILE, readDataText } from '../helpers/reference-csv.js';
 import { spawnService, type ServiceProcess } from '../helpers/service-process.js';
@@ -35,11 +35,7 @@ describe('sustained load with hot reloads (real process)', function () {
     // warn: this test process must not spend its CPU reading a log line per request.
     service = spawnService({ DATA_FILE: target, PORT: String(port), DATA_POLL_MS: '100', LOG_LEVEL: 'warn' });
     const url = `http://127.0.0.1:${port}`;
-    const deadline = Date.now() + 15_000;
-    while ((await fetch(`${url}/ready`).then((r) => r.status, () => 0)) !== 200) {
-      if (Date.now() > deadline) throw new Error('service not ready');
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await waitReady(url, 15_000);
     const pid = service.child.pid ?? 0;
     const ids = [...readDataText().matchAll(/\r\n(\d+),\d+,/g)].map((m) => Number(m[1]));
     const samples: number[] = [];
