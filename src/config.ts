@@ -31,6 +31,24 @@ const NonEmptyString = new t.Type<string, string, unknown>(
   String,
 );
 
+/** `*`, or a comma-separated list of origins such as `https://maps.example.org` (scheme, host, optional port). */
+const ORIGIN = /^https?:\/\/[^/\s,]+$/;
+const CorsOrigins = new t.Type<readonly string[], string, unknown>(
+  'CorsOrigins',
+  (u): u is readonly string[] => Array.isArray(u),
+  (u, c) =>
+    F.pipe(
+      t.string.validate(u, c),
+      E.chain((s) => {
+        const origins = s.split(',').map((o) => o.trim());
+        if (origins.length === 1 && origins[0] === '*') return t.success(origins);
+        const bad = origins.filter((o) => !ORIGIN.test(o));
+        return bad.length === 0 ? t.success(origins) : t.failure(u, c, `expected * or origins like https://example.org, comma-separated; not origins: ${bad.map((b) => JSON.stringify(b)).join(', ')}`);
+      }),
+    ),
+  (origins) => origins.join(','),
+);
+
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const LogLevel = t.keyof(Object.fromEntries(LOG_LEVELS.map((l) => [l, null])) as Record<(typeof LOG_LEVELS)[number], null>, 'LogLevel');
 
@@ -45,6 +63,7 @@ const Environment = t.partial({
   DATA_POLL_MS: integerInRange('Milliseconds', 0, 3_600_000),
   DATA_WATCH: t.keyof({ true: null, false: null }, 'Boolean'),
   DATA_DEBOUNCE_MS: integerInRange('Milliseconds', 0, 60_000),
+  CORS_ORIGINS: CorsOrigins,
 });
 
 export const DEFAULTS = {
@@ -57,6 +76,7 @@ export const DEFAULTS = {
   dataPollMs: 2000,
   dataWatch: true,
   dataDebounceMs: 200,
+  corsOrigins: ['*'],
 } as const;
 
 export interface Config {
@@ -75,6 +95,8 @@ export interface Config {
   readonly dataWatch: boolean;
   /** Quiet time after a change before the file is loaded, so a burst of writes loads once. */
   readonly dataDebounceMs: number;
+  /** Origins whose browser pages may read answers (CORS); `*` allows any. */
+  readonly corsOrigins: readonly string[];
 }
 
 export class ConfigError extends Error {
@@ -113,5 +135,6 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     dataPollMs: e.DATA_POLL_MS ?? DEFAULTS.dataPollMs,
     dataWatch: e.DATA_WATCH === undefined ? DEFAULTS.dataWatch : e.DATA_WATCH === 'true',
     dataDebounceMs: e.DATA_DEBOUNCE_MS ?? DEFAULTS.dataDebounceMs,
+    corsOrigins: e.CORS_ORIGINS ?? DEFAULTS.corsOrigins,
   });
 }

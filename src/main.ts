@@ -31,7 +31,7 @@ async function main(): Promise<void> {
   const store = new DatasetStore();
   let shuttingDown = false;
   const isShuttingDown = () => shuttingDown;
-  const app = createApp({ store, logger, metrics, isShuttingDown });
+  const app = createApp({ store, logger, metrics, isShuttingDown, corsOrigins: config.corsOrigins });
 
   let running: RunningServer;
   try {

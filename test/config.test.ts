@@ -22,12 +22,19 @@ describe('loadConfig', () => {
   it('reads every variable', () => {
     const config = loadConfig({
       PORT: '8080', HOST: '0.0.0.0', DATA_FILE: '/data/x.csv', LOG_LEVEL: 'warn', SHUTDOWN_TIMEOUT_MS: '2500', SHUTDOWN_DELAY_MS: '5',
-      DATA_POLL_MS: '0', DATA_WATCH: 'false', DATA_DEBOUNCE_MS: '50',
+      DATA_POLL_MS: '0', DATA_WATCH: 'false', DATA_DEBOUNCE_MS: '50', CORS_ORIGINS: 'https://a.example, http://b.example:8080',
     });
     expect(config).to.deep.equal({
       port: 8080, host: '0.0.0.0', dataFile: '/data/x.csv', logLevel: 'warn', shutdownTimeoutMs: 2500, shutdownDelayMs: 5,
-      dataPollMs: 0, dataWatch: false, dataDebounceMs: 50,
+      dataPollMs: 0, dataWatch: false, dataDebounceMs: 50, corsOrigins: ['https://a.example', 'http://b.example:8080'],
     });
+  });
+
+  it('allows any CORS origin by default and rejects what is not an origin', () => {
+    expect(loadConfig({}).corsOrigins).to.deep.equal(['*']);
+    const problems = problemsOf({ CORS_ORIGINS: 'https://a.example/path,example.org' });
+    expect(problems).to.have.length(1);
+    expect(problems[0]).to.include('CORS_ORIGINS').and.include('"https://a.example/path"').and.include('"example.org"');
   });
 
   it('accepts CSV_PATH, the old service name, as an alias of DATA_FILE', () => {

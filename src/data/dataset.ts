@@ -19,6 +19,9 @@ export interface Site {
   readonly queryBody: Buffer;
   /** Strong ETag of `queryBody`: the version id names the bytes of the file the body came from. */
   readonly queryEtag: string;
+  /** The row alone, `/sites/N`'s body: a view into `queryBody` without its brackets. */
+  readonly siteBody: Buffer;
+  readonly siteEtag: string;
 }
 
 export interface Dataset {
@@ -33,10 +36,13 @@ export function buildDataset(rows: readonly Row[], version: DatasetVersion): Dat
   const sites = new Map<number, Site>();
   const versionTag = version.id.slice(0, ETAG_VERSION_CHARS);
   for (const row of rows) {
+    const queryBody = Buffer.from(`[${JSON.stringify(row)}]`, 'utf8');
     sites.set(row.unique_number, {
       row,
-      queryBody: Buffer.from(`[${JSON.stringify(row)}]`, 'utf8'),
+      queryBody,
       queryEtag: `"${versionTag}-q${row.unique_number}"`,
+      siteBody: queryBody.subarray(1, queryBody.length - 1),
+      siteEtag: `"${versionTag}-s${row.unique_number}"`,
     });
   }
   return {

@@ -35,10 +35,13 @@ export function problemMiddleware(logger: Logger): Middleware {
     let problem: HttpProblem | undefined;
     try {
       await next();
-      if (ctx.body == null) problem = problemForStatus(ctx.status, ctx.method, ctx.path, ctx.response.get('Allow'));
+      if (ctx.body == null) problem = problemForStatus(ctx.status, ctx.method, ctx.path, (ctx.response.get('Allow') as string | undefined) ?? '');
     } catch (error) {
       // Whatever the handler had set (an ETag, a content type) described the answer it did not give.
-      for (const name of ctx.response.headerSent ? [] : ctx.res.getHeaderNames()) ctx.res.removeHeader(name);
+      // CORS headers stay: without them a browser page cannot read the problem.
+      for (const name of ctx.response.headerSent ? [] : ctx.res.getHeaderNames()) {
+        if (!name.startsWith('access-control-') && name !== 'vary') ctx.res.removeHeader(name);
+      }
       if (error instanceof HttpProblem) problem = error;
       else if (isClientHttpError(error)) {
         problem = new HttpProblem(CLIENT_ERROR_CODES[error.status] ?? 'BAD_REQUEST', error.message);

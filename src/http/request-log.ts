@@ -23,7 +23,8 @@ export function observeRequests(logger: Logger, metrics: Metrics, isShuttingDown
     } finally {
       ctx.set('X-Content-Type-Options', 'nosniff');
       // Answers are data, never documents to render: nothing may load, run or frame them.
-      ctx.set('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'");
+      // (`/docs`, the one HTML page, sets its own.)
+      if (!ctx.res.hasHeader('Content-Security-Policy')) ctx.set('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'");
       // While draining, each keep-alive client is told to reconnect (to another replica) after this answer.
       if (isShuttingDown()) ctx.set('Connection', 'close');
       const ms = performance.now() - start;

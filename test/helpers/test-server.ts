@@ -15,13 +15,13 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(options: { dataFile?: string | null } = {}): Promise<TestServer> {
+export async function startTestServer(options: { dataFile?: string | null; corsOrigins?: readonly string[] } = {}): Promise<TestServer> {
   const store = new DatasetStore();
   const dataFile = options.dataFile === undefined ? DATA_FILE : options.dataFile;
   if (dataFile !== null) store.replace(await loadDataset(dataFile));
   let shuttingDown = false;
   const metrics = createMetrics({ processMetrics: false });
-  const app = createApp({ store, logger: silentLogger, metrics, isShuttingDown: () => shuttingDown });
+  const app = createApp({ store, logger: silentLogger, metrics, isShuttingDown: () => shuttingDown, ...(options.corsOrigins === undefined ? {} : { corsOrigins: options.corsOrigins }) });
   const running = await startServer(app, { port: 0, host: '127.0.0.1' }, { beginShutdown: () => (shuttingDown = true) });
   return {
     url: running.url,

@@ -66,7 +66,6 @@ describe('GET /query', () => {
 
   describe('responds 400 when unique_number is not one positive integer', () => {
     const cases: [string, string][] = [
-      ['missing', ''],
       ['empty', '?unique_number='],
       ['repeated', '?unique_number=230&unique_number=86'],
       ['not a number', '?unique_number=abc'],

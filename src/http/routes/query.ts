@@ -1,28 +1,110 @@
-/** `GET /query?unique_number=N`: the original service's lookup, a JSON array holding that one row. */
+/**
+ * `/query`: rows of the list. `GET /query?unique_number=N` alone is the original service's
+ * lookup, `[row]` or 404, answered from bodies built at load. Any other combination of filters
+ * is a search: a page of matching rows as JSON, CSV or GeoJSON, with its total, a strong ETag
+ * and a link to the next page. `POST /query` takes the same parameters as a JSON object.
+ */
 import type Router from '@koa/router';
+import type { Context } from 'koa';
+import bodyParser from 'koa-bodyparser';
+import { csvDocument } from '../../formats/csv.js';
+import { outputFields } from '../../formats/fields.js';
+import { geoJsonDocument } from '../../formats/geojson.js';
+import { jsonArray } from '../../formats/json.js';
+import { FILTER_PARAMETERS, OUTPUT_PARAMETERS, codecsOf, type Format } from '../../query/parameters.js';
+import { runQuery, type QueryResult } from '../../query/run.js';
+import { queryIndexOf } from '../../query/searchable-site.js';
+import { planQuery, type SiteQuery } from '../../query/site-query.js';
+import { paramsFromBody } from '../body-params.js';
 import { matchesIfNoneMatch } from '../conditional.js';
+import { TOTAL_COUNT_HEADER, computedEtag, nextLink } from '../list-headers.js';
+import { CONTENT_TYPES, chooseFormat } from '../negotiate.js';
 import { HttpProblem } from '../problems.js';
-import { PositiveIntegerParam, decodeQuery, queryDecoder } from '../query-params.js';
+import { decodeQuery, invalidParameters, queryDecoder, type RawParams } from '../query-params.js';
 import { requireDataset, type RouteDeps } from './route-deps.js';
 
-const QueryParams = queryDecoder({ unique_number: PositiveIntegerParam });
+export const QUERY_DECODER = queryDecoder({}, { ...codecsOf(FILTER_PARAMETERS), ...codecsOf(OUTPUT_PARAMETERS) });
 
-// Set as a header string: `ctx.type = 'json'` looks the mime type up on every request.
-const JSON_TYPE = 'application/json; charset=utf-8';
+/** JSON bodies of POST /query: parameters only, so a few KiB is plenty. */
+export const MAX_QUERY_BODY = '16kb';
 
-export function registerQueryRoutes(router: Router, deps: RouteDeps): void {
-  router.get('/query', (ctx) => {
-    const params = decodeQuery(QueryParams, ctx.query);
-    const dataset = requireDataset(deps);
-    const site = dataset.site(params.unique_number);
-    if (site === undefined) throw new HttpProblem('SITE_NOT_FOUND', `no site has unique_number ${params.unique_number}`);
+export const CACHE_CONTROL = 'public, max-age=60';
+
+function render(format: Format, result: QueryResult, query: SiteQuery): string {
+  if (format === 'json') return jsonArray(result.page, query.fields);
+  const fields = outputFields(query.fields, query.filter.near !== undefined);
+  return format === 'csv' ? csvDocument(result.page, fields) : geoJsonDocument(result.page, fields);
+}
+
+/** Only `unique_number` (and at most format=json): the original lookup and its prebuilt body. */
+function isLookup(params: RawParams, format: Format): boolean {
+  const names = Object.keys(params);
+  return format === 'json' && names.includes('unique_number') && names.every((n) => n === 'unique_number' || n === 'format');
+}
+
+function answerQuery(ctx: Context, params: RawParams, deps: RouteDeps): void {
+  const decoded = decodeQuery(QUERY_DECODER, params);
+  const query = planQuery(decoded);
+  if (Array.isArray(query)) throw invalidParameters(query);
+  const format = chooseFormat(ctx, decoded.format);
+  const dataset = requireDataset(deps);
+  const conditional = ctx.method === 'GET' || ctx.method === 'HEAD';
+  ctx.vary('Accept');
+  ctx.set('Cache-Control', CACHE_CONTROL);
+
+  if (isLookup(params, format) && decoded.unique_number !== undefined) {
+    const site = dataset.site(decoded.unique_number);
+    if (site === undefined) throw new HttpProblem('SITE_NOT_FOUND', `no site has unique_number ${decoded.unique_number}`);
     ctx.set('ETag', site.queryEtag);
-    ctx.set('Cache-Control', 'public, max-age=60');
-    if (matchesIfNoneMatch(ctx.get('If-None-Match'), site.queryEtag)) {
+    ctx.set(TOTAL_COUNT_HEADER, '1');
+    if (conditional && matchesIfNoneMatch(ctx.get('If-None-Match'), site.queryEtag)) {
       ctx.status = 304;
       return;
     }
-    ctx.set('Content-Type', JSON_TYPE);
+    ctx.set('Content-Type', CONTENT_TYPES.json);
     ctx.body = site.queryBody;
+    return;
+  }
+
+  const etag = computedEtag(dataset, '/query', format, params);
+  ctx.set('ETag', etag);
+  (ctx.state as { compress?: boolean }).compress = true;
+  if (conditional && matchesIfNoneMatch(ctx.get('If-None-Match'), etag)) {
+    ctx.status = 304;
+    return;
+  }
+  const result = runQuery(queryIndexOf(dataset), query);
+  ctx.set(TOTAL_COUNT_HEADER, String(result.total));
+  if (result.next !== undefined) ctx.set('Link', nextLink('/query', params, result.next));
+  ctx.set('Content-Type', CONTENT_TYPES[format]);
+  ctx.body = render(format, result, query);
+}
+
+export function registerQueryRoutes(router: Router, deps: RouteDeps): void {
+  router.get('/query', (ctx) => answerQuery(ctx, ctx.query, deps));
+
+  const parseJson = bodyParser({
+    enableTypes: ['json'],
+    jsonLimit: MAX_QUERY_BODY,
+    strict: true,
+    // co-body marks a syntax error with status 400 but not `expose`; say what happened in the client's terms.
+    onerror: (error) => {
+      const status = (error as { status?: unknown }).status;
+      if (status === 413) throw new HttpProblem('PAYLOAD_TOO_LARGE', `the JSON body is larger than ${MAX_QUERY_BODY}; send fewer or shorter parameters`);
+      throw new HttpProblem('BAD_REQUEST', `the body is not valid JSON: ${error.message}`);
+    },
   });
+  router.post(
+    '/query',
+    async (ctx, next) => {
+      if (Object.keys(ctx.query).length > 0) throw new HttpProblem('BAD_REQUEST', 'POST /query takes its parameters in the JSON body, not in the URL');
+      // `is` answers null for a request without a body (all parameters left out) and false for any other type.
+      if (ctx.is('application/json') === false) {
+        throw new HttpProblem('UNSUPPORTED_MEDIA_TYPE', `the body must be application/json, got ${ctx.get('Content-Type') || 'no Content-Type'}`);
+      }
+      await next();
+    },
+    parseJson,
+    (ctx) => answerQuery(ctx, paramsFromBody(ctx.request.body ?? {}), deps),
+  );
 }

@@ -1,0 +1,96 @@
+/**
+ * `/openapi.json` and `/docs`: Swagger UI from the swagger-ui-dist package, served by this
+ * service (no CDN, so the page works offline and in locked-down clusters). The page's own
+ * script is a file too, so its Content-Security-Policy needs no 'unsafe-inline' scripts.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import type Router from '@koa/router';
+import { matchesIfNoneMatch } from '../conditional.js';
+import { openApiDocument } from '../openapi/document.js';
+import { HttpProblem } from '../problems.js';
+import { decodeQuery, queryDecoder } from '../query-params.js';
+
+const require = createRequire(import.meta.url);
+const SWAGGER_DIR = dirname(require.resolve('swagger-ui-dist/package.json'));
+const SWAGGER_VERSION = (JSON.parse(readFileSync(join(SWAGGER_DIR, 'package.json'), 'utf8')) as { version: string }).version;
+const SERVICE_VERSION = (require('../../../package.json') as { version: string }).version;
+
+const NO_PARAMETERS = queryDecoder({});
+
+// Swagger UI sets style attributes and loads SVG data: URIs; it fetches only this origin.
+const DOCS_POLICY =
+  "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+const PAGE = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>whc-api: API documentation</title>
+<link rel="stylesheet" href="/docs/swagger-ui.css">
+</head>
+<body>
+<div id="swagger-ui"></div>
+<script src="/docs/swagger-ui-bundle.js"></script>
+<script src="/docs/init.js"></script>
+</body>
+</html>
+`;
+
+const INIT_SCRIPT = `window.addEventListener('load', function () {
+  window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#swagger-ui', deepLinking: true, tryItOutEnabled: true });
+});
+`;
+
+interface Asset {
+  readonly type: string;
+  readonly body: () => Buffer;
+}
+
+/** Read on first use, then kept: the bundle is about 1.4 MB and most processes never serve it. */
+function fileAsset(type: string, file: string): Asset {
+  let cached: Buffer | undefined;
+  return { type, body: () => (cached ??= readFileSync(join(SWAGGER_DIR, file))) };
+}
+
+export const DOCS_ASSETS: Readonly<Record<string, Asset>> = {
+  'swagger-ui.css': fileAsset('text/css; charset=utf-8', 'swagger-ui.css'),
+  'swagger-ui-bundle.js': fileAsset('text/javascript; charset=utf-8', 'swagger-ui-bundle.js'),
+  'init.js': { type: 'text/javascript; charset=utf-8', body: () => Buffer.from(INIT_SCRIPT) },
+};
+
+export function registerDocsRoutes(router: Router): void {
+  const document = Buffer.from(JSON.stringify(openApiDocument(SERVICE_VERSION)));
+
+  router.get('/openapi.json', (ctx) => {
+    decodeQuery(NO_PARAMETERS, ctx.query);
+    ctx.set('Content-Type', 'application/json; charset=utf-8');
+    ctx.set('Cache-Control', 'public, max-age=300');
+    (ctx.state as { compress?: boolean }).compress = true;
+    ctx.body = document;
+  });
+
+  router.get('/docs', (ctx) => {
+    ctx.set('Content-Type', 'text/html; charset=utf-8');
+    ctx.set('Content-Security-Policy', DOCS_POLICY);
+    ctx.set('Cache-Control', 'no-cache');
+    ctx.body = PAGE;
+  });
+
+  router.get('/docs/:asset', (ctx) => {
+    const asset = DOCS_ASSETS[ctx.params.asset ?? ''];
+    if (asset === undefined || !Object.hasOwn(DOCS_ASSETS, ctx.params.asset ?? '')) throw new HttpProblem('ROUTE_NOT_FOUND', `no resource at ${ctx.path}`);
+    ctx.set('Content-Type', asset.type);
+    ctx.set('Cache-Control', 'public, max-age=86400');
+    const etag = `"swagger-ui-${SWAGGER_VERSION}-${ctx.params.asset}"`;
+    ctx.set('ETag', etag);
+    (ctx.state as { compress?: boolean }).compress = true;
+    if (matchesIfNoneMatch(ctx.get('If-None-Match'), etag)) {
+      ctx.status = 304;
+      return;
+    }
+    ctx.body = asset.body();
+  });
+}

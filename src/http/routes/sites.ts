@@ -1,0 +1,30 @@
+/** `GET /sites/{unique_number}`: one site as a JSON object, from the body built at load. */
+import type Router from '@koa/router';
+import { either as E } from 'fp-ts';
+import { PositiveIntegerParam } from '../../query/param-codecs.js';
+import { matchesIfNoneMatch } from '../conditional.js';
+import { HttpProblem } from '../problems.js';
+import { decodeQuery, invalidParameters, queryDecoder } from '../query-params.js';
+import { CACHE_CONTROL } from './query.js';
+import { requireDataset, type RouteDeps } from './route-deps.js';
+
+const NO_PARAMETERS = queryDecoder({});
+
+export function registerSiteRoutes(router: Router, deps: RouteDeps): void {
+  router.get('/sites/:unique_number', (ctx) => {
+    decodeQuery(NO_PARAMETERS, ctx.query);
+    const id = PositiveIntegerParam.decode(ctx.params.unique_number);
+    if (E.isLeft(id)) throw invalidParameters([{ parameter: 'unique_number', detail: `in the path ${id.left[0]?.message ?? 'is invalid'}` }]);
+    const dataset = requireDataset(deps);
+    const site = dataset.site(id.right);
+    if (site === undefined) throw new HttpProblem('SITE_NOT_FOUND', `no site has unique_number ${id.right}`);
+    ctx.set('ETag', site.siteEtag);
+    ctx.set('Cache-Control', CACHE_CONTROL);
+    if (matchesIfNoneMatch(ctx.get('If-None-Match'), site.siteEtag)) {
+      ctx.status = 304;
+      return;
+    }
+    ctx.set('Content-Type', 'application/json; charset=utf-8');
+    ctx.body = site.siteBody;
+  });
+}

@@ -1,0 +1,32 @@
+/** `GET /stats`: counts of matching sites by category, region, state and danger (facets), for `/query`'s filters. */
+import type Router from '@koa/router';
+import { FILTER_PARAMETERS, codecsOf } from '../../query/parameters.js';
+import { queryIndexOf } from '../../query/searchable-site.js';
+import { filterErrors } from '../../query/site-query.js';
+import { computeStats } from '../../query/stats.js';
+import { matchesIfNoneMatch } from '../conditional.js';
+import { computedEtag } from '../list-headers.js';
+import { decodeQuery, invalidParameters, queryDecoder } from '../query-params.js';
+import { CACHE_CONTROL } from './query.js';
+import { requireDataset, type RouteDeps } from './route-deps.js';
+
+export const STATS_DECODER = queryDecoder({}, codecsOf(FILTER_PARAMETERS));
+
+export function registerStatsRoutes(router: Router, deps: RouteDeps): void {
+  router.get('/stats', (ctx) => {
+    const filter = decodeQuery(STATS_DECODER, ctx.query);
+    const errors = filterErrors(filter);
+    if (errors.length > 0) throw invalidParameters(errors);
+    const dataset = requireDataset(deps);
+    const etag = computedEtag(dataset, '/stats', 'json', ctx.query);
+    ctx.set('ETag', etag);
+    ctx.set('Cache-Control', CACHE_CONTROL);
+    (ctx.state as { compress?: boolean }).compress = true;
+    if (matchesIfNoneMatch(ctx.get('If-None-Match'), etag)) {
+      ctx.status = 304;
+      return;
+    }
+    ctx.set('Content-Type', 'application/json; charset=utf-8');
+    ctx.body = JSON.stringify(computeStats(queryIndexOf(dataset), filter));
+  });
+}

@@ -1,0 +1,71 @@
+/** Runs a query over a dataset: filter, order, then the page after the cursor. */
+import { type Cursor } from './cursor.js';
+import { passes } from './filter.js';
+import { DISTANCE_FIELD, columnSortKeys, compareKeyed, formatSort, type SortKey } from './order.js';
+import type { SearchableSite, QueryIndex } from './searchable-site.js';
+import type { SiteQuery } from './site-query.js';
+
+export interface Match {
+  readonly site: SearchableSite;
+  /** Kilometres from `near`; undefined without `near`. */
+  readonly distanceKm: number | undefined;
+  readonly key: SortKey;
+  readonly uniqueNumber: number;
+}
+
+export interface QueryResult {
+  /** How many rows match, over all pages. */
+  readonly total: number;
+  readonly page: readonly Match[];
+  /** Where the next page starts; undefined on the last page. */
+  readonly next: Cursor | undefined;
+}
+
+/** Every matching site, unordered (in `unique_number` order, which is the index's order). */
+export function matchingSites(index: QueryIndex, query: Pick<SiteQuery, 'filter' | 'sort'>): Match[] {
+  const byDistance = query.sort.field === DISTANCE_FIELD;
+  const keys = byDistance ? undefined : columnSortKeys(index, query.sort.field as Exclude<typeof query.sort.field, typeof DISTANCE_FIELD>);
+  const near = query.filter.near !== undefined;
+  const matches: Match[] = [];
+  index.sites.forEach((site, i) => {
+    const distance = passes(site, query.filter);
+    if (distance === undefined) return;
+    matches.push({
+      site,
+      distanceKm: near ? distance : undefined,
+      key: byDistance ? distance : (keys?.[i] ?? null),
+      uniqueNumber: site.row.unique_number,
+    });
+  });
+  return matches;
+}
+
+export function runQuery(index: QueryIndex, query: SiteQuery): QueryResult {
+  const { descending } = query.sort;
+  const matches = matchingSites(index, query);
+  // The index is in unique_number order and Array#sort is stable, but the tie-break is explicit anyway.
+  matches.sort((a, b) => compareKeyed(a, b, descending));
+  const { cursor } = query;
+  const after = cursor === undefined ? { key: null, uniqueNumber: 0 } : { key: cursor.key, uniqueNumber: cursor.uniqueNumber };
+  const start = cursor === undefined ? 0 : firstAfter(matches, after, descending);
+  const page = matches.slice(start, start + query.limit);
+  const last = page[page.length - 1];
+  const hasMore = start + page.length < matches.length;
+  return {
+    total: matches.length,
+    page,
+    next: hasMore && last !== undefined ? { sort: formatSort(query.sort), key: last.key, uniqueNumber: last.uniqueNumber } : undefined,
+  };
+}
+
+/** Binary search: the first match ordered strictly after `after`. */
+function firstAfter(sorted: readonly Match[], after: { key: SortKey; uniqueNumber: number }, descending: boolean): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (compareKeyed(sorted[middle] as Match, after, descending) <= 0) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
