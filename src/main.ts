@@ -6,7 +6,7 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import { DatasetReloader } from './data/reloader.js';
 import { DatasetStore } from './data/store.js';
 import { watchDataFile } from './data/watch.js';
-import { createApp } from './http/app.js';
+import { createRequestListener } from './http/app.js';
 import { createLogger } from './log.js';
 import { createMetrics } from './metrics.js';
 import { startServer, type RunningServer } from './server.js';
@@ -31,11 +31,11 @@ async function main(): Promise<void> {
   const store = new DatasetStore();
   let shuttingDown = false;
   const isShuttingDown = () => shuttingDown;
-  const app = createApp({ store, logger, metrics, isShuttingDown, corsOrigins: config.corsOrigins });
+  const listener = createRequestListener({ store, logger, metrics, isShuttingDown, corsOrigins: config.corsOrigins, answerCacheBytes: config.answerCacheMb * 1024 * 1024 });
 
   let running: RunningServer;
   try {
-    running = await startServer(app, config, { beginShutdown: () => (shuttingDown = true) });
+    running = await startServer(listener, config, { beginShutdown: () => (shuttingDown = true) });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? String(error);
     logger.fatal({ host: config.host, port: config.port, code }, `cannot listen on ${config.host}:${config.port}: ${code}`);

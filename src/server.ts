@@ -3,9 +3,8 @@
  * unready first, then no new connections, in-flight requests finish, idle keep-alive
  * connections close, and after a bounded wait whatever remains is cut.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type Koa from 'koa';
 import { answerClientError } from './http/client-errors.js';
 
 export interface ShutdownOptions {
@@ -32,8 +31,8 @@ export interface RunningServer {
 const IDLE_SWEEP_MS = 50;
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-export async function startServer(app: Koa, listen: { port: number; host: string }, lifecycle: { beginShutdown: () => void }): Promise<RunningServer> {
-  const server = createServer(app.callback());
+export async function startServer(listener: RequestListener, listen: { port: number; host: string }, lifecycle: { beginShutdown: () => void }): Promise<RunningServer> {
+  const server = createServer(listener);
   server.on('clientError', answerClientError);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -4,17 +4,27 @@
  * Its throughput is the ceiling for one Node.js process on this machine.
  *   PORT=... DATA_FILE=... node --import tsx scripts/bench/baseline-server.ts
  */
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { loadDataset } from '../../src/data/load.js';
 
 const dataset = await loadDataset(process.env['DATA_FILE'] ?? 'data/whc-sites-2019.csv');
+/** Other answers to serve as they are, by path: `{ "/query?region=Africa": { "type": ..., "etag": ..., "body": base64 } }`. */
+const fixed = new Map(
+  Object.entries(process.env['FIXED_ANSWERS'] === undefined ? {} : (JSON.parse(readFileSync(process.env['FIXED_ANSWERS'], 'utf8')) as Record<string, { type: string; etag: string; body: string }>)).map(
+    ([path, a]) => [path, { type: a.type, etag: a.etag, body: Buffer.from(a.body, 'base64') }],
+  ),
+);
 const HEALTH = Buffer.from(JSON.stringify({ status: 'ok' }));
 const JSON_TYPE = 'application/json; charset=utf-8';
 const PREFIX = '/query?unique_number=';
 
 const server = createServer((req, res) => {
   const url = req.url ?? '';
-  if (url.startsWith(PREFIX)) {
+  const answer = fixed.get(url);
+  if (answer !== undefined) {
+    res.writeHead(200, { 'Content-Type': answer.type, 'Content-Length': answer.body.length, ETag: answer.etag }).end(answer.body);
+  } else if (url.startsWith(PREFIX)) {
     const site = dataset.site(Number(url.slice(PREFIX.length)));
     if (site === undefined) {
       res.writeHead(404).end();

@@ -27,6 +27,17 @@ const STARTUP_RUNS = SMOKE ? 2 : 5;
 const BUNDLED = 'data/whc-sites-2019.csv';
 const MB = 1024 * 1024;
 
+/** Typical searches: a region in danger, a country's latest, words, a radius, a map window, facets of a category. */
+const FILTERED_PATHS = [
+  '/query?region=Africa&danger=true',
+  '/query?category=Natural&limit=20&fields=unique_number,name_en,states_name_en',
+  '/query?iso_code=it&sort=-date_inscribed&limit=10',
+  '/query?q=temple&limit=10',
+  '/query?near=48.8566,2.3522&radius_km=500&limit=10',
+  '/query?bbox=-10,35,30,60&criterion=i&limit=25',
+  '/query?inscribed_from=2010&inscribed_to=2015&format=csv',
+];
+
 const serviceArgv = ['dist/main.js'];
 const baselineArgv = ['--import', 'tsx', 'scripts/bench/baseline-server.ts'];
 const serviceEnv = (dataFile: string) => ({ DATA_FILE: dataFile, LOG_LEVEL: 'info', NODE_ENV: 'production' });
@@ -75,10 +86,20 @@ async function main(): Promise<void> {
   // The bundled ids are sparse: take them from the loader. Synthetic files number rows 1..N.
   const ids = (await loadDataset(BUNDLED)).rows.map((row) => row.unique_number);
   const service = await startServer(serviceArgv, serviceEnv(BUNDLED));
-  const baseline = await startServer(baselineArgv, { DATA_FILE: BUNDLED });
+  await waitReady(service.url);
+  // The baseline answers the filtered queries with the service's own bytes, captured here.
+  mkdirSync('.bench', { recursive: true });
+  const fixedAnswers: Record<string, { type: string; etag: string; body: string }> = {};
+  for (const path of FILTERED_PATHS) {
+    const response = await fetch(`${service.url}${path}`, { headers: { 'Accept-Encoding': 'identity' } });
+    if (response.status !== 200) throw new Error(`${path} answered ${response.status}`);
+    fixedAnswers[path] = { type: response.headers.get('content-type') ?? '', etag: response.headers.get('etag') ?? '', body: Buffer.from(await response.arrayBuffer()).toString('base64') };
+  }
+  writeFileSync('.bench/fixed-answers.json', JSON.stringify(fixedAnswers));
+  const baseline = await startServer(baselineArgv, { DATA_FILE: BUNDLED, FIXED_ANSWERS: '.bench/fixed-answers.json' });
   const scenarios: ScenarioResult[] = [];
   try {
-    await Promise.all([waitReady(service.url), waitReady(baseline.url)]);
+    await waitReady(baseline.url);
     // Byte-identical bodies, or the comparison means nothing.
     for (const id of ids.slice(0, 50)) {
       const [a, b] = await Promise.all([service.url, baseline.url].map(async (u) => Buffer.from(await (await fetch(`${u}/query?unique_number=${id}`)).arrayBuffer())));
@@ -87,13 +108,13 @@ async function main(): Promise<void> {
     const etags = new Map<number, string>();
     for (const id of ids) etags.set(id, (await fetch(`${service.url}/query?unique_number=${id}`, { method: 'HEAD' })).headers.get('etag') ?? '');
 
-    const run = async (name: string, pick: () => Request, status = 200) => {
+    const run = async (name: string, pick: () => Request, status = 200, target = service) => {
       process.stderr.write(`bench: ${name}\n`);
-      if (WARM_UP_S > 0) for (const server of [service, baseline]) await load(server.url, pick, WARM_UP_S, status);
+      if (WARM_UP_S > 0) for (const server of [target, baseline]) await load(server.url, pick, WARM_UP_S, status);
       const s: LoadResult[] = [];
       const b: LoadResult[] = [];
       for (let round = 0; round < ROUNDS; round++) {
-        s.push(await measure(service, pick, status));
+        s.push(await measure(target, pick, status));
         b.push(await measure(baseline, pick, status));
       }
       scenarios.push({ name, service: combine(s), baseline: combine(b) });
@@ -103,6 +124,19 @@ async function main(): Promise<void> {
       const id = randomOf(ids);
       return { path: `/query?unique_number=${id}`, headers: { 'if-none-match': etags.get(id) ?? '' } };
     }, 304);
+    for (const path of FILTERED_PATHS) {
+      const [a, b] = await Promise.all([service.url, baseline.url].map(async (u) => Buffer.from(await (await fetch(`${u}${path}`, { headers: { 'Accept-Encoding': 'identity' } })).arrayBuffer())));
+      if (!a?.equals(b as Buffer)) throw new Error(`bodies differ for ${path}`);
+    }
+    await run('/query filtered (7 filter sets, answer cache)', () => ({ path: randomOf(FILTERED_PATHS) }));
+    // The same requests with the answer cache off: every one is filtered, sorted and rendered.
+    const uncached = await startServer(serviceArgv, { ...serviceEnv(BUNDLED), ANSWER_CACHE_MB: '0' });
+    try {
+      await waitReady(uncached.url);
+      await run('/query filtered (7 filter sets, no cache)', () => ({ path: randomOf(FILTERED_PATHS) }), 200, uncached);
+    } finally {
+      await uncached.stop();
+    }
     await run('/health', () => ({ path: '/health' }));
   } finally {
     await service.stop();

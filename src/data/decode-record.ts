@@ -1,5 +1,5 @@
 /** Decodes one raw CSV record into a typed `Row` through the io-ts row codec. */
-import { either as E } from 'fp-ts';
+import * as E from 'fp-ts/lib/Either.js';
 import type { CsvRecord } from './csv-records.js';
 import type { DataError } from './data-error.js';
 import type { ColumnIndex } from './header.js';

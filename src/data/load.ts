@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { either as E } from 'fp-ts';
+import * as E from 'fp-ts/lib/Either.js';
 import { CsvSyntaxError, readCsvRecords } from './csv-records.js';
 import { type DataError, DataFileError } from './data-error.js';
 import { buildDataset, type Dataset } from './dataset.js';

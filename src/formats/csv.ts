@@ -2,6 +2,7 @@
  * CSV (RFC 4180): a header row, CRLF line ends, fields quoted when they hold a comma, a quote or
  * a line break. Values are written as the source file writes them: flags as 1/0, nulls empty.
  */
+import { COLUMNS, type Row } from '../data/row.js';
 import type { OutputField } from '../query/parameters.js';
 import type { Match } from '../query/run.js';
 import { fieldValue, type FieldValue } from './fields.js';
@@ -15,8 +16,18 @@ function csvField(value: FieldValue | string): string {
   return NEEDS_QUOTES.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
+/** Whole rows, the common case, are formatted once per dataset (rows are immutable and die with it). */
+const wholeRowLines = new WeakMap<Row, string>();
+
+function wholeRowLine(row: Row): string {
+  let line = wholeRowLines.get(row);
+  if (line === undefined) wholeRowLines.set(row, (line = COLUMNS.map((column) => csvField(row[column])).join(',')));
+  return line;
+}
+
 export function csvDocument(matches: readonly Match[], fields: readonly OutputField[]): string {
   const lines = [fields.map(csvField).join(',')];
-  for (const match of matches) lines.push(fields.map((field) => csvField(fieldValue(match, field))).join(','));
+  const whole = fields === COLUMNS;
+  for (const match of matches) lines.push(whole ? wholeRowLine(match.site.row) : fields.map((field) => csvField(fieldValue(match, field))).join(','));
   return `${lines.join('\r\n')}\r\n`;
 }

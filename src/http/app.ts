@@ -2,11 +2,14 @@
  * Builds the Koa application from its dependencies. It never listens: `server.ts` does, so tests
  * can serve the same app on an ephemeral port without side effects.
  */
+import type { RequestListener } from 'node:http';
 import Router from '@koa/router';
 import Koa from 'koa';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
+import { createAnswerCache, type AnswerCache } from './answer-cache.js';
 import { compressBodies } from './compression.js';
+import { withLookupFastPath } from './lookup-fast-path.js';
 import { corsMiddleware } from './cors.js';
 import { problemMiddleware } from './problem-middleware.js';
 import { observeRequests } from './request-log.js';
@@ -24,15 +27,17 @@ export interface AppDeps extends RouteDeps {
   readonly metrics: Metrics;
   /** CORS origins; default `*`. */
   readonly corsOrigins?: readonly string[];
+  /** Bytes for computed answers; default 32 MiB, 0 turns the cache off. */
+  readonly answerCacheBytes?: number;
 }
 
 /** Every route; `/openapi.json` must describe exactly these (a test compares them). */
-export function createRouter(deps: AppDeps): Router {
+export function createRouter(deps: AppDeps, answers: AnswerCache = createAnswerCache()): Router {
   const router = new Router();
   registerProbeRoutes(router, deps);
-  registerQueryRoutes(router, deps);
+  registerQueryRoutes(router, { ...deps, answers });
   registerSiteRoutes(router, deps);
-  registerStatsRoutes(router, deps);
+  registerStatsRoutes(router, { ...deps, answers });
   registerOpsRoutes(router, deps);
   registerDocsRoutes(router);
   return router;
@@ -44,14 +49,21 @@ export function createApp(deps: AppDeps): Koa {
   app.silent = true;
   app.on('error', (error: unknown) => deps.logger.error({ err: error }, 'response error'));
 
-  const router = createRouter(deps);
+  // One cache for computed answers and their compressed codings, per app.
+  const answers = createAnswerCache(deps.answerCacheBytes);
+  const router = createRouter(deps, answers);
 
   app.use(observeRequests(deps.logger, deps.metrics, deps.isShuttingDown));
   app.use(problemMiddleware(deps.logger));
   app.use(corsMiddleware(deps.corsOrigins ?? ['*']));
   app.use(requestLimits);
-  app.use(compressBodies);
+  app.use(compressBodies(answers));
   app.use(router.routes());
   app.use(router.allowedMethods());
   return app;
+}
+
+/** What the server listens with: the lookup fast path in front of the Koa app. */
+export function createRequestListener(deps: AppDeps): RequestListener {
+  return withLookupFastPath(createApp(deps).callback(), deps);
 }

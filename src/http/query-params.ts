@@ -4,7 +4,7 @@
  * parameter at fault and listing the allowed ones.
  */
 import * as t from 'io-ts';
-import { either as E } from 'fp-ts';
+import * as E from 'fp-ts/lib/Either.js';
 import type { ParameterError } from '../query/param-codecs.js';
 import { HttpProblem } from './problems.js';
 

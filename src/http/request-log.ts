@@ -3,6 +3,13 @@ import type { Middleware } from 'koa';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 
+const NOSNIFF = 'nosniff';
+/** Answers are data, never documents to render: nothing may load, run or frame them. */
+const DATA_POLICY = "default-src 'none'; frame-ancestors 'none'";
+
+/** The headers every data answer carries, as name/value pairs (the lookup fast path sends them too). */
+export const SECURITY_HEADERS = ['X-Content-Type-Options', NOSNIFF, 'Content-Security-Policy', DATA_POLICY] as const;
+
 /** Route patterns, not paths, label the metrics: unknown paths must not create new series. */
 function routeLabel(matched: unknown): string {
   return typeof matched === 'string' ? matched : 'unmatched';
@@ -21,10 +28,9 @@ export function observeRequests(logger: Logger, metrics: Metrics, isShuttingDown
     try {
       await next();
     } finally {
-      ctx.set('X-Content-Type-Options', 'nosniff');
-      // Answers are data, never documents to render: nothing may load, run or frame them.
-      // (`/docs`, the one HTML page, sets its own.)
-      if (!ctx.res.hasHeader('Content-Security-Policy')) ctx.set('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'");
+      ctx.set('X-Content-Type-Options', NOSNIFF);
+      // (`/docs`, the one HTML page, sets its own policy.)
+      if (!ctx.res.hasHeader('Content-Security-Policy')) ctx.set('Content-Security-Policy', DATA_POLICY);
       // While draining, each keep-alive client is told to reconnect (to another replica) after this answer.
       if (isShuttingDown()) ctx.set('Connection', 'close');
       const ms = performance.now() - start;

@@ -5,7 +5,7 @@
  * so pages never repeat or skip rows while the dataset stays the same.
  */
 import * as t from 'io-ts';
-import { either as E } from 'fp-ts';
+import * as E from 'fp-ts/lib/Either.js';
 import type { SortKey } from './order.js';
 
 const CursorContent = t.type({

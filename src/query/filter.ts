@@ -1,36 +1,75 @@
-/** Whether a site passes every filter (AND across parameters, OR within a list parameter). */
+/**
+ * Filters compiled once per request into a test per site: AND across parameters, OR within a
+ * list parameter. Only the parameters given become checks, and `q` is answered from the word
+ * index as a mask of sites, so a request does not re-read every word of every site.
+ */
 import { distanceKm, inBoundingBox } from './geo.js';
 import type { FilterParams } from './parameters.js';
-import type { SearchableSite } from './searchable-site.js';
+import type { QueryIndex, SearchableSite } from './searchable-site.js';
+import { sitesWithPrefix } from './word-index.js';
 
-const anyIn = (wanted: readonly string[], have: ReadonlySet<string>): boolean => wanted.some((w) => have.has(w));
-
-/** Every term must start some word of the text: `cathedral` finds "cathedrals". */
-function matchesWords(terms: readonly string[], siteWords: readonly string[]): boolean {
-  return terms.every((term) => siteWords.some((word) => word.startsWith(term)));
-}
+type Check = (site: SearchableSite, position: number) => boolean;
 
 /**
  * The site's distance from `near` when it passes (0 when there is no `near`), or undefined when
  * it does not: the distance is computed once, for the radius test and the answer.
  */
-export function passes(site: SearchableSite, f: FilterParams): number | undefined {
-  const { row } = site;
-  if (f.unique_number !== undefined && row.unique_number !== f.unique_number) return undefined;
-  if (f.id_no !== undefined && row.id_no !== f.id_no) return undefined;
-  if (f.category !== undefined && !f.category.includes(row.category)) return undefined;
-  if (f.region !== undefined && !anyIn(f.region, site.regions)) return undefined;
-  if (f.iso_code !== undefined && !anyIn(f.iso_code, site.isoCodes)) return undefined;
-  if (f.state !== undefined && !anyIn(f.state, site.states)) return undefined;
-  if (f.danger !== undefined && (row.danger === true) !== f.danger) return undefined;
-  if (f.transboundary !== undefined && (row.transboundary === true) !== f.transboundary) return undefined;
-  if (f.inscribed_from !== undefined && (row.date_inscribed === null || row.date_inscribed < f.inscribed_from)) return undefined;
-  if (f.inscribed_to !== undefined && (row.date_inscribed === null || row.date_inscribed > f.inscribed_to)) return undefined;
-  if (f.criterion !== undefined && !f.criterion.some((c) => site.criteria.has(c))) return undefined;
-  if (f.q !== undefined && !matchesWords(f.q, site.words)) return undefined;
-  if (f.bbox !== undefined && (site.point === undefined || !inBoundingBox(site.point, f.bbox))) return undefined;
-  if (f.near === undefined) return 0;
-  if (site.point === undefined) return undefined;
-  const distance = distanceKm(f.near, site.point);
-  return f.radius_km === undefined || distance <= f.radius_km ? distance : undefined;
+export type SiteTest = (site: SearchableSite, position: number) => number | undefined;
+
+const anyIn = (wanted: readonly string[]) => (have: ReadonlySet<string>) => wanted.some((w) => have.has(w));
+
+/** Sites holding, for every term, a word that starts with it. */
+function searchMask(index: QueryIndex, terms: readonly string[]): Uint8Array {
+  const count = index.sites.length;
+  const [first, ...rest] = terms.map((term) => sitesWithPrefix(index.words, term, count));
+  const mask = first ?? new Uint8Array(count).fill(1);
+  for (const other of rest) for (let i = 0; i < count; i++) mask[i] = (mask[i] as number) & (other[i] as number);
+  return mask;
+}
+
+function checksOf(index: QueryIndex, f: FilterParams): Check[] {
+  const checks: Check[] = [];
+  const add = (check: Check) => checks.push(check);
+  if (f.unique_number !== undefined) add(({ row }) => row.unique_number === f.unique_number);
+  if (f.id_no !== undefined) add(({ row }) => row.id_no === f.id_no);
+  if (f.category !== undefined) add(({ row }) => (f.category as readonly string[]).includes(row.category));
+  if (f.region !== undefined) {
+    const wanted = anyIn(f.region);
+    add((site) => wanted(site.regions));
+  }
+  if (f.iso_code !== undefined) {
+    const wanted = anyIn(f.iso_code);
+    add((site) => wanted(site.isoCodes));
+  }
+  if (f.state !== undefined) {
+    const wanted = anyIn(f.state);
+    add((site) => wanted(site.states));
+  }
+  if (f.danger !== undefined) add(({ row }) => (row.danger === true) === f.danger);
+  if (f.transboundary !== undefined) add(({ row }) => (row.transboundary === true) === f.transboundary);
+  const from = f.inscribed_from;
+  if (from !== undefined) add(({ row }) => row.date_inscribed !== null && row.date_inscribed >= from);
+  const to = f.inscribed_to;
+  if (to !== undefined) add(({ row }) => row.date_inscribed !== null && row.date_inscribed <= to);
+  const criteria = f.criterion;
+  if (criteria !== undefined) add((site) => criteria.some((c) => site.criteria.has(c)));
+  if (f.q !== undefined) {
+    const mask = searchMask(index, f.q);
+    add((_, position) => mask[position] === 1);
+  }
+  const box = f.bbox;
+  if (box !== undefined) add(({ point }) => point !== undefined && inBoundingBox(point, box));
+  return checks;
+}
+
+export function compileFilter(index: QueryIndex, f: FilterParams): SiteTest {
+  const checks = checksOf(index, f);
+  const { near, radius_km: radius } = f;
+  return (site, position) => {
+    for (const check of checks) if (!check(site, position)) return undefined;
+    if (near === undefined) return 0;
+    if (site.point === undefined) return undefined;
+    const distance = distanceKm(near, site.point);
+    return radius === undefined || distance <= radius ? distance : undefined;
+  };
 }

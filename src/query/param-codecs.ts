@@ -6,7 +6,7 @@
  * `''`, `0x10`, `1e3` and padding.
  */
 import * as t from 'io-ts';
-import { either as E } from 'fp-ts';
+import * as E from 'fp-ts/lib/Either.js';
 
 /** A parameter given exactly once, whose text `parse` accepts (`parse` returns a message string to reject it). */
 export function singleParam<A>(name: string, expected: string, parse: (text: string) => A | undefined | Rejection): t.Type<A, string, unknown> {

@@ -1,6 +1,6 @@
 /** Runs a query over a dataset: filter, order, then the page after the cursor. */
 import { type Cursor } from './cursor.js';
-import { passes } from './filter.js';
+import { compileFilter } from './filter.js';
 import { DISTANCE_FIELD, columnSortKeys, compareKeyed, formatSort, type SortKey } from './order.js';
 import type { SearchableSite, QueryIndex } from './searchable-site.js';
 import type { SiteQuery } from './site-query.js';
@@ -26,9 +26,10 @@ export function matchingSites(index: QueryIndex, query: Pick<SiteQuery, 'filter'
   const byDistance = query.sort.field === DISTANCE_FIELD;
   const keys = byDistance ? undefined : columnSortKeys(index, query.sort.field as Exclude<typeof query.sort.field, typeof DISTANCE_FIELD>);
   const near = query.filter.near !== undefined;
+  const test = compileFilter(index, query.filter);
   const matches: Match[] = [];
   index.sites.forEach((site, i) => {
-    const distance = passes(site, query.filter);
+    const distance = test(site, i);
     if (distance === undefined) return;
     matches.push({
       site,

@@ -8,6 +8,7 @@ import type { Row } from '../data/row.js';
 import { criteriaOf, type Criterion } from './criteria.js';
 import type { Point } from './geo.js';
 import { fold, plainText, words } from './text.js';
+import { buildWordIndex, type WordIndex } from './word-index.js';
 
 export interface SearchableSite {
   readonly row: Row;
@@ -19,8 +20,6 @@ export interface SearchableSite {
   readonly states: ReadonlySet<string>;
   readonly isoCodes: ReadonlySet<string>;
   readonly criteria: ReadonlySet<Criterion>;
-  /** Distinct folded words of the names and short descriptions, HTML removed. */
-  readonly words: readonly string[];
   /** Undefined where the file has no usable position (no coordinates, or the 0,0 placeholder). */
   readonly point: Point | undefined;
 }
@@ -29,6 +28,8 @@ export interface QueryIndex {
   readonly dataset: Dataset;
   /** In `unique_number` order: the tie-break of every sort, so the base order is already right. */
   readonly sites: readonly SearchableSite[];
+  /** The words of the names and short descriptions (HTML removed, folded), for `q`. */
+  readonly words: WordIndex;
 }
 
 /** The columns `q` searches. */
@@ -53,8 +54,12 @@ function pointOf(row: Row): Point | undefined {
   return { lat: row.latitude, lon: row.longitude };
 }
 
+/** Distinct folded words of the names and short descriptions, HTML removed. */
+function searchedWords(row: Row): string[] {
+  return words(SEARCHED_COLUMNS.map((column) => plainText(row[column] ?? '')).join(' '));
+}
+
 function searchableSite(row: Row): SearchableSite {
-  const text = SEARCHED_COLUMNS.map((column) => plainText(row[column] ?? '')).join(' ');
   return {
     row,
     json: JSON.stringify(row),
@@ -63,7 +68,6 @@ function searchableSite(row: Row): SearchableSite {
     states: foldedList(row.states_name_en, row.states_name_fr),
     isoCodes: foldedList(row.iso_code),
     criteria: criteriaOf(row),
-    words: [...new Set(words(text))],
     point: pointOf(row),
   };
 }
@@ -73,8 +77,8 @@ const indexes = new WeakMap<Dataset, QueryIndex>();
 export function queryIndexOf(dataset: Dataset): QueryIndex {
   let index = indexes.get(dataset);
   if (index === undefined) {
-    const sites = [...dataset.rows].sort((a, b) => a.unique_number - b.unique_number).map(searchableSite);
-    index = { dataset, sites };
+    const rows = [...dataset.rows].sort((a, b) => a.unique_number - b.unique_number);
+    index = { dataset, sites: rows.map(searchableSite), words: buildWordIndex(rows.map(searchedWords)) };
     indexes.set(dataset, index);
   }
   return index;

@@ -1,6 +1,6 @@
 /** Facets: how many matching sites fall under each category, region, state and danger status. */
 import type { FilterParams } from './parameters.js';
-import { passes } from './filter.js';
+import { compileFilter } from './filter.js';
 import type { QueryIndex } from './searchable-site.js';
 
 export interface FacetCount<V> {
@@ -41,8 +41,9 @@ export function computeStats(index: QueryIndex, filter: FilterParams): Stats {
   const state = new Tally<string>();
   const danger = new Tally<boolean>();
   let total = 0;
-  for (const site of index.sites) {
-    if (passes(site, filter) === undefined) continue;
+  const test = compileFilter(index, filter);
+  for (const [position, site] of index.sites.entries()) {
+    if (test(site, position) === undefined) continue;
     total += 1;
     category.add(site.row.category);
     for (const r of elements(site.row.region_en)) region.add(r);

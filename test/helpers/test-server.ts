@@ -1,5 +1,5 @@
 /** Serves the real app on an ephemeral loopback port for a test, and closes every connection after. */
-import { createApp } from '../../src/http/app.js';
+import { createRequestListener } from '../../src/http/app.js';
 import { loadDataset } from '../../src/data/load.js';
 import { DatasetStore } from '../../src/data/store.js';
 import { silentLogger } from '../../src/log.js';
@@ -15,14 +15,16 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(options: { dataFile?: string | null; corsOrigins?: readonly string[] } = {}): Promise<TestServer> {
+export async function startTestServer(options: { dataFile?: string | null; corsOrigins?: readonly string[]; answerCacheBytes?: number } = {}): Promise<TestServer> {
   const store = new DatasetStore();
   const dataFile = options.dataFile === undefined ? DATA_FILE : options.dataFile;
   if (dataFile !== null) store.replace(await loadDataset(dataFile));
   let shuttingDown = false;
   const metrics = createMetrics({ processMetrics: false });
-  const app = createApp({ store, logger: silentLogger, metrics, isShuttingDown: () => shuttingDown, ...(options.corsOrigins === undefined ? {} : { corsOrigins: options.corsOrigins }) });
-  const running = await startServer(app, { port: 0, host: '127.0.0.1' }, { beginShutdown: () => (shuttingDown = true) });
+  const listener = createRequestListener({ store, logger: silentLogger, metrics, isShuttingDown: () => shuttingDown, ...(options.corsOrigins === undefined ? {} : { corsOrigins: options.corsOrigins }),
+    ...(options.answerCacheBytes === undefined ? {} : { answerCacheBytes: options.answerCacheBytes }),
+  });
+  const running = await startServer(listener, { port: 0, host: '127.0.0.1' }, { beginShutdown: () => (shuttingDown = true) });
   return {
     url: running.url,
     store,

@@ -3,7 +3,10 @@ import { request } from 'node:http';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { expect } from 'chai';
 import fc from 'fast-check';
+import { loadDataset } from '../../src/data/load.js';
 import { expectProblem } from '../helpers/problem.js';
+import { readDataText } from '../helpers/reference-csv.js';
+import { tempDir } from '../helpers/temp-files.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 
 /** A raw GET: fetch would decompress bodies and hide Content-Encoding's effect. */
@@ -117,5 +120,45 @@ describe('caching, compression and CORS', () => {
     expect(head.status).to.equal(200);
     expect(await head.text()).to.equal('');
     for (const name of ['etag', 'x-total-count', 'link', 'content-type', 'content-length']) expect(head.headers.get(name), name).to.equal(get.headers.get(name));
+  });
+
+  it('answers the same bytes from the answer cache as without it, compressed or not', async () => {
+    const uncached = await startTestServer({ answerCacheBytes: 0 });
+    try {
+      for (const qs of ['region=Africa&danger=true', 'q=temple&format=csv', 'near=48.85,2.35&radius_km=300&format=geojson', 'limit=1000']) {
+        for (const encoding of ['identity', 'br', 'gzip']) {
+          const headers = { 'Accept-Encoding': encoding };
+          const [first, second, reference] = await Promise.all([
+            rawGet(`${server.url}/query?${qs}`, headers),
+            rawGet(`${server.url}/query?${qs}`, headers).then(() => rawGet(`${server.url}/query?${qs}`, headers)),
+            rawGet(`${uncached.url}/query?${qs}`, headers),
+          ]);
+          for (const answer of [first, second]) {
+            expect(answer.body.equals(reference.body), `${qs} ${encoding}`).to.equal(true);
+            for (const name of ['etag', 'x-total-count', 'link', 'content-type', 'content-encoding']) expect(answer.headers[name], `${qs} ${encoding} ${name}`).to.deep.equal(reference.headers[name]);
+          }
+        }
+      }
+    } finally {
+      await uncached.close();
+    }
+  });
+
+  it('never answers a new dataset version from the cache of the old one', async () => {
+    const dir = tempDir();
+    try {
+      const url = `${server.url}/query?region=Africa&limit=1&fields=unique_number,name_en`;
+      const before = await fetch(url);
+      const [row] = (await before.json()) as { unique_number: number; name_en: string }[];
+      const text = readDataText();
+      const renamed = text.replace(`,${row?.name_en ?? '?'},`, ',Renamed Site,');
+      expect(renamed).to.not.equal(text);
+      server.store.replace(await loadDataset(dir.write('renamed.csv', renamed)));
+      const after = await fetch(url);
+      expect(((await after.json()) as { name_en: string }[])[0]?.name_en).to.equal('Renamed Site');
+      expect(after.headers.get('etag')).to.not.equal(before.headers.get('etag'));
+    } finally {
+      dir.remove();
+    }
   });
 });

@@ -5,8 +5,7 @@
  * and a link to the next page. `POST /query` takes the same parameters as a JSON object.
  */
 import type Router from '@koa/router';
-import type { Context } from 'koa';
-import bodyParser from 'koa-bodyparser';
+import type { Context, Middleware } from 'koa';
 import { csvDocument } from '../../formats/csv.js';
 import { outputFields } from '../../formats/fields.js';
 import { geoJsonDocument } from '../../formats/geojson.js';
@@ -15,6 +14,7 @@ import { FILTER_PARAMETERS, OUTPUT_PARAMETERS, codecsOf, type Format } from '../
 import { runQuery, type QueryResult } from '../../query/run.js';
 import { queryIndexOf } from '../../query/searchable-site.js';
 import { planQuery, type SiteQuery } from '../../query/site-query.js';
+import { sendCached, type AnswerCache } from '../answer-cache.js';
 import { paramsFromBody } from '../body-params.js';
 import { matchesIfNoneMatch } from '../conditional.js';
 import { TOTAL_COUNT_HEADER, computedEtag, nextLink } from '../list-headers.js';
@@ -42,7 +42,11 @@ function isLookup(params: RawParams, format: Format): boolean {
   return format === 'json' && names.includes('unique_number') && names.every((n) => n === 'unique_number' || n === 'format');
 }
 
-function answerQuery(ctx: Context, params: RawParams, deps: RouteDeps): void {
+export interface QueryRouteDeps extends RouteDeps {
+  readonly answers: AnswerCache;
+}
+
+function answerQuery(ctx: Context, params: RawParams, deps: QueryRouteDeps): void {
   const decoded = decodeQuery(QUERY_DECODER, params);
   const query = planQuery(decoded);
   if (Array.isArray(query)) throw invalidParameters(query);
@@ -73,17 +77,16 @@ function answerQuery(ctx: Context, params: RawParams, deps: RouteDeps): void {
     ctx.status = 304;
     return;
   }
-  const result = runQuery(queryIndexOf(dataset), query);
-  ctx.set(TOTAL_COUNT_HEADER, String(result.total));
-  if (result.next !== undefined) ctx.set('Link', nextLink('/query', params, result.next));
-  ctx.set('Content-Type', CONTENT_TYPES[format]);
-  ctx.body = render(format, result, query);
+  sendCached(ctx, deps.answers, etag, () => {
+    const result = runQuery(queryIndexOf(dataset), query);
+    const headers: Record<string, string> = { [TOTAL_COUNT_HEADER]: String(result.total), 'Content-Type': CONTENT_TYPES[format] };
+    if (result.next !== undefined) headers['Link'] = nextLink('/query', params, result.next);
+    return { headers, body: Buffer.from(render(format, result, query), 'utf8') };
+  });
 }
 
-export function registerQueryRoutes(router: Router, deps: RouteDeps): void {
-  router.get('/query', (ctx) => answerQuery(ctx, ctx.query, deps));
-
-  const parseJson = bodyParser({
+function jsonBodyParser(bodyParser: typeof import('koa-bodyparser')): Middleware {
+  return bodyParser({
     enableTypes: ['json'],
     jsonLimit: MAX_QUERY_BODY,
     strict: true,
@@ -94,6 +97,17 @@ export function registerQueryRoutes(router: Router, deps: RouteDeps): void {
       throw new HttpProblem('BAD_REQUEST', `the body is not valid JSON: ${error.message}`);
     },
   });
+}
+
+export function registerQueryRoutes(router: Router, deps: QueryRouteDeps): void {
+  router.get('/query', (ctx) => answerQuery(ctx, ctx.query, deps));
+
+  let parseJson: Middleware | undefined;
+  // koa-bodyparser and its dependencies take about 60 ms to import: loaded on the first POST, not at start-up.
+  const parseJsonBody: Middleware = async (ctx, next) => {
+    parseJson ??= jsonBodyParser((await import('koa-bodyparser')).default);
+    await parseJson(ctx, next);
+  };
   router.post(
     '/query',
     async (ctx, next) => {
@@ -104,7 +118,7 @@ export function registerQueryRoutes(router: Router, deps: RouteDeps): void {
       }
       await next();
     },
-    parseJson,
+    parseJsonBody,
     (ctx) => answerQuery(ctx, paramsFromBody(ctx.request.body ?? {}), deps),
   );
 }

@@ -1,6 +1,6 @@
 /** `GET /sites/{unique_number}`: one site as a JSON object, from the body built at load. */
 import type Router from '@koa/router';
-import { either as E } from 'fp-ts';
+import * as E from 'fp-ts/lib/Either.js';
 import { PositiveIntegerParam } from '../../query/param-codecs.js';
 import { matchesIfNoneMatch } from '../conditional.js';
 import { HttpProblem } from '../problems.js';

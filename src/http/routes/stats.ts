@@ -4,6 +4,7 @@ import { FILTER_PARAMETERS, codecsOf } from '../../query/parameters.js';
 import { queryIndexOf } from '../../query/searchable-site.js';
 import { filterErrors } from '../../query/site-query.js';
 import { computeStats } from '../../query/stats.js';
+import { sendCached, type AnswerCache } from '../answer-cache.js';
 import { matchesIfNoneMatch } from '../conditional.js';
 import { computedEtag } from '../list-headers.js';
 import { decodeQuery, invalidParameters, queryDecoder } from '../query-params.js';
@@ -12,7 +13,7 @@ import { requireDataset, type RouteDeps } from './route-deps.js';
 
 export const STATS_DECODER = queryDecoder({}, codecsOf(FILTER_PARAMETERS));
 
-export function registerStatsRoutes(router: Router, deps: RouteDeps): void {
+export function registerStatsRoutes(router: Router, deps: RouteDeps & { readonly answers: AnswerCache }): void {
   router.get('/stats', (ctx) => {
     const filter = decodeQuery(STATS_DECODER, ctx.query);
     const errors = filterErrors(filter);
@@ -26,7 +27,9 @@ export function registerStatsRoutes(router: Router, deps: RouteDeps): void {
       ctx.status = 304;
       return;
     }
-    ctx.set('Content-Type', 'application/json; charset=utf-8');
-    ctx.body = JSON.stringify(computeStats(queryIndexOf(dataset), filter));
+    sendCached(ctx, deps.answers, etag, () => ({
+      headers: { 'Content-Type': 'application/json; charset=utf-8' },
+      body: Buffer.from(JSON.stringify(computeStats(queryIndexOf(dataset), filter)), 'utf8'),
+    }));
   });
 }

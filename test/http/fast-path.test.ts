@@ -1,0 +1,115 @@
+/**
+ * The lookup fast path answers `GET /query?unique_number=N` without Koa. It must be
+ * indistinguishable from the Koa route: same status, bytes and headers, same metrics and log
+ * line. Each case is sent twice to one real server: once in the fast path's form, once with a
+ * header that only routes it through Koa; a recording fallback proves which path answered.
+ */
+import type { RequestListener } from 'node:http';
+import { Writable } from 'node:stream';
+import { expect } from 'chai';
+import { pino } from 'pino';
+import { createApp } from '../../src/http/app.js';
+import { withLookupFastPath } from '../../src/http/lookup-fast-path.js';
+import { loadDataset } from '../../src/data/load.js';
+import { DatasetStore } from '../../src/data/store.js';
+import { createMetrics } from '../../src/metrics.js';
+import { startServer, type RunningServer } from '../../src/server.js';
+import { DATA_FILE, referenceData } from '../helpers/reference-csv.js';
+
+const VOLATILE = new Set(['date', 'connection', 'keep-alive']);
+const headersOf = (response: Response) => [...response.headers].filter(([name]) => !VOLATILE.has(name)).sort(([a], [b]) => a.localeCompare(b));
+
+describe('lookup fast path', () => {
+  const reference = referenceData();
+  const logLines: Record<string, unknown>[] = [];
+  const metrics = createMetrics({ processMetrics: false });
+  let running: RunningServer;
+  let koaAnswers = 0;
+
+  before(async () => {
+    const store = new DatasetStore();
+    store.replace(await loadDataset(DATA_FILE));
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        for (const line of chunk.toString('utf8').split('\n').filter((l) => l !== '')) logLines.push(JSON.parse(line) as Record<string, unknown>);
+        done();
+      },
+    });
+    const logger = pino({ level: 'info' }, sink);
+    const deps = { store, logger, metrics, isShuttingDown: () => false };
+    const koa = createApp(deps).callback();
+    const recording: RequestListener = (req, res) => {
+      koaAnswers += 1;
+      void koa(req, res);
+    };
+    running = await startServer(withLookupFastPath(recording, deps), { port: 0, host: '127.0.0.1' }, { beginShutdown: () => undefined });
+  });
+  after(async () => {
+    running.server.closeAllConnections();
+    await running.shutdown({ delayMs: 0, timeoutMs: 1000 });
+  });
+
+  /** Sends `init` as is (fast path) and with an Accept header only Koa handles; returns both. */
+  async function bothPaths(path: string, headers: Record<string, string> = {}) {
+    const before = koaAnswers;
+    const fast = await fetch(`${running.url}${path}`, { headers });
+    const fastBody = Buffer.from(await fast.arrayBuffer());
+    expect(koaAnswers, 'the fast path answered').to.equal(before);
+    const viaKoa = await fetch(`${running.url}${path}`, { headers: { ...headers, Accept: 'application/json;q=0.9' } });
+    const koaBody = Buffer.from(await viaKoa.arrayBuffer());
+    expect(koaAnswers, 'Koa answered').to.equal(before + 1);
+    return { fast, fastBody, viaKoa, koaBody };
+  }
+
+  it('answers 200 with the bytes and headers of the Koa route, for rows across the file', async () => {
+    const ids = reference.rows.map((r) => r['unique_number'] as number);
+    for (const id of ids.filter((_, i) => i % 37 === 0)) {
+      const { fast, fastBody, viaKoa, koaBody } = await bothPaths(`/query?unique_number=${id}`);
+      expect(fast.status).to.equal(200);
+      expect(fastBody.equals(koaBody), `body of ${id}`).to.equal(true);
+      expect(headersOf(fast), `headers of ${id}`).to.deep.equal(headersOf(viaKoa));
+    }
+  });
+
+  it('answers 304 as the Koa route does', async () => {
+    const etag = (await fetch(`${running.url}/query?unique_number=230`)).headers.get('etag') ?? '';
+    const { fast, fastBody, viaKoa, koaBody } = await bothPaths('/query?unique_number=230', { 'If-None-Match': etag });
+    expect(fast.status).to.equal(304);
+    expect(viaKoa.status).to.equal(304);
+    expect(fastBody.length + koaBody.length).to.equal(0);
+    expect(headersOf(fast)).to.deep.equal(headersOf(viaKoa));
+  });
+
+  it('counts and logs its answers as the Koa route does', async () => {
+    const sample = async () => {
+      const text = await metrics.registry.metrics();
+      const line = text.split('\n').find((l) => l.startsWith('whc_http_requests_total{') && l.includes('route="/query"') && l.includes('status="200"'));
+      return Number(line?.split(' ').pop() ?? 0);
+    };
+    const counted = await sample();
+    const logged = logLines.length;
+    await bothPaths(`/query?unique_number=${String(reference.rows[5]?.['unique_number'])}`);
+    expect(await sample()).to.equal(counted + 2);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const [fastLine, koaLine] = logLines.slice(logged);
+    const shape = (line: Record<string, unknown> | undefined) => ({ msg: line?.['msg'], method: line?.['method'], path: line?.['path'], status: line?.['status'], ms: typeof line?.['ms'] });
+    expect(shape(fastLine)).to.deep.equal(shape(koaLine));
+    expect(shape(fastLine)).to.deep.equal({ msg: 'request', method: 'GET', path: '/query', status: 200, ms: 'number' });
+  });
+
+  it('leaves everything else to Koa', async () => {
+    const cases: [string, Record<string, string>][] = [
+      ['/query?unique_number=999999', {}],
+      ['/query?unique_number=0230', {}],
+      ['/query?unique_number=230&fields=name_en', {}],
+      ['/query?unique_number=230', { Origin: 'https://maps.example' }],
+      ['/query?unique_number=230', { Accept: 'text/csv' }],
+      ['/query?unique_number=1234567890123456', {}],
+    ];
+    for (const [path, headers] of cases) {
+      const before = koaAnswers;
+      await (await fetch(`${running.url}${path}`, { headers })).arrayBuffer();
+      expect(koaAnswers, `${path} ${JSON.stringify(headers)}`).to.equal(before + 1);
+    }
+  });
+});
