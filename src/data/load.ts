@@ -8,10 +8,9 @@ import { createReadStream } from 'node:fs';
 import * as E from 'fp-ts/lib/Either.js';
 import { CsvSyntaxError, readCsvRecords } from './csv-records.js';
 import { type DataError, DataFileError } from './data-error.js';
-import { buildDataset, type Dataset } from './dataset.js';
+import { DatasetBuilder, type Dataset } from './dataset.js';
 import { decodeRecord } from './decode-record.js';
 import { checkHeader, type ColumnIndex } from './header.js';
-import type { Row } from './row.js';
 
 export const MAX_REPORTED_ERRORS = 100;
 
@@ -29,7 +28,8 @@ export async function loadDataset(file: string, now: () => Date = () => new Date
   const report = (error: DataError): void => {
     if (errors.length < MAX_REPORTED_ERRORS) errors.push(error);
   };
-  const rows: Row[] = [];
+  // Rows become bodies as they are decoded; a bad file's builder is simply dropped.
+  const builder = new DatasetBuilder();
   const firstLineOf = new Map<number, number>();
   const hash = createHash('sha256');
   const input = createReadStream(file);
@@ -62,7 +62,7 @@ export async function loadDataset(file: string, now: () => Date = () => new Date
         continue;
       }
       firstLineOf.set(row.unique_number, record.line);
-      rows.push(row);
+      builder.add(row);
     }
   } catch (error) {
     if (error instanceof CsvSyntaxError) report({ file, line: error.line, message: error.message });
@@ -70,8 +70,8 @@ export async function loadDataset(file: string, now: () => Date = () => new Date
   }
 
   if (errors.length === 0 && !headerSeen) report({ file, line: 0, message: 'empty file: expected a header row and at least one data row' });
-  if (errors.length === 0 && rows.length === 0) report({ file, line: 1, message: 'no data rows after the header' });
+  if (errors.length === 0 && builder.size === 0) report({ file, line: 1, message: 'no data rows after the header' });
   if (errors.length > 0) throw new DataFileError(errors);
 
-  return buildDataset(rows, { id: hash.digest('hex'), rows: rows.length, loadedAt: now(), file });
+  return builder.build({ id: hash.digest('hex'), loadedAt: now(), file });
 }

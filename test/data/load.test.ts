@@ -34,7 +34,7 @@ describe('loadDataset', () => {
     const dataset = await loadDataset(DATA_FILE);
     expect(dataset.version.rows).to.equal(1121);
     expect(dataset.version.id).to.equal(createHash('sha256').update(readFileSync(DATA_FILE)).digest('hex'));
-    expect(dataset.site(230)?.row.id_no).to.equal(208);
+    expect(dataset.rows.find((r) => r.unique_number === 230)?.id_no).to.equal(208);
   });
 
   it('accepts a file with or without the byte order mark, and with multi-line quoted HTML', async () => {
@@ -43,7 +43,7 @@ describe('loadDataset', () => {
     for (const [name, content] of [['bom.csv', BOM + sample], ['no-bom.csv', sample]] as const) {
       const dataset = await loadDataset(dir.write(name, content));
       expect(dataset.rows.map((r) => r.unique_number), name).to.deep.equal([230, records[2]?.fields[0] ? Number(records[2].fields[0]) : -1]);
-      const row = dataset.site(230)?.row as Record<string, unknown> | undefined;
+      const row = dataset.rows.find((r) => r.unique_number === 230) as Record<string, unknown> | undefined;
       const multiLine = (records[0]?.fields ?? []).filter((_, i) => records[1]?.fields[i]?.includes('\n'));
       expect(multiLine).not.to.be.empty;
       for (const column of multiLine) expect(row?.[column], column).to.include('\n');
