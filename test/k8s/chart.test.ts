@@ -77,6 +77,10 @@ describe('Helm chart k8s/whc-api', function () {
       reject(['--set', 'securityContext.runAsUser=0'], "'/securityContext/runAsUser'");
     });
     it('rejects an enabled HTTPRoute without a parent Gateway', () => reject(['--set', 'httpRoute.enabled=true'], "'/httpRoute/parentRefs'"));
+    it('rejects CORS origins that are not origins, and a negative answer cache', () => {
+      reject(['--set', 'corsOrigins=example.org'], "'/corsOrigins'");
+      reject(['--set', 'answerCacheMb=-1'], "'/answerCacheMb'");
+    });
     it('accepts global values (use as a subchart)', () => {
       expect(helmRun(['template', RELEASE, CHART, '--kube-version', KUBE_VERSION, '--set', 'global.anything=1']).status).to.equal(0);
     });

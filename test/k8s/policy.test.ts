@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { MANIFEST_FILE, renderPlainManifests } from '../../scripts/k8s/plain-manifests.js';
+import { loadConfig } from '../../src/config.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 import { CHART, ROOT, findObject, render, type K8sObject } from './helm.js';
 
@@ -166,6 +167,20 @@ describe('chart policies (rendered objects)', function () {
         expect(preStop).to.be.greaterThan(0);
         expect(spec.terminationGracePeriodSeconds).to.be.greaterThan(preStop + drainSeconds);
       }
+    });
+
+    it("gives the app a configuration its own decoder accepts, in every profile and with CORS origins set", () => {
+      for (const objects of [dev, prod, render('dev', ['--set', 'corsOrigins=https://maps.example\\,http://localhost:5173', '--set', 'answerCacheMb=0'])]) {
+        const configMap = findObject<{ data: Labels } & K8sObject>(objects, 'ConfigMap');
+        const container = deploymentOf(objects).spec.template.spec.containers[0];
+        const env = Object.fromEntries((container?.env ?? []).map((e: { name: string; value?: string }) => [e.name, e.value]));
+        const config = loadConfig({ ...configMap.data, ...env });
+        expect(config.port).to.equal(values.containerPort);
+      }
+      const custom = render('dev', ['--set', 'corsOrigins=https://maps.example\\,http://localhost:5173', '--set', 'answerCacheMb=0']);
+      const data = findObject<{ data: Labels } & K8sObject>(custom, 'ConfigMap').data;
+      expect(loadConfig(data).corsOrigins).to.deep.equal(['https://maps.example', 'http://localhost:5173']);
+      expect(loadConfig(data).answerCacheMb).to.equal(0);
     });
 
     it('rolls the pods when the configuration changes (checksum annotation)', () => {
