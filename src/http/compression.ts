@@ -23,6 +23,11 @@ export interface CompressionState {
   compress?: boolean;
 }
 
+/** Opts this answer in to compression (lists, facets, documentation; never single rows). */
+export function markCompressible(ctx: { state: unknown }): void {
+  (ctx.state as CompressionState).compress = true;
+}
+
 /** Compressed bodies are kept in `cache` by their ETag: brotli on a 400 KB page costs milliseconds. */
 export const compressBodies = (cache: AnswerCache): Middleware<CompressionState> => async (ctx, next) => {
   await next();

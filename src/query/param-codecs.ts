@@ -8,7 +8,7 @@
 import * as t from 'io-ts';
 import * as E from 'fp-ts/lib/Either.js';
 
-/** A parameter given exactly once, whose text `parse` accepts (`parse` returns a message string to reject it). */
+/** A parameter given exactly once, whose text `parse` accepts (undefined rejects it as malformed; a `Rejection` says why). */
 export function singleParam<A>(name: string, expected: string, parse: (text: string) => A | undefined | Rejection): t.Type<A, string, unknown> {
   const validate: t.Validate<unknown, A> = (u, c) => {
     if (u === undefined) return t.failure(u, c, 'is required');

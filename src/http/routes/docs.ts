@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type Router from '@koa/router';
+import { markCompressible } from '../compression.js';
 import { matchesIfNoneMatch } from '../conditional.js';
 import { openApiDocument } from '../openapi/document.js';
 import { HttpProblem } from '../problems.js';
@@ -68,7 +69,7 @@ export function registerDocsRoutes(router: Router): void {
     decodeQuery(NO_PARAMETERS, ctx.query);
     ctx.set('Content-Type', 'application/json; charset=utf-8');
     ctx.set('Cache-Control', 'public, max-age=300');
-    (ctx.state as { compress?: boolean }).compress = true;
+    markCompressible(ctx);
     ctx.body = document;
   });
 
@@ -86,7 +87,7 @@ export function registerDocsRoutes(router: Router): void {
     ctx.set('Cache-Control', 'public, max-age=86400');
     const etag = `"swagger-ui-${SWAGGER_VERSION}-${ctx.params.asset}"`;
     ctx.set('ETag', etag);
-    (ctx.state as { compress?: boolean }).compress = true;
+    markCompressible(ctx);
     if (matchesIfNoneMatch(ctx.get('If-None-Match'), etag)) {
       ctx.status = 304;
       return;

@@ -16,6 +16,7 @@ import { queryIndexOf } from '../../query/searchable-site.js';
 import { planQuery, type SiteQuery } from '../../query/site-query.js';
 import { sendCached, type AnswerCache } from '../answer-cache.js';
 import { paramsFromBody } from '../body-params.js';
+import { markCompressible } from '../compression.js';
 import { matchesIfNoneMatch } from '../conditional.js';
 import { TOTAL_COUNT_HEADER, computedEtag, nextLink } from '../list-headers.js';
 import { CONTENT_TYPES, chooseFormat } from '../negotiate.js';
@@ -72,7 +73,7 @@ function answerQuery(ctx: Context, params: RawParams, deps: QueryRouteDeps): voi
 
   const etag = computedEtag(dataset, '/query', format, params);
   ctx.set('ETag', etag);
-  (ctx.state as { compress?: boolean }).compress = true;
+  markCompressible(ctx);
   if (conditional && matchesIfNoneMatch(ctx.get('If-None-Match'), etag)) {
     ctx.status = 304;
     return;

@@ -5,6 +5,7 @@ import { queryIndexOf } from '../../query/searchable-site.js';
 import { filterErrors } from '../../query/site-query.js';
 import { computeStats } from '../../query/stats.js';
 import { sendCached, type AnswerCache } from '../answer-cache.js';
+import { markCompressible } from '../compression.js';
 import { matchesIfNoneMatch } from '../conditional.js';
 import { computedEtag } from '../list-headers.js';
 import { decodeQuery, invalidParameters, queryDecoder } from '../query-params.js';
@@ -22,7 +23,7 @@ export function registerStatsRoutes(router: Router, deps: RouteDeps & { readonly
     const etag = computedEtag(dataset, '/stats', 'json', ctx.query);
     ctx.set('ETag', etag);
     ctx.set('Cache-Control', CACHE_CONTROL);
-    (ctx.state as { compress?: boolean }).compress = true;
+    markCompressible(ctx);
     if (matchesIfNoneMatch(ctx.get('If-None-Match'), etag)) {
       ctx.status = 304;
       return;
