@@ -158,28 +158,42 @@ async function main(): Promise<void> {
 
   const scaling: ScalingResult[] = [];
   mkdirSync('.bench', { recursive: true });
-  for (const size of [0, ...SIZES]) {
-    const file = size === 0 ? BUNDLED : `.bench/whc-${size}.csv`;
-    if (size > 0 && !existsSync(file)) {
-      process.stderr.write(`bench: writing ${file}\n`);
-      await writeSyntheticCsv(BUNDLED, size, file);
+  // A service on the bundled file runs through this part: every size is compared with it in
+  // alternating rounds, so drift between minutes does not pass for a cost of the row count.
+  const reference = await startServer(serviceArgv, serviceEnv(BUNDLED));
+  const pickBundled = () => ({ path: `/query?unique_number=${randomOf(ids)}` });
+  try {
+    await waitReady(reference.url);
+    if (WARM_UP_S > 0) await load(reference.url, pickBundled, WARM_UP_S, 200);
+    for (const size of [0, ...SIZES]) {
+      const file = size === 0 ? BUNDLED : `.bench/whc-${size}.csv`;
+      if (size > 0 && !existsSync(file)) {
+        process.stderr.write(`bench: writing ${file}\n`);
+        await writeSyntheticCsv(BUNDLED, size, file);
+      }
+      process.stderr.write(`bench: scaling ${file}\n`);
+      const started = performance.now();
+      const server = await startServer(serviceArgv, serviceEnv(file));
+      try {
+        await waitReady(server.url);
+        const loadSeconds = (performance.now() - started) / 1000;
+        const pick = size === 0 ? pickBundled : () => ({ path: `/query?unique_number=${1 + Math.floor(Math.random() * size)}` });
+        if (WARM_UP_S > 0) await load(server.url, pick, WARM_UP_S, 200);
+        const rounds: LoadResult[] = [];
+        const referenceRounds: LoadResult[] = [];
+        for (let round = 0; round < ROUNDS; round++) {
+          referenceRounds.push(await measure(reference, pickBundled, 200, SCALING_DURATION_S));
+          rounds.push(await measure(server, pick, 200, SCALING_DURATION_S));
+        }
+        const result = combine(rounds);
+        if (result.errors > 0) throw new Error(`${result.errors} errors at ${file}`);
+        scaling.push({ rows: size === 0 ? 1121 : size, fileMb: statSync(file).size / MB, loadSeconds, peakRssMb: result.peakRssMb, rps: result.rps, referenceRps: combine(referenceRounds).rps });
+      } finally {
+        await server.stop();
+      }
     }
-    process.stderr.write(`bench: scaling ${file}\n`);
-    const started = performance.now();
-    const server = await startServer(serviceArgv, serviceEnv(file));
-    try {
-      await waitReady(server.url);
-      const loadSeconds = (performance.now() - started) / 1000;
-      const pick = () => ({ path: `/query?unique_number=${size === 0 ? randomOf(ids) : 1 + Math.floor(Math.random() * size)}` });
-      if (WARM_UP_S > 0) await load(server.url, pick, WARM_UP_S, 200);
-      const rounds: LoadResult[] = [];
-      for (let round = 0; round < ROUNDS; round++) rounds.push(await measure(server, pick, 200, SCALING_DURATION_S));
-      const result = combine(rounds);
-      if (result.errors > 0) throw new Error(`${result.errors} errors at ${file}`);
-      scaling.push({ rows: size === 0 ? 1121 : size, fileMb: statSync(file).size / MB, loadSeconds, peakRssMb: result.peakRssMb, rps: result.rps });
-    } finally {
-      await server.stop();
-    }
+  } finally {
+    await reference.stop();
   }
 
   const cpu = cpus();
@@ -187,7 +201,7 @@ async function main(): Promise<void> {
     date: new Date().toISOString(),
     machine: `${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(totalmem() / 1024 ** 3)} GiB`,
     node: process.version,
-    settings: `${CONNECTIONS} keep-alive connections; per HTTP scenario a ${WARM_UP_S} s warm-up, then service and baseline alternate for ${ROUNDS} rounds of ${DURATION_S} s (medians reported); lookups per file size: ${ROUNDS} rounds of ${SCALING_DURATION_S} s; the service runs as in production (\`node dist/main.js\`, JSON request logs at info level, metrics on).${SMOKE ? ' SMOKE MODE: short runs, small files; figures are indicative only.' : ''}`,
+    settings: `${CONNECTIONS} keep-alive connections; per HTTP scenario a ${WARM_UP_S} s warm-up, then service and baseline alternate for ${ROUNDS} rounds of ${DURATION_S} s (medians reported); lookups per file size: ${ROUNDS} rounds of ${SCALING_DURATION_S} s, alternating with a bundled-data service; the service runs as in production (\`node dist/main.js\`, JSON request logs at info level, metrics on).${SMOKE ? ' SMOKE MODE: short runs, small files; figures are indicative only.' : ''}`,
     scenarios,
     startup: { medianMs: sorted[Math.floor(sorted.length / 2)] ?? NaN, runs: startupRuns, peakRssMb: startupRss },
     scaling,
