@@ -39,6 +39,32 @@ export interface Dataset {
 const ETAG_VERSION_CHARS = 16;
 
 /**
+ * A site as one lookup sees it. The `/sites` form is derived on access: the `/query` lookup, the
+ * hot path, makes only what it sends.
+ */
+class SiteView implements Site {
+  readonly queryBody: Buffer;
+  readonly queryEtag: string;
+  readonly #versionTag: string;
+  readonly #uniqueNumber: number;
+
+  constructor(queryBody: Buffer, versionTag: string, uniqueNumber: number) {
+    this.queryBody = queryBody;
+    this.queryEtag = `"${versionTag}-q${uniqueNumber}"`;
+    this.#versionTag = versionTag;
+    this.#uniqueNumber = uniqueNumber;
+  }
+
+  get siteBody(): Buffer {
+    return this.queryBody.subarray(1, this.queryBody.length - 1);
+  }
+
+  get siteEtag(): string {
+    return `"${this.#versionTag}-s${this.#uniqueNumber}"`;
+  }
+}
+
+/**
  * Bodies are written one after another into large slabs. A site is then three numbers (slab,
  * start, end) in typed arrays, and its `Site` views are made when asked for: at a million rows,
  * a buffer, a view and two ETag strings kept per site would be millions of long-lived objects for
@@ -98,22 +124,8 @@ export class DatasetBuilder {
       },
       site: (uniqueNumber) => {
         const position = positions.get(uniqueNumber);
-        if (position === undefined) return undefined;
-        const queryBody = body(position);
-        return {
-          queryBody,
-          queryEtag: `"${versionTag}-q${uniqueNumber}"`,
-          siteBody: queryBody.subarray(1, queryBody.length - 1),
-          siteEtag: `"${versionTag}-s${uniqueNumber}"`,
-        };
+        return position === undefined ? undefined : new SiteView(body(position), versionTag, uniqueNumber);
       },
     };
   }
-}
-
-/** A dataset from rows already decoded (tests, tools). */
-export function buildDataset(rows: readonly Row[], version: Omit<DatasetVersion, 'rows'>): Dataset {
-  const builder = new DatasetBuilder();
-  for (const row of rows) builder.add(row);
-  return builder.build(version);
 }

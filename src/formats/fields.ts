@@ -1,14 +1,14 @@
 /** The values a result row carries: its columns, and `distance_km` when the query has `near`. */
 import { COLUMNS, type Row } from '../data/row.js';
 import { DISTANCE_FIELD } from '../query/order.js';
-import type { OutputField } from '../query/parameters.js';
+import { OUTPUT_FIELDS, type OutputField } from '../query/parameters.js';
 import type { Match } from '../query/run.js';
 
 export type FieldValue = Row[keyof Row];
 
 /** Requested fields, or every column in file order plus `distance_km` when there is a distance. */
 export function outputFields(fields: readonly OutputField[] | undefined, withDistance: boolean): readonly OutputField[] {
-  return fields ?? (withDistance ? [...COLUMNS, DISTANCE_FIELD] : COLUMNS);
+  return fields ?? (withDistance ? OUTPUT_FIELDS : COLUMNS);
 }
 
 /** Metres are precision enough for a distance between sites. */

@@ -44,11 +44,13 @@ export const compressBodies = (cache: AnswerCache): Middleware<CompressionState>
   if (ctx.status === 304) return;
   const body: unknown = ctx.body;
   if (typeof body !== 'string' && !Buffer.isBuffer(body)) return;
-  const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
   const type = ctx.response.get('Content-Type') as string | undefined;
-  const cached = codedEtag === undefined ? undefined : cache.get(codedEtag);
-  const coded = cached?.body ?? (coding === 'br' ? await brotli(bytes, brotliOptions(bytes.length)) : await gzip(bytes));
-  if (cached === undefined && codedEtag !== undefined) cache.set(codedEtag, { body: coded, headers: {} });
+  let coded = codedEtag === undefined ? undefined : cache.get(codedEtag)?.body;
+  if (coded === undefined) {
+    const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+    coded = coding === 'br' ? await brotli(bytes, brotliOptions(bytes.length)) : await gzip(bytes);
+    if (codedEtag !== undefined) cache.set(codedEtag, { body: coded, headers: {} });
+  }
   ctx.body = coded;
   // Setting a Buffer body makes Koa guess application/octet-stream; keep the route's type.
   if (type !== undefined) ctx.set('Content-Type', type);

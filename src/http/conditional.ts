@@ -18,3 +18,15 @@ export function matchesIfNoneMatch(header: string | undefined, etag: string): bo
     return withoutCodingSuffix(tag.startsWith('W/') ? tag.slice(2) : tag) === opaque;
   });
 }
+
+/**
+ * Answers 304 when the request's If-None-Match matches `etag` (GET and HEAD only: RFC 9110
+ * §13.1.2 gives other methods 412, which this API never needs). True when it did; the route
+ * has set the ETag and the other headers a 304 repeats.
+ */
+export function answeredNotModified(ctx: { readonly method: string; get(field: string): string; status: number }, etag: string): boolean {
+  if (ctx.method !== 'GET' && ctx.method !== 'HEAD') return false;
+  if (!matchesIfNoneMatch(ctx.get('If-None-Match'), etag)) return false;
+  ctx.status = 304;
+  return true;
+}

@@ -24,6 +24,9 @@ export function queryDecoder<R extends t.Props, O extends t.Props = Record<never
   return { codec: t.intersection([t.type(required), partial]), allowed: [...Object.keys(required), ...Object.keys(optional ?? {})] };
 }
 
+/** For routes that take no query parameters: any given one is answered 400. */
+export const NO_PARAMETERS = queryDecoder({});
+
 export function invalidParameters(errors: readonly ParameterError[]): HttpProblem {
   return new HttpProblem('INVALID_PARAMETER', errors.map((e) => `${e.parameter} ${e.detail}`).join('; '), { extensions: { errors } });
 }

@@ -39,12 +39,17 @@ export const SEARCHED_COLUMNS = ['name_en', 'name_fr', 'short_description_en', '
 function foldedList(...cells: (string | null)[]): Set<string> {
   const elements = new Set<string>();
   for (const cell of cells) {
-    for (const element of (cell ?? '').split(',')) {
+    for (const element of listElements(cell)) {
       const folded = fold(plainText(element));
       if (folded !== '') elements.add(folded);
     }
   }
   return elements;
+}
+
+/** The distinct trimmed, non-empty elements of a comma-separated list cell, as written. */
+export function listElements(cell: string | null): Set<string> {
+  return new Set((cell ?? '').split(',').map((e) => e.trim()).filter((e) => e !== ''));
 }
 
 /** 0,0 is where the export puts a site it has no position for, not a site in the Gulf of Guinea. */

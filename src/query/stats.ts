@@ -1,7 +1,7 @@
 /** Facets: how many matching sites fall under each category, region, state and danger status. */
 import type { FilterParams } from './parameters.js';
 import { compileFilter } from './filter.js';
-import type { QueryIndex } from './searchable-site.js';
+import { listElements, type QueryIndex } from './searchable-site.js';
 
 export interface FacetCount<V> {
   readonly value: V;
@@ -31,8 +31,6 @@ class Tally<V> {
   }
 }
 
-/** The distinct trimmed elements of a comma-separated list cell. */
-const elements = (cell: string | null): Set<string> => new Set((cell ?? '').split(',').map((e) => e.trim()).filter((e) => e !== ''));
 
 /** A site with several states or regions counts once under each of them. */
 export function computeStats(index: QueryIndex, filter: FilterParams): Stats {
@@ -46,8 +44,8 @@ export function computeStats(index: QueryIndex, filter: FilterParams): Stats {
     if (test(site, position) === undefined) continue;
     total += 1;
     category.add(site.row.category);
-    for (const r of elements(site.row.region_en)) region.add(r);
-    for (const s of elements(site.row.states_name_en)) state.add(s);
+    for (const r of listElements(site.row.region_en)) region.add(r);
+    for (const s of listElements(site.row.states_name_en)) state.add(s);
     danger.add(site.row.danger === true);
   }
   return { total, facets: { category: category.sorted(), region: region.sorted(), state: state.sorted(), danger: danger.sorted() } };

@@ -6,7 +6,7 @@
 import { FILTER_PARAMETERS, OUTPUT_PARAMETERS, type ParameterDoc } from '../../query/parameters.js';
 import { EXPOSED_HEADERS } from '../cors.js';
 import { TOTAL_COUNT_HEADER } from '../list-headers.js';
-import { CONTENT_TYPES, MEDIA_TYPES } from '../negotiate.js';
+import { MEDIA_TYPES } from '../negotiate.js';
 import { PROBLEM_MEDIA_TYPE } from '../problems.js';
 import { PROBLEM_SCHEMA, ROW_SCHEMA, STATS_SCHEMA } from './row-schema.js';
 
@@ -48,7 +48,7 @@ const queryResponses = {
   ...errors(400, 404, 406, 503),
 };
 
-const json = (schema: Json, description: string) => ({ description, content: { [CONTENT_TYPES.json.split(';')[0] as string]: { schema } } });
+const json = (schema: Json, description: string) => ({ description, content: { [MEDIA_TYPES.json]: { schema } } });
 
 export function openApiDocument(version: string): Json {
   const allQueryParameters = { ...FILTER_PARAMETERS, ...OUTPUT_PARAMETERS };

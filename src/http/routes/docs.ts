@@ -8,17 +8,16 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type Router from '@koa/router';
 import { markCompressible } from '../compression.js';
-import { matchesIfNoneMatch } from '../conditional.js';
+import { answeredNotModified } from '../conditional.js';
+import { CONTENT_TYPES } from '../negotiate.js';
 import { openApiDocument } from '../openapi/document.js';
 import { HttpProblem } from '../problems.js';
-import { decodeQuery, queryDecoder } from '../query-params.js';
+import { NO_PARAMETERS, decodeQuery } from '../query-params.js';
 
 const require = createRequire(import.meta.url);
 const SWAGGER_DIR = dirname(require.resolve('swagger-ui-dist/package.json'));
 const SWAGGER_VERSION = (JSON.parse(readFileSync(join(SWAGGER_DIR, 'package.json'), 'utf8')) as { version: string }).version;
 const SERVICE_VERSION = (require('../../../package.json') as { version: string }).version;
-
-const NO_PARAMETERS = queryDecoder({});
 
 // Swagger UI sets style attributes and loads SVG data: URIs; it fetches only this origin.
 const DOCS_POLICY =
@@ -67,7 +66,7 @@ export function registerDocsRoutes(router: Router): void {
 
   router.get('/openapi.json', (ctx) => {
     decodeQuery(NO_PARAMETERS, ctx.query);
-    ctx.set('Content-Type', 'application/json; charset=utf-8');
+    ctx.set('Content-Type', CONTENT_TYPES.json);
     ctx.set('Cache-Control', 'public, max-age=300');
     markCompressible(ctx);
     ctx.body = document;
@@ -88,10 +87,7 @@ export function registerDocsRoutes(router: Router): void {
     const etag = `"swagger-ui-${SWAGGER_VERSION}-${ctx.params.asset}"`;
     ctx.set('ETag', etag);
     markCompressible(ctx);
-    if (matchesIfNoneMatch(ctx.get('If-None-Match'), etag)) {
-      ctx.status = 304;
-      return;
-    }
+    if (answeredNotModified(ctx, etag)) return;
     ctx.body = asset.body();
   });
 }

@@ -2,6 +2,7 @@
  * Kubernetes probes: `/health` (liveness, no data checks) and `/ready` (readiness).
  */
 import type Router from '@koa/router';
+import { CONTENT_TYPES } from '../negotiate.js';
 import { HttpProblem } from '../problems.js';
 import { notReadyReason, publicDatasetView, publicErrorMessages, type RouteDeps } from './route-deps.js';
 
@@ -9,7 +10,7 @@ const HEALTH_BODY = Buffer.from(JSON.stringify({ status: 'ok' }));
 
 export function registerProbeRoutes(router: Router, deps: RouteDeps): void {
   router.get('/health', (ctx) => {
-    ctx.set('Content-Type', 'application/json; charset=utf-8');
+    ctx.set('Content-Type', CONTENT_TYPES.json);
     ctx.set('Cache-Control', 'no-store');
     ctx.body = HEALTH_BODY;
   });

@@ -17,7 +17,7 @@ import { planQuery, type SiteQuery } from '../../query/site-query.js';
 import { sendCached, type AnswerCache } from '../answer-cache.js';
 import { paramsFromBody } from '../body-params.js';
 import { markCompressible } from '../compression.js';
-import { matchesIfNoneMatch } from '../conditional.js';
+import { answeredNotModified } from '../conditional.js';
 import { TOTAL_COUNT_HEADER, computedEtag, nextLink } from '../list-headers.js';
 import { CONTENT_TYPES, chooseFormat } from '../negotiate.js';
 import { HttpProblem } from '../problems.js';
@@ -53,7 +53,6 @@ function answerQuery(ctx: Context, params: RawParams, deps: QueryRouteDeps): voi
   if (Array.isArray(query)) throw invalidParameters(query);
   const format = chooseFormat(ctx, decoded.format);
   const dataset = requireDataset(deps);
-  const conditional = ctx.method === 'GET' || ctx.method === 'HEAD';
   ctx.vary('Accept');
   ctx.set('Cache-Control', CACHE_CONTROL);
 
@@ -62,10 +61,7 @@ function answerQuery(ctx: Context, params: RawParams, deps: QueryRouteDeps): voi
     if (site === undefined) throw new HttpProblem('SITE_NOT_FOUND', `no site has unique_number ${decoded.unique_number}`);
     ctx.set('ETag', site.queryEtag);
     ctx.set(TOTAL_COUNT_HEADER, '1');
-    if (conditional && matchesIfNoneMatch(ctx.get('If-None-Match'), site.queryEtag)) {
-      ctx.status = 304;
-      return;
-    }
+    if (answeredNotModified(ctx, site.queryEtag)) return;
     ctx.set('Content-Type', CONTENT_TYPES.json);
     ctx.body = site.queryBody;
     return;
@@ -74,10 +70,7 @@ function answerQuery(ctx: Context, params: RawParams, deps: QueryRouteDeps): voi
   const etag = computedEtag(dataset, '/query', format, params);
   ctx.set('ETag', etag);
   markCompressible(ctx);
-  if (conditional && matchesIfNoneMatch(ctx.get('If-None-Match'), etag)) {
-    ctx.status = 304;
-    return;
-  }
+  if (answeredNotModified(ctx, etag)) return;
   sendCached(ctx, deps.answers, etag, () => {
     const result = runQuery(queryIndexOf(dataset), query);
     const headers: Record<string, string> = { [TOTAL_COUNT_HEADER]: String(result.total), 'Content-Type': CONTENT_TYPES[format] };

@@ -2,13 +2,12 @@
 import type Router from '@koa/router';
 import * as E from 'fp-ts/lib/Either.js';
 import { PositiveIntegerParam } from '../../query/param-codecs.js';
-import { matchesIfNoneMatch } from '../conditional.js';
+import { answeredNotModified } from '../conditional.js';
+import { CONTENT_TYPES } from '../negotiate.js';
 import { HttpProblem } from '../problems.js';
-import { decodeQuery, invalidParameters, queryDecoder } from '../query-params.js';
+import { NO_PARAMETERS, decodeQuery, invalidParameters } from '../query-params.js';
 import { CACHE_CONTROL } from './query.js';
 import { requireDataset, type RouteDeps } from './route-deps.js';
-
-const NO_PARAMETERS = queryDecoder({});
 
 export function registerSiteRoutes(router: Router, deps: RouteDeps): void {
   router.get('/sites/:unique_number', (ctx) => {
@@ -20,11 +19,8 @@ export function registerSiteRoutes(router: Router, deps: RouteDeps): void {
     if (site === undefined) throw new HttpProblem('SITE_NOT_FOUND', `no site has unique_number ${id.right}`);
     ctx.set('ETag', site.siteEtag);
     ctx.set('Cache-Control', CACHE_CONTROL);
-    if (matchesIfNoneMatch(ctx.get('If-None-Match'), site.siteEtag)) {
-      ctx.status = 304;
-      return;
-    }
-    ctx.set('Content-Type', 'application/json; charset=utf-8');
+    if (answeredNotModified(ctx, site.siteEtag)) return;
+    ctx.set('Content-Type', CONTENT_TYPES.json);
     ctx.body = site.siteBody;
   });
 }

@@ -6,8 +6,9 @@ import { filterErrors } from '../../query/site-query.js';
 import { computeStats } from '../../query/stats.js';
 import { sendCached, type AnswerCache } from '../answer-cache.js';
 import { markCompressible } from '../compression.js';
-import { matchesIfNoneMatch } from '../conditional.js';
+import { answeredNotModified } from '../conditional.js';
 import { computedEtag } from '../list-headers.js';
+import { CONTENT_TYPES } from '../negotiate.js';
 import { decodeQuery, invalidParameters, queryDecoder } from '../query-params.js';
 import { CACHE_CONTROL } from './query.js';
 import { requireDataset, type RouteDeps } from './route-deps.js';
@@ -24,12 +25,9 @@ export function registerStatsRoutes(router: Router, deps: RouteDeps & { readonly
     ctx.set('ETag', etag);
     ctx.set('Cache-Control', CACHE_CONTROL);
     markCompressible(ctx);
-    if (matchesIfNoneMatch(ctx.get('If-None-Match'), etag)) {
-      ctx.status = 304;
-      return;
-    }
+    if (answeredNotModified(ctx, etag)) return;
     sendCached(ctx, deps.answers, etag, () => ({
-      headers: { 'Content-Type': 'application/json; charset=utf-8' },
+      headers: { 'Content-Type': CONTENT_TYPES.json },
       body: Buffer.from(JSON.stringify(computeStats(queryIndexOf(dataset), filter)), 'utf8'),
     }));
   });
