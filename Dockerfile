@@ -1,6 +1,7 @@
 # syntax=docker/dockerfile:1
 # whc-api image. Targets:
-#   production (default, last stage): compiled JS, production dependencies, the bundled CSV;
+#   production (default, last stage): the esbuild bundle (dist/), production dependencies (only
+#                                     Swagger UI's files are read from them), the bundled CSV;
 #                                     runs as uid 1000, writes nothing (read-only root filesystem).
 #   dev: sources under /app/src, all dependencies, `tsx watch` restarts on every synced change
 #        (Tilt's live_update); everything under /app belongs to `node` so syncs can write.
@@ -26,9 +27,10 @@ RUN --mount=type=secret,id=npm_ca,required=false,mode=0444 \
     if [ -s /run/secrets/npm_ca ]; then export NODE_EXTRA_CA_CERTS=/run/secrets/npm_ca; fi; \
     npm ci && npm cache clean --force
 
-# ---- compile TypeScript to dist/
+# ---- type-check src/, then bundle it into dist/ (scripts/build/bundle.ts says why a bundle)
 FROM deps AS build
 COPY --chown=node:node tsconfig.json tsconfig.build.json ./
+COPY --chown=node:node scripts/build ./scripts/build
 COPY --chown=node:node src ./src
 RUN npm run build
 

@@ -23,7 +23,7 @@ const DURATION_S = SMOKE ? 1 : 5;
 const SCALING_DURATION_S = SMOKE ? 1 : 3;
 const CONNECTIONS = 50;
 const SIZES = SMOKE ? [5_000, 20_000] : [10_000, 100_000, 1_000_000];
-const STARTUP_RUNS = SMOKE ? 2 : 5;
+const STARTUP_RUNS = SMOKE ? 2 : 9;
 const BUNDLED = 'data/whc-sites-2019.csv';
 const MB = 1024 * 1024;
 

@@ -1,4 +1,7 @@
-/** Runs the real service (`src/main.ts`) as a child process, as `npm start` would, for lifecycle tests. */
+/**
+ * Runs the real service as a child process, for lifecycle tests: `src/main.ts` under tsx by
+ * default, or a built entry point (`dist/main.js`, as `npm start` and the image run it).
+ */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -15,8 +18,9 @@ export interface ServiceProcess {
   waitForLog(predicate: (line: Record<string, unknown>) => boolean, timeoutMs?: number): Promise<Record<string, unknown>>;
 }
 
-export function spawnService(env: Record<string, string>): ServiceProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+export function spawnService(env: Record<string, string>, options: { builtEntry?: string } = {}): ServiceProcess {
+  const argv = options.builtEntry === undefined ? ['--import', 'tsx', MAIN] : [options.builtEntry];
+  const child = spawn(process.execPath, argv, {
     cwd: ROOT,
     env: { PATH: process.env['PATH'] ?? '', PORT: '0', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

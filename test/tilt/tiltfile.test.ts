@@ -108,7 +108,7 @@ describe('Tiltfile (evaluated with Starlark)', function () {
     });
 
     it('ignores what must not trigger builds', () => {
-      expect(only(up, 'docker_build').args['ignore']).to.include.members(['node_modules', 'test', 'docs']);
+      expect(only(up, 'docker_build').args['ignore']).to.include.members(['node_modules', 'test', 'docs', 'scripts']);
     });
   });
 

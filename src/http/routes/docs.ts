@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type Router from '@koa/router';
+import servicePackage from '../../../package.json' with { type: 'json' };
 import { markCompressible } from '../compression.js';
 import { answeredNotModified } from '../conditional.js';
 import { CONTENT_TYPES } from '../negotiate.js';
@@ -14,10 +15,11 @@ import { openApiDocument } from '../openapi/document.js';
 import { HttpProblem } from '../problems.js';
 import { NO_PARAMETERS, decodeQuery } from '../query-params.js';
 
-const require = createRequire(import.meta.url);
-const SWAGGER_DIR = dirname(require.resolve('swagger-ui-dist/package.json'));
+// Resolved at run time from wherever this module ends up (src/ under tsx, a chunk of dist/ when
+// bundled): the assets are files of the installed package, never part of the bundle.
+const SWAGGER_DIR = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
 const SWAGGER_VERSION = (JSON.parse(readFileSync(join(SWAGGER_DIR, 'package.json'), 'utf8')) as { version: string }).version;
-const SERVICE_VERSION = (require('../../../package.json') as { version: string }).version;
+const SERVICE_VERSION = servicePackage.version;
 
 // Swagger UI sets style attributes and loads SVG data: URIs; it fetches only this origin.
 const DOCS_POLICY =

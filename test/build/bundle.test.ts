@@ -1,0 +1,137 @@
+/**
+ * The build (scripts/build/bundle.ts) is what production runs, so it is tested as built: the
+ * bundle is made into a scratch folder, started as a process, and compared answer by answer
+ * with the same code run from src/ in this process. A difference means bundling changed
+ * behaviour (a lost asset path, a package read at run time, a lazy import that broke).
+ */
+import { expect } from 'chai';
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DATA_FILE, readDataText, readRecords } from '../helpers/reference-csv.js';
+import { spawnService, type ServiceProcess } from '../helpers/service-process.js';
+import { tempDir, type TempDir } from '../helpers/temp-files.js';
+import { startTestServer, type TestServer } from '../helpers/test-server.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+// Inside the repository, so that the bundle finds node_modules (Swagger UI's files) as dist/ does.
+const OUT_DIR = join(ROOT, '.cache', 'bundle-test');
+
+function run(argv: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, argv, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+async function waitForReady(url: string): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  while ((await fetch(`${url}/ready`)).status !== 200) {
+    if (Date.now() > deadline) throw new Error('the bundled service did not become ready');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+interface Answer {
+  readonly status: number;
+  readonly headers: Record<string, string | null>;
+  readonly body: Buffer;
+}
+
+// Headers that must match; Date differs by nature.
+const COMPARED_HEADERS = ['content-type', 'content-length', 'content-encoding', 'etag', 'cache-control', 'vary', 'link', 'x-total-count', 'content-security-policy'];
+
+async function answer(url: string, init?: RequestInit): Promise<Answer> {
+  const response = await fetch(url, init);
+  const headers = Object.fromEntries(COMPARED_HEADERS.map((name) => [name, response.headers.get(name)]));
+  return { status: response.status, headers, body: Buffer.from(await response.arrayBuffer()) };
+}
+
+const JSON_POST = (body: unknown): RequestInit => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+describe('the production bundle (npm run build)', function () {
+  this.timeout(60_000);
+  let bundled: ServiceProcess;
+  let bundledUrl: string;
+  let fromSource: TestServer;
+  let dir: TempDir;
+
+  before(async () => {
+    const build = await run(['--import', 'tsx', 'scripts/build/bundle.ts', OUT_DIR]);
+    expect(build.code, build.stderr).to.equal(0);
+    bundled = spawnService({ DATA_FILE }, { builtEntry: join(OUT_DIR, 'main.js') });
+    bundledUrl = await bundled.url;
+    await waitForReady(bundledUrl);
+    fromSource = await startTestServer();
+    dir = tempDir();
+  });
+  after(async () => {
+    bundled?.child.kill('SIGTERM');
+    await bundled?.exited;
+    await fromSource?.close();
+    dir?.remove();
+    rmSync(OUT_DIR, { recursive: true, force: true });
+  });
+
+  it('writes one file per entry point, a source map for each, and a lazy chunk for the JSON body parser', () => {
+    for (const file of ['main.js', 'main.js.map', 'cli/data.js', 'cli/data.js.map']) expect(existsSync(join(OUT_DIR, file)), file).to.equal(true);
+    const main = readFileSync(join(OUT_DIR, 'main.js'), 'utf8');
+    // koa-bodyparser is imported on the first POST only (a start-up saving); bundling must keep that.
+    const lazyChunk = /import\("\.\/(chunks\/koa-bodyparser-[A-Z0-9]+\.js)"\)/.exec(main)?.[1];
+    expect(lazyChunk, 'a dynamic import of the body parser chunk').to.be.a('string');
+    expect(readFileSync(join(OUT_DIR, lazyChunk ?? ''), 'utf8')).to.include('function bodyParser(');
+    expect(main).to.not.include('function bodyParser(');
+  });
+
+  const cases: { name: string; path: string; init?: RequestInit }[] = [
+    { name: 'the lookup (fast path)', path: '/query?unique_number=230' },
+    { name: 'an unknown id', path: '/query?unique_number=999999' },
+    { name: 'a filtered page with a next link', path: '/query?region=europe&category=Natural&sort=-date_inscribed&limit=7' },
+    { name: 'a text search as CSV', path: '/query?q=temple&format=csv' },
+    { name: 'GeoJSON near a point', path: '/query?near=41.9,12.5&radius_km=50&format=geojson' },
+    { name: 'a brotli-compressed list', path: '/query?region=asia', init: { headers: { 'accept-encoding': 'br' } } },
+    { name: 'a site', path: '/sites/230' },
+    { name: 'facets', path: '/stats?danger=true' },
+    { name: 'a bad parameter (problem+json)', path: '/query?unique_number=abc&colour=red' },
+    { name: 'the OpenAPI document (carries the package version)', path: '/openapi.json' },
+    { name: 'the docs page', path: '/docs' },
+    { name: 'a Swagger UI asset (read from node_modules at run time)', path: '/docs/swagger-ui.css' },
+    { name: 'POST /query (the lazily imported body parser)', path: '/query', init: JSON_POST({ category: ['Natural', 'Mixed'], limit: 3 }) },
+    { name: 'POST /query with malformed JSON', path: '/query', init: { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"limit": ' } },
+  ];
+  for (const { name, path, init } of cases) {
+    it(`answers ${name} exactly as the source does`, async () => {
+      const [fromBundle, expected] = await Promise.all([answer(`${bundledUrl}${path}`, init), answer(`${fromSource.url}${path}`, init)]);
+      expect(fromBundle.status).to.equal(expected.status);
+      expect(fromBundle.headers).to.deep.equal(expected.headers);
+      expect(fromBundle.body.equals(expected.body), `body of ${path}`).to.equal(true);
+    });
+  }
+
+  it('serves metrics and probes', async () => {
+    const metrics = await fetch(`${bundledUrl}/metrics`);
+    expect(metrics.status).to.equal(200);
+    const text = await metrics.text();
+    expect(text).to.match(/^whc_dataset_rows 1121$/m);
+    expect(text).to.include('process_resident_memory_bytes');
+    expect((await fetch(`${bundledUrl}/health`)).status).to.equal(200);
+  });
+
+  it('runs the data CLI exactly as the source does, on good and bad files', async () => {
+    const text = readDataText();
+    const records = readRecords(text);
+    const header = text.slice(0, records[0]?.end ?? 0);
+    const second = records[2];
+    const bad = dir.write('bad.csv', header + text.slice(records[1]?.start ?? 0, records[1]?.end ?? 0) + text.slice(second?.start ?? 0, second?.end ?? 0).replace(/^(\d+),(\d+),/, '$1,x$2,'));
+    for (const args of [['validate', DATA_FILE], ['validate', bad], ['validate', join(dir.path, 'absent.csv')], ['frobnicate']]) {
+      const [fromBundle, expected] = await Promise.all([run([join(OUT_DIR, 'cli/data.js'), ...args]), run(['--import', 'tsx', 'src/cli/data.ts', ...args])]);
+      expect(fromBundle, args.join(' ')).to.deep.equal(expected);
+    }
+  });
+});
