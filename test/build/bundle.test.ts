@@ -5,10 +5,10 @@
  * behaviour (a lost asset path, a package read at run time, a lazy import that broke).
  */
 import { expect } from 'chai';
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runNode } from '../helpers/node-process.js';
 import { DATA_FILE, readDataText, readRecords } from '../helpers/reference-csv.js';
 import { spawnService, type ServiceProcess } from '../helpers/service-process.js';
 import { tempDir, type TempDir } from '../helpers/temp-files.js';
@@ -18,17 +18,7 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 // Inside the repository, so that the bundle finds node_modules (Swagger UI's files) as dist/ does.
 const OUT_DIR = join(ROOT, '.cache', 'bundle-test');
 
-function run(argv: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, argv, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const run = (argv: string[]) => runNode(argv, { cwd: ROOT });
 
 async function waitForReady(url: string): Promise<void> {
   const deadline = Date.now() + 15_000;
