@@ -1,14 +1,24 @@
-/** Start-up alone, for quick A/B runs: `npx tsx scripts/bench/startup-probe.ts [runs]` (build first). */
+/**
+ * Start-up alone, for quick A/B runs: `npx tsx scripts/bench/startup-probe.ts [runs] [entry ...]`
+ * (build first). Each entry (default dist/main.js) alternates with the floor, a bare Node process
+ * that reads the file and listens (startup-floor.mjs), so runs minutes apart can be compared.
+ */
 import { startServer, waitReady } from './processes.js';
 
+const FLOOR = 'scripts/bench/startup-floor.mjs';
 const runs = Number(process.argv[2] ?? 7);
-const times: number[] = [];
+const entries = [...(process.argv.length > 3 ? process.argv.slice(3) : ['dist/main.js']), FLOOR];
+const times = new Map<string, number[]>(entries.map((entry) => [entry, []]));
 for (let i = 0; i < runs; i++) {
-  const started = performance.now();
-  const server = await startServer(['dist/main.js'], { DATA_FILE: 'data/whc-sites-2019.csv', LOG_LEVEL: 'info' });
-  await waitReady(server.url);
-  times.push(performance.now() - started);
-  await server.stop();
+  for (const entry of entries) {
+    const started = performance.now();
+    const server = await startServer([entry], { DATA_FILE: 'data/whc-sites-2019.csv', LOG_LEVEL: 'info', NODE_ENV: 'production' });
+    await waitReady(server.url);
+    times.get(entry)?.push(performance.now() - started);
+    await server.stop();
+  }
 }
-const sorted = [...times].sort((a, b) => a - b);
-process.stdout.write(`start-up to ready: median ${Math.round(sorted[Math.floor(runs / 2)] ?? NaN)} ms (${sorted.map(Math.round).join(', ')})\n`);
+for (const [entry, measured] of times) {
+  const sorted = [...measured].sort((a, b) => a - b);
+  process.stdout.write(`${entry}: start-up to ready, median ${Math.round(sorted[Math.floor(runs / 2)] ?? NaN)} ms (${sorted.map(Math.round).join(', ')})\n`);
+}
