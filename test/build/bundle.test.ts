@@ -5,9 +5,9 @@
  * behaviour (a lost asset path, a package read at run time, a lazy import that broke).
  */
 import { expect } from 'chai';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { runNode } from '../helpers/node-process.js';
 import { DATA_FILE, readDataText, readRecords } from '../helpers/reference-csv.js';
 import { spawnService, type ServiceProcess } from '../helpers/service-process.js';
@@ -77,6 +77,17 @@ describe('the production bundle (npm run build)', function () {
     expect(lazyChunk, 'a dynamic import of the body parser chunk').to.be.a('string');
     expect(readFileSync(join(OUT_DIR, lazyChunk ?? ''), 'utf8')).to.include('function bodyParser(');
     expect(main).to.not.include('function bodyParser(');
+  });
+
+  it('maps stack traces to the TypeScript sources under --enable-source-maps (as the README says)', async () => {
+    // loadDataset is shared by the service and the CLI, so it lives in a chunk that exports it.
+    const chunk = readdirSync(join(OUT_DIR, 'chunks')).find((file) => file.endsWith('.js') && /export \{[^}]*\bloadDataset\b/.test(readFileSync(join(OUT_DIR, 'chunks', file), 'utf8')));
+    expect(chunk, 'the chunk that exports loadDataset').to.be.a('string');
+    const script = `import { loadDataset } from ${JSON.stringify(pathToFileURL(join(OUT_DIR, 'chunks', chunk ?? '')).href)};
+      try { await loadDataset('absent.csv'); } catch (error) { console.log(error.stack.split('\\n')[1]); }`;
+    const [plain, mapped] = await Promise.all([run(['--input-type=module', '-e', script]), run(['--enable-source-maps', '--input-type=module', '-e', script])]);
+    expect(plain.stdout).to.match(/at loadDataset \(.*\/chunks\/chunk-\w+\.js:\d+:\d+\)/);
+    expect(mapped.stdout).to.match(/at loadDataset \(.*\/src\/data\/load\.ts:\d+:\d+\)/);
   });
 
   const cases: { name: string; path: string; init?: RequestInit }[] = [
