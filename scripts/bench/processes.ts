@@ -58,3 +58,20 @@ export async function waitReady(url: string, timeoutMs = 600_000): Promise<void>
     await new Promise((r) => setTimeout(r, 5));
   }
 }
+
+/** The start-up reference: a bare Node process that reads the data file and listens (see the file). */
+export const STARTUP_FLOOR = 'scripts/bench/startup-floor.mjs';
+
+/**
+ * Milliseconds from spawning `argv` to its `/ready` answering 200; the server is stopped after.
+ * `onReady` sees it while it still runs (to read its memory).
+ */
+export async function timeToReady(argv: string[], env: Record<string, string>, onReady: (server: Server) => void = () => {}): Promise<number> {
+  const started = performance.now();
+  const server = await startServer(argv, env);
+  await waitReady(server.url);
+  const elapsed = performance.now() - started;
+  onReady(server);
+  await server.stop();
+  return elapsed;
+}

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { loadDataset } from '../../src/data/load.js';
-import { peakRss, startServer, waitReady, type Server } from './processes.js';
+import { peakRss, STARTUP_FLOOR, startServer, timeToReady, waitReady, type Server } from './processes.js';
 import { renderMarkdown, renderSvg, type BenchReport, type LoadResult, type ScalingResult, type ScenarioResult } from './report.js';
 import { writeSyntheticCsv } from './synthetic.js';
 
@@ -149,18 +149,9 @@ async function main(): Promise<void> {
   const startupRuns: number[] = [];
   const floorRuns: number[] = [];
   let startupRss = 0;
-  const timeToReady = async (argv: string[], env: Record<string, string>, onReady: (server: Server) => void = () => {}): Promise<number> => {
-    const started = performance.now();
-    const server = await startServer(argv, env);
-    await waitReady(server.url);
-    const elapsed = performance.now() - started;
-    onReady(server);
-    await server.stop();
-    return elapsed;
-  };
   for (let i = 0; i < STARTUP_RUNS; i++) {
     startupRuns.push(await timeToReady(serviceArgv, serviceEnv(BUNDLED), (server) => (startupRss = Math.max(startupRss, peakRss(server.child.pid ?? 0) / MB))));
-    floorRuns.push(await timeToReady(['scripts/bench/startup-floor.mjs'], { DATA_FILE: BUNDLED }));
+    floorRuns.push(await timeToReady([STARTUP_FLOOR], { DATA_FILE: BUNDLED }));
   }
 
   const scaling: ScalingResult[] = [];

@@ -3,19 +3,14 @@
  * (build first). Each entry (default dist/main.js) alternates with the floor, a bare Node process
  * that reads the file and listens (startup-floor.mjs), so runs minutes apart can be compared.
  */
-import { startServer, waitReady } from './processes.js';
+import { STARTUP_FLOOR, timeToReady } from './processes.js';
 
-const FLOOR = 'scripts/bench/startup-floor.mjs';
 const runs = Number(process.argv[2] ?? 7);
-const entries = [...(process.argv.length > 3 ? process.argv.slice(3) : ['dist/main.js']), FLOOR];
+const entries = [...(process.argv.length > 3 ? process.argv.slice(3) : ['dist/main.js']), STARTUP_FLOOR];
 const times = new Map<string, number[]>(entries.map((entry) => [entry, []]));
 for (let i = 0; i < runs; i++) {
   for (const entry of entries) {
-    const started = performance.now();
-    const server = await startServer([entry], { DATA_FILE: 'data/whc-sites-2019.csv', LOG_LEVEL: 'info', NODE_ENV: 'production' });
-    await waitReady(server.url);
-    times.get(entry)?.push(performance.now() - started);
-    await server.stop();
+    times.get(entry)?.push(await timeToReady([entry], { DATA_FILE: 'data/whc-sites-2019.csv', LOG_LEVEL: 'info', NODE_ENV: 'production' }));
   }
 }
 for (const [entry, measured] of times) {

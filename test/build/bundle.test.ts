@@ -8,6 +8,7 @@ import { expect } from 'chai';
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { waitReady } from '../../scripts/bench/processes.js';
 import { runNode } from '../helpers/node-process.js';
 import { DATA_FILE, readDataText, readRecords } from '../helpers/reference-csv.js';
 import { spawnService, type ServiceProcess } from '../helpers/service-process.js';
@@ -19,14 +20,6 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const OUT_DIR = join(ROOT, '.cache', 'bundle-test');
 
 const run = (argv: string[]) => runNode(argv, { cwd: ROOT });
-
-async function waitForReady(url: string): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  while ((await fetch(`${url}/ready`)).status !== 200) {
-    if (Date.now() > deadline) throw new Error('the bundled service did not become ready');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 interface Answer {
   readonly status: number;
@@ -57,7 +50,7 @@ describe('the production bundle (npm run build)', function () {
     expect(build.code, build.stderr).to.equal(0);
     bundled = spawnService({ DATA_FILE }, { builtEntry: join(OUT_DIR, 'main.js') });
     bundledUrl = await bundled.url;
-    await waitForReady(bundledUrl);
+    await waitReady(bundledUrl, 15_000);
     fromSource = await startTestServer();
     dir = tempDir();
   });
