@@ -3,17 +3,22 @@
 #   production (default, last stage): the esbuild bundle (dist/), production dependencies (only
 #                                     Swagger UI's files are read from them), the bundled CSV;
 #                                     runs as uid 1000, writes nothing (read-only root filesystem).
-#   dev: sources under /app/src, all dependencies, `tsx watch` restarts on every synced change
-#        (Tilt's live_update); everything under /app belongs to `node` so syncs can write.
+#   dev: sources under /app/src run by Node itself (types stripped), all dependencies and npm's
+#        cache; nodemon restarts the server on every synced change (Tilt's live_update). Everything
+#        under /app belongs to `node`, so syncs and a live `npm ci` can write. No data inside: the
+#        chart mounts it (docker run: -v "$PWD/data:/app/data:ro").
 #
 # Build args:
 #   NODE_IMAGE           base image (a mirror's copy of the official image; CI passes a local one)
 #   NPM_CONFIG_REGISTRY  optional npm registry for `npm ci`
 # Build secret (optional): id=npm_ca, a CA bundle for a TLS-intercepting proxy.
 
-ARG NODE_IMAGE=node:20-bookworm-slim
+# The official image of the Node.js LTS in .node-version, on Debian's current stable.
+ARG NODE_IMAGE=node:26-trixie-slim
 
-# ---- all dependencies, installed as `node` so the dev target's live `npm ci` can rewrite them
+# ---- all dependencies, installed as `node` so the dev target's live `npm ci` can rewrite them.
+# npm's cache stays in this stage: a live `npm ci` in a dev pod then downloads only what changed
+# (the production stage copies node_modules alone, so the cache never reaches it).
 FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
 RUN chown node:node /app
@@ -25,7 +30,7 @@ COPY --chown=node:node package.json package-lock.json ./
 RUN --mount=type=secret,id=npm_ca,required=false,mode=0444 \
     if [ -z "${NPM_CONFIG_REGISTRY:-}" ]; then unset NPM_CONFIG_REGISTRY; fi; \
     if [ -s /run/secrets/npm_ca ]; then export NODE_EXTRA_CA_CERTS=/run/secrets/npm_ca; fi; \
-    npm ci && npm cache clean --force
+    npm ci
 
 # ---- type-check src/, then bundle it into dist/ (scripts/build/bundle.ts says why a bundle)
 FROM deps AS build
@@ -39,15 +44,14 @@ RUN npm run build
 FROM deps AS prod-deps
 RUN npm prune --omit=dev
 
-# ---- dev: Tilt syncs ./src into /app/src and the watcher restarts the server
+# ---- dev: Tilt syncs src/ into /app/src and nodemon restarts the server (nodemon.json)
 FROM deps AS dev
 ENV NODE_ENV=development HOST=0.0.0.0 PORT=8080 DATA_FILE=/app/data/whc-sites-2019.csv
-COPY --chown=node:node tsconfig.json tsconfig.build.json ./
-COPY --chown=node:node data ./data
+COPY --chown=node:node nodemon.json ./
+COPY --chown=node:node scripts/dev ./scripts/dev
 COPY --chown=node:node src ./src
-EXPOSE 8080 9229
-# tsx watch restarts the server on changes and passes --inspect to it (the debugger port).
-CMD ["node_modules/.bin/tsx", "watch", "--clear-screen=false", "--inspect=0.0.0.0:9229", "src/main.ts"]
+EXPOSE 8080
+CMD ["node_modules/.bin/nodemon"]
 
 # ---- production (default target)
 # Metadata first and dist/ last: a change to src/ rebuilds only the final COPY.

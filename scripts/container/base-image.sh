@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Synthesizes a stand-in for the official node:20-bookworm-slim image, for machines that cannot
-# pull images: a minimal Debian bookworm root (mmdebstrap, from the machine's own Debian mirror)
-# with this machine's Node.js and npm laid out as the official image lays them out
+# Synthesizes a stand-in for the official node:<major>-trixie-slim image (the Dockerfile's
+# default base), for machines that cannot pull images: a minimal Debian root of that release
+# (mmdebstrap, from the machine's own Debian mirror) with the Node.js on PATH (.ci/run puts the
+# .node-version major there) and npm laid out as the official image lays them out
 # (/usr/local/bin/node, /usr/local/lib/node_modules/npm) and the user `node` (uid/gid 1000).
 # Prints the image name. Reuses the image when it already exists.
 set -euo pipefail
@@ -27,13 +28,17 @@ cleanup() {
 }
 trap cleanup EXIT
 
-log "bootstrapping Debian bookworm (minbase)"
-mmdebstrap --quiet --variant=minbase --mode=root bookworm "$work/rootfs.tar" "deb $mirror bookworm main" >&2
+node_bin=$(readlink -f "$(command -v node)")
+[ "$("$node_bin" -p 'process.versions.node.split(".")[0]')" = "$NODE_MAJOR" ] \
+  || { log "node on PATH is $("$node_bin" --version), not $NODE_MAJOR: PATH=\"\$(scripts/tools/node.sh):\$PATH\""; exit 1; }
+
+log "bootstrapping Debian $DEBIAN_RELEASE (minbase)"
+# libatomic1: Node.js 24 and later link it (the official slim images install it too).
+mmdebstrap --quiet --variant=minbase --mode=root --include=libatomic1 "$DEBIAN_RELEASE" "$work/rootfs.tar" "deb $mirror $DEBIAN_RELEASE main" >&2
 
 container=$("${BUILDAH[@]}" from scratch)
 "${BUILDAH[@]}" add "$container" "$work/rootfs.tar" / >/dev/null
 root=$("${BUILDAH[@]}" mount "$container")
-node_bin=$(readlink -f "$(command -v node)")
 npm_dir=$(dirname "$(dirname "$(readlink -f "$(command -v npm)")")")
 install -D -m 0755 "$node_bin" "$root/usr/local/bin/node"
 mkdir -p "$root/usr/local/lib/node_modules"

@@ -1,7 +1,10 @@
 # Shared by the container scripts: buildah as CI can run it (vfs storage, chroot isolation).
 # shellcheck shell=bash
 BUILDAH=(buildah --storage-driver vfs)
-BASE_IMAGE=localhost/whc-node-base:20-bookworm-slim
+# The official base image this stands in for: node:<major>-<Debian release>-slim.
+NODE_MAJOR=$(tr -d ' \nv' < "$(dirname "${BASH_SOURCE[0]}")/../../.node-version")
+DEBIAN_RELEASE=trixie
+BASE_IMAGE=localhost/whc-node-base:$NODE_MAJOR-$DEBIAN_RELEASE-slim
 
 log() { printf '[container] %s\n' "$*" >&2; }
 
