@@ -38,9 +38,13 @@ export function renderText(profile: Profile, extra: readonly string[] = []): str
   return result.stdout;
 }
 
+/** Parses rendered YAML strictly, as Flux and kustomize do: a duplicate key or any other YAML error throws. */
 export function parseObjects(text: string): K8sObject[] {
-  return parseAllDocuments(text)
-    .map((doc) => doc.toJS() as K8sObject | null)
+  return parseAllDocuments(text, { uniqueKeys: true, strict: true })
+    .map((doc) => {
+      if (doc.errors.length > 0) throw new Error(`rendered YAML is invalid: ${doc.errors.map((e) => e.message).join('; ')}`);
+      return doc.toJS() as K8sObject | null;
+    })
     .filter((o): o is K8sObject => o !== null);
 }
 

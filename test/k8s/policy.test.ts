@@ -131,7 +131,7 @@ describe('chart policies (rendered objects)', function () {
 
   describe('security', () => {
     for (const [name, objects] of [['dev', dev], ['prod', prod]] as const) {
-      it(`${name}: every pod runs restricted: uid 1000, non-root, read-only root, no escalation, no capabilities, RuntimeDefault seccomp, no token`, () => {
+      it(`${name}: every pod runs restricted: uid 1000, non-root, read-only root (but dev's API container), a /tmp volume, no escalation, no capabilities, RuntimeDefault seccomp, no token`, () => {
         const pods: PodSpec[] = objects.flatMap((o) => {
           if (o.kind === 'Deployment') return [(o as any).spec.template.spec as PodSpec];
           if (o.kind === 'Job') return [(o as any).spec.template.spec as PodSpec];
@@ -144,7 +144,13 @@ describe('chart policies (rendered objects)', function () {
           expect(pod.securityContext).to.deep.include({ runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, seccompProfile: { type: 'RuntimeDefault' } });
           expect(pod.automountServiceAccountToken).to.equal(false);
           for (const container of pod.containers) {
-            expect(container.securityContext).to.deep.equal({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+            // Tilt's live update writes into the dev API container (tar through exec); nothing else writes to its root.
+            const writableRoot = name === 'dev' && pod === deploymentOf(dev).spec.template.spec;
+            expect(container.securityContext).to.deep.equal({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: !writableRoot, capabilities: { drop: ['ALL'] } });
+            const tmp = container.volumeMounts?.find((m) => m.mountPath === '/tmp');
+            expect(tmp, `${container.name} has a writable /tmp`).to.not.equal(undefined);
+            expect(tmp?.readOnly).to.not.equal(true);
+            expect((pod as any).volumes.find((v: { name: string }) => v.name === tmp?.name)?.emptyDir, 'an emptyDir').to.not.equal(undefined);
           }
         }
       });
@@ -230,10 +236,9 @@ describe('chart policies (rendered objects)', function () {
       expect(pvc.spec['accessModes']).to.deep.equal(['ReadWriteMany']);
     });
 
-    it('prod publishes the data with a post-install/post-upgrade hook Job running `whc-data publish` (validate, temp file, rename) onto the claim', () => {
+    it('prod publishes the data with a Job of the release (no hook, so `helm install --wait` and GitOps tools that wait cannot deadlock) running `whc-data publish` onto the claim', () => {
       const job = findObject<{ spec: { template: { spec: PodSpec } } } & K8sObject>(prod, 'Job');
-      expect(job.metadata.annotations?.['helm.sh/hook']).to.equal('post-install,post-upgrade');
-      expect(job.metadata.annotations?.['helm.sh/hook-delete-policy']).to.equal('before-hook-creation');
+      expect(Object.keys(job.metadata.annotations ?? {}).filter((k) => k.startsWith('helm.sh/hook'))).to.deep.equal([]);
       const container = job.spec.template.spec.containers[0] as Container;
       expect(container.command?.slice(0, 3)).to.deep.equal(['node', 'dist/cli/data.js', 'publish']);
       const target = container.command?.[4] ?? '';
@@ -243,6 +248,13 @@ describe('chart policies (rendered objects)', function () {
       expect(target).to.equal(envOf(apiContainer(prod), 'DATA_FILE'));
       const cronJob = findObject<{ spec: { suspend: boolean } } & K8sObject>(prod, 'CronJob');
       expect(cronJob.spec.suspend).to.equal(true);
+    });
+
+    it("names the publish Job after its pod template: the same on an upgrade that publishes the same, new when what it publishes changes (a Job's template is immutable)", () => {
+      const jobName = (objects: K8sObject[]) => findObject(objects, 'Job').metadata.name;
+      expect(jobName(render('prod'))).to.equal(jobName(prod));
+      expect(jobName(render('prod', ['--set', 'image.tag=0.2.0']))).to.not.equal(jobName(prod));
+      expect(jobName(render('prod', ['--set', 'dataJob.source=https://example.org/whc.csv']))).to.not.equal(jobName(prod));
     });
   });
 

@@ -35,8 +35,10 @@ spec:
       volumeMounts:
         - name: data
           mountPath: {{ .Values.data.mountPath }}
+        {{- include "whc-api.tmpMount" . | nindent 8 }}
   volumes:
     - name: data
       persistentVolumeClaim:
         claimName: {{ include "whc-api.dataClaimName" . }}
+    {{- include "whc-api.tmpVolume" . | nindent 4 }}
 {{- end }}

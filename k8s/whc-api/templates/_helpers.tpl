@@ -68,9 +68,32 @@ seccompProfile:
   type: RuntimeDefault
 {{- end }}
 
+{{/* Every container's; the API container's root follows securityContext.readOnlyRootFilesystem (dev: writable), the others' is always read-only. */}}
 {{- define "whc-api.containerSecurityContext" -}}
 allowPrivilegeEscalation: false
 readOnlyRootFilesystem: true
 capabilities:
   drop: ["ALL"]
+{{- end }}
+{{- define "whc-api.apiContainerSecurityContext" -}}
+allowPrivilegeEscalation: false
+readOnlyRootFilesystem: {{ .Values.securityContext.readOnlyRootFilesystem }}
+capabilities:
+  drop: ["ALL"]
+{{- end }}
+
+{{/*
+A writable /tmp for every container, whatever its root filesystem: Node, npm and tools put
+scratch files there, and a read-only root would make them fail. Memory-backed, and counted
+toward the container's memory limit, so it is capped.
+*/}}
+{{- define "whc-api.tmpVolume" -}}
+- name: tmp
+  emptyDir:
+    medium: Memory
+    sizeLimit: {{ .Values.tmpSizeLimit }}
+{{- end }}
+{{- define "whc-api.tmpMount" -}}
+- name: tmp
+  mountPath: /tmp
 {{- end }}
