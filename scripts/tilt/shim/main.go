@@ -309,6 +309,13 @@ func predeclared() starlark.StringDict {
 		"warn":                  builtin("warn", []string{"msg"}, noop),
 		"version_settings":      builtin("version_settings", []string{"check_updates?", "constraint?"}, noop),
 		"allow_k8s_contexts":    builtin("allow_k8s_contexts", []string{"contexts"}, noop),
+		// The kubectl context Tilt would find: $TILT_SHIM_K8S_CONTEXT, or the one ctlptl.yaml creates.
+		"k8s_context": builtin("k8s_context", []string{}, func(map[string]starlark.Value) (starlark.Value, error) {
+			if v, ok := os.LookupEnv("TILT_SHIM_K8S_CONTEXT"); ok {
+				return starlark.String(v), nil
+			}
+			return starlark.String("kind-whc"), nil
+		}),
 		"update_settings":       builtin("update_settings", []string{"max_parallel_updates?", "k8s_upsert_timeout_secs?", "suppress_unused_image_warnings?", "k8s_server_side_apply?"}, noop),
 		"ci_settings":           builtin("ci_settings", []string{"k8s_grace_period?", "timeout?", "readiness_timeout?"}, noop),
 		"watch_settings":        builtin("watch_settings", []string{"ignore"}, noop),
