@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Container smoke test, run by .ci/run: builds both Dockerfile targets with buildah (on a
-# synthesized base, since no image can be pulled here), runs each image's own CMD as its own
+# Container smoke test of the production image, run by .ci/run (the dev image is run as a pod, with
+# Tilt's live update, by test/pods/): builds the production target with buildah (on a
+# synthesized base, since no image can be pulled here; build-image.sh), runs each image's own CMD as its own
 # USER, and checks that it serves, runs as uid 1000, writes nothing to its filesystem and stops
 # on SIGTERM. Prints image sizes and build/start timings. Cleans up containers, mounts and
 # processes it started, by id.
@@ -10,9 +11,7 @@ repo=$(cd "$(dirname "$0")/../.." && pwd)
 . "$repo/scripts/container/lib.sh"
 
 PROD_TAG=localhost/whc-api:smoke
-DEV_TAG=localhost/whc-api:smoke-dev
 PROD_PORT=${SMOKE_PROD_PORT:-18080}
-DEV_PORT=${SMOKE_DEV_PORT:-18081}
 STOP_WITHIN_S=5
 
 containers=()
@@ -22,7 +21,7 @@ cleanup() {
   local pid c
   for pid in "${pids[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
   for c in "${containers[@]}"; do "${BUILDAH[@]}" umount "$c" >/dev/null 2>&1 || true; "${BUILDAH[@]}" rm "$c" >/dev/null 2>&1 || true; done
-  "${BUILDAH[@]}" rmi "$PROD_TAG" "$DEV_TAG" >/dev/null 2>&1 || true
+  "${BUILDAH[@]}" rmi "$PROD_TAG" >/dev/null 2>&1 || true
   "${BUILDAH[@]}" rmi --prune >/dev/null 2>&1 || true
   rm -rf "$ctx"
 }
@@ -38,19 +37,14 @@ ensure_container_tools
 base=$("$repo/scripts/container/base-image.sh")
 
 build() { # target tag
-  "${BUILDAH[@]}" bud --quiet --isolation chroot --layers --pull=never \
-    --build-arg NODE_IMAGE="$base" \
-    --build-arg NPM_CONFIG_REGISTRY="$(npm config get registry 2>/dev/null)" \
-    --secret id=npm_ca,src=/etc/ssl/certs/ca-certificates.crt \
-    --target "$1" -t "$2" "$ctx" >/dev/null
+  "$repo/scripts/container/build-image.sh" "$1" "$2" --context "$ctx"
 }
 
 t0=$(now_ms); build production "$PROD_TAG"; build_prod_ms=$(( $(now_ms) - t0 ))
-t0=$(now_ms); build dev "$DEV_TAG"; build_dev_ms=$(( $(now_ms) - t0 ))
 # A change to src/ only must reuse the dependency layers.
 echo "// smoke: a source-only change" >> "$ctx/src/main.ts"
 t0=$(now_ms); build production "$PROD_TAG"; rebuild_src_ms=$(( $(now_ms) - t0 ))
-log "built production in ${build_prod_ms} ms, dev in ${build_dev_ms} ms; rebuilt production after a src/ change in ${rebuild_src_ms} ms"
+log "built production in ${build_prod_ms} ms; rebuilt production after a src/ change in ${rebuild_src_ms} ms"
 
 image_config() { "${BUILDAH[@]}" inspect --type image "$1" | jq -c ".OCIv1.config.$2"; }
 
@@ -75,7 +69,7 @@ wait_for_url() { # url seconds
 # Starts the image's own CMD as its own USER; sets $run_pid, $server_pid, $container, $root.
 start_image() { # image port logfile
   local user cmd
-  if curl -s -o /dev/null "http://127.0.0.1:$2/" 2>/dev/null; then fail "port $2 already answers: stop what listens there, or set SMOKE_PROD_PORT/SMOKE_DEV_PORT"; fi
+  if curl -s -o /dev/null "http://127.0.0.1:$2/" 2>/dev/null; then fail "port $2 already answers: stop what listens there, or set SMOKE_PROD_PORT"; fi
   user=$(image_config "$1" User | jq -r .)
   mapfile -t cmd < <(image_config "$1" Cmd | jq -r '.[]')
   container=$("${BUILDAH[@]}" from --pull=never "$1"); containers+=("$container")
@@ -125,30 +119,10 @@ written=$(cd "$root" && find . -xdev -newer "$ctx/.started" ! -path . ! -path ./
 [ -z "$written" ] || fail "the production server wrote to its filesystem: $written"
 log "production: ready ${start_to_ready_ms} ms after start; /health, /ready, /query OK; uid 1000; SIGTERM -> exit 0; no filesystem writes"
 
-# ---- dev image
-log "dev: running $(image_config "$DEV_TAG" Cmd) as $(image_config "$DEV_TAG" User)"
-start_image "$DEV_TAG" "$DEV_PORT" "$ctx/dev.log"
-watcher_pid=$server_pid
-wait_for_url "http://127.0.0.1:$DEV_PORT/ready" 60 || { cat "$ctx/dev.log" >&2; fail "dev image never became ready"; }
-curl -fsS "http://127.0.0.1:$DEV_PORT/query?unique_number=230" | jq -e '.[0].id_no == 208' >/dev/null || fail "dev /query"
-[ "$(uid_of "$watcher_pid")" = "1000 1000 1000 1000" ] || fail "dev watcher runs as uid $(uid_of "$watcher_pid")"
-# What Tilt's live_update does: write into /app/src as the container user; the watcher restarts.
-"${BUILDAH[@]}" run --isolation chroot --user 1000:1000 "$container" -- \
-  sed -i "s/status: 'ok'/status: 'ok-synced'/" /app/src/http/routes/probes.ts \
-  || fail "the container user cannot write /app/src"
-for _ in $(seq 1 100); do
-  [ "$(curl -fsS "http://127.0.0.1:$DEV_PORT/health" 2>/dev/null | jq -r .status)" = "ok-synced" ] && break
-  sleep 0.2
-done
-[ "$(curl -fsS "http://127.0.0.1:$DEV_PORT/health" | jq -r .status)" = "ok-synced" ] || { cat "$ctx/dev.log" >&2; fail "the dev watcher did not restart the server after a change in /app/src"; }
-stop_and_wait "$watcher_pid" "dev watcher"
-log "dev: serves; uid 1000; an edit in /app/src by the container user restarted the server; SIGTERM stops it"
-
 # ---- sizes
 base_bytes=$(image_size_bytes "$base")
 prod_bytes=$(image_size_bytes "$PROD_TAG")
-dev_bytes=$(image_size_bytes "$DEV_TAG")
 mb() { echo "$(( $1 / 1000000 )) MB"; }
-log "sizes: base $(mb "$base_bytes"), production $(mb "$prod_bytes") (+$(mb $(( prod_bytes - base_bytes ))) over the base), dev $(mb "$dev_bytes")"
+log "sizes: base $(mb "$base_bytes"), production $(mb "$prod_bytes") (+$(mb $(( prod_bytes - base_bytes ))) over the base)"
 [ $(( prod_bytes - base_bytes )) -le 60000000 ] || fail "production image is more than 60 MB over its base"
 log "all container checks passed"

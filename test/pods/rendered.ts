@@ -1,0 +1,106 @@
+/**
+ * What the rehearsal plays: the chart rendered with the real helm, as Tilt (dev) or an operator
+ * (prod) renders it. The only changes made for podman are the image reference (passed to helm as
+ * Tilt passes its own) and the replica count (one pod: podman ignores replicas, and every replica
+ * would publish the same host port).
+ *
+ * Rendered fields podman does not enforce, and what the rehearsal does about them:
+ * - probes: podman turns a liveness probe into a healthcheck it never runs here (no systemd
+ *   timers), with the named port as 0; the rehearsal probes the rendered paths itself, at the
+ *   rendered periods and thresholds (probes.ts);
+ * - `lifecycle.preStop` and `terminationGracePeriodSeconds`: the rehearsal waits the preStop
+ *   sleep and gives `podman stop` the grace period, as the kubelet would;
+ * - `fsGroup`: the kubelet makes a claim's files group-owned by it; podman does not, so the
+ *   rehearsal gives the claim's directory that group, as the kubelet would;
+ * - emptyDir `medium: Memory` and `sizeLimit`: podman makes a disk volume without a cap;
+ * - `resources.requests`, affinity, topology spread, the Service, the PV, the Job object itself:
+ *   scheduling and cluster objects (the Job's pod template is played as a Pod).
+ * Enforced by podman and runc: the user and group, `readOnlyRootFilesystem`, dropped
+ * capabilities, no privilege escalation, `resources.limits.memory`, read-only claim mounts, env
+ * from the ConfigMap.
+ */
+import { parseObjects, renderText, type K8sObject } from '../k8s/helm.js';
+import { IMAGE_REPOSITORY, IMAGE_TAGS, type Target } from './images.js';
+
+export interface Container {
+  name: string;
+  image: string;
+  ports?: { name?: string; containerPort: number }[];
+  startupProbe?: Probe;
+  livenessProbe?: Probe;
+  readinessProbe?: Probe;
+  resources?: { limits?: { memory?: string } };
+  securityContext?: { readOnlyRootFilesystem?: boolean };
+  lifecycle?: { preStop?: { sleep?: { seconds: number } } };
+}
+export interface Probe {
+  httpGet: { path: string; port: number | string };
+  periodSeconds: number;
+  failureThreshold: number;
+}
+export interface PodSpec {
+  containers: Container[];
+  terminationGracePeriodSeconds?: number;
+  securityContext?: { runAsUser?: number; runAsGroup?: number; fsGroup?: number };
+}
+export type Workload = K8sObject & { spec: { replicas?: number; template: { metadata: { labels: Record<string, string> }; spec: PodSpec } } };
+export type Job = K8sObject & { spec: { template: { metadata: K8sObject['metadata']; spec: PodSpec } } };
+
+export interface RenderedPods {
+  objects: K8sObject[];
+  claim: K8sObject;
+  configMap: K8sObject;
+  deployment: Workload;
+  /** The data publisher's Job (prod profile), when the profile renders one. */
+  publisher?: Job;
+}
+
+const PROFILE_TARGET = { dev: 'dev', prod: 'production' } as const satisfies Record<string, Target>;
+
+export function renderPods(profile: keyof typeof PROFILE_TARGET): RenderedPods {
+  const target = PROFILE_TARGET[profile];
+  const objects = parseObjects(renderText(profile, ['--set', `image.repository=${IMAGE_REPOSITORY}`, '--set', `image.tag=${IMAGE_TAGS[target]}`]));
+  const one = <T extends K8sObject>(kind: string): T => {
+    const found = objects.filter((o) => o.kind === kind);
+    if (found.length !== 1) throw new Error(`the ${profile} profile renders ${found.length} ${kind} objects, not one`);
+    return found[0] as T;
+  };
+  const deployment = one<Workload>('Deployment');
+  deployment.spec.replicas = 1;
+  const jobs = objects.filter((o) => o.kind === 'Job') as Job[];
+  return {
+    objects,
+    claim: one('PersistentVolumeClaim'),
+    configMap: one('ConfigMap'),
+    deployment,
+    ...(jobs[0] === undefined ? {} : { publisher: jobs[0] }),
+  };
+}
+
+/** A Job's pod template as a Pod of its own: podman kube play runs no Jobs. */
+export function jobAsPod(job: Job): K8sObject {
+  return { apiVersion: 'v1', kind: 'Pod', metadata: { name: job.metadata.name, labels: job.spec.template.metadata.labels ?? {} }, spec: job.spec.template.spec };
+}
+
+export function apiContainer(deployment: Workload): Container {
+  const container = deployment.spec.template.spec.containers[0];
+  if (container === undefined) throw new Error('the Deployment has no container');
+  return container;
+}
+
+/** A probe's port as a number: a named port is looked up in the container's ports, as the kubelet does. */
+export function probePort(container: Container, probe: Probe): number {
+  const { port } = probe.httpGet;
+  if (typeof port === 'number') return port;
+  const found = container.ports?.find((p) => p.name === port);
+  if (found === undefined) throw new Error(`probe port ${port} names no port of container ${container.name}`);
+  return found.containerPort;
+}
+
+/** Kubernetes quantities as bytes (the binary suffixes the chart uses). */
+export function quantityBytes(quantity: string): number {
+  const match = /^(\d+)(Ki|Mi|Gi)?$/.exec(quantity);
+  if (match === null) throw new Error(`unsupported quantity ${quantity}`);
+  const scale = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30 }[match[2] as 'Ki' | 'Mi' | 'Gi'] ?? 1;
+  return Number(match[1]) * scale;
+}
