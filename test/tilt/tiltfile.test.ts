@@ -9,7 +9,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml, parseAllDocuments } from 'yaml';
 import { helmBinary } from '../../scripts/tools/helm-binary.js';
-import { findObject, parseObjects, renderText, ROOT, type K8sObject } from '../k8s/helm.js';
+import { findObject, KUBE_VERSION, parseObjects, renderText, ROOT, type K8sObject } from '../k8s/helm.js';
 
 interface Call {
   fn: string;
@@ -139,8 +139,11 @@ describe('Tiltfile (evaluated with Starlark)', function () {
       expect(only(up, 'allow_k8s_contexts').args['contexts']).to.equal(cluster?.['name']);
     });
 
-    it('pins a minimum Tilt version', () => {
-      expect(only(up, 'version_settings').args['constraint']).to.match(/^>=\d+\.\d+\.\d+$/);
+    it('pins a minimum Tilt version no older than 0.36.0, the first that accepts Helm 4 (tilt-dev/tilt#6638)', () => {
+      const version = /^>=(\d+)\.(\d+)\.(\d+)$/.exec(String(only(up, 'version_settings').args['constraint']));
+      expect(version, 'a >=X.Y.Z constraint').to.not.equal(null);
+      const [major, minor] = (version as RegExpExecArray).slice(1).map(Number) as [number, number];
+      expect(major > 0 || minor >= 36, `Tilt ${version?.[0]}`).to.equal(true);
     });
   });
 
@@ -212,13 +215,22 @@ describe('Tiltfile (evaluated with Starlark)', function () {
 
     it('pins the node image by digest, labels the node for ingress, maps 80/443 and mounts data/ where the dev volume expects it', () => {
       const node = ctlptl.find((d) => d['kind'] === 'Cluster')?.['kindV1Alpha4Cluster']['nodes'][0];
-      expect(node['image']).to.match(/^kindest\/node:v1\.33\.\d+@sha256:[0-9a-f]{64}$/);
+      // The node runs the minor the chart tests render at (the newest supported), pinned by digest.
+      const minor = KUBE_VERSION.split('.').slice(0, 2).join('\\.');
+      expect(node['image']).to.match(new RegExp(`^kindest/node:v${minor}\\.\\d+@sha256:[0-9a-f]{64}$`));
       expect(node['kubeadmConfigPatches'][0]).to.include('ingress-ready=true');
       expect((node['extraPortMappings'] as any[]).map((m) => m.containerPort)).to.include.members([80, 443]);
       const mount = (node['extraMounts'] as any[])[0];
       expect(existsSync(join(ROOT, mount.hostPath))).to.equal(true);
       expect(existsSync(join(ROOT, mount.hostPath, 'whc-sites-2019.csv'))).to.equal(true);
       expect(mount.containerPath).to.equal(devValues['data']['hostPath']['path']);
+    });
+
+    it("the README's several-nodes example uses the same node image", () => {
+      const image = ctlptl.find((d) => d['kind'] === 'Cluster')?.['kindV1Alpha4Cluster']['nodes'][0]['image'];
+      const readmeImages = [...readFileSync(join(ROOT, 'README.md'), 'utf8').matchAll(/image: (kindest\/node:\S+)/g)].map((m) => m[1]);
+      expect(readmeImages).to.have.length.greaterThan(0);
+      for (const readmeImage of readmeImages) expect(readmeImage).to.equal(image);
     });
   });
 
