@@ -68,7 +68,8 @@ describe('Helm chart k8s/whc-api', function () {
       route.spec.parentRefs[0].port = 'http';
       const monitor = structuredClone(findObject(rendered.everything, 'ServiceMonitor')) as any;
       monitor.spec.endpoints = 'metrics';
-      for (const broken of [deployment, route, monitor]) expect(await schemaErrors(broken), modelModule(broken)).to.have.length(1);
+      const cases: [any, string][] = [[deployment, 'spec/replicas must be integer'], [route, 'spec/parentRefs/0/port must be integer'], [monitor, 'spec/endpoints must be array']];
+      for (const [broken, message] of cases) expect((await schemaErrors(broken)).join('\n'), modelModule(broken)).to.include(message);
     });
 
     it('the unknown-field check does catch a misspelled field, in a built-in kind and in HTTPRoute and ServiceMonitor', () => {
