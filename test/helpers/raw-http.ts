@@ -20,7 +20,8 @@ export function rawRequest(port: number, request: string | Buffer, timeoutMs = 5
       socket.destroy();
       reject(new Error(`no complete answer within ${timeoutMs} ms to ${JSON.stringify(String(request).slice(0, 120))}`));
     }, timeoutMs);
-    socket.on('data', (chunk) => chunks.push(chunk));
+    // No encoding is set, so chunks are Buffers; @types/node 26 types them as string | Buffer.
+    socket.on('data', (chunk) => chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk));
     socket.on('error', () => undefined); // a reset after the answer is fine; judged at close
     socket.on('close', () => {
       clearTimeout(timer);

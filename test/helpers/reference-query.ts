@@ -4,7 +4,7 @@
  * decoded by `he` (the service uses `entities`), criteria are read from `criteria_txt` (the
  * service reads the C1-N10 flags), distances come from unit vectors (the service uses haversine).
  */
-import he from 'he';
+import { decode as decodeHtml } from 'he';
 
 export type ReferenceRow = Record<string, unknown>;
 
@@ -27,7 +27,7 @@ export interface Filters {
 }
 
 export const foldText = (s: string): string => s.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
-export const htmlToText = (s: string): string => he.decode(s.replace(/<[^>]+>/g, ' '));
+export const htmlToText = (s: string): string => decodeHtml(s.replace(/<[^>]+>/g, ' '));
 const text = (row: ReferenceRow, column: string): string => (typeof row[column] === 'string' ? (row[column] as string) : '');
 const listOf = (row: ReferenceRow, ...columns: string[]): string[] =>
   columns.flatMap((c) => text(row, c).split(',')).map((e) => foldText(htmlToText(e)).trim()).filter((e) => e !== '');

@@ -1,14 +1,18 @@
 import { expect } from 'chai';
-import { CHART, KUBE_VERSION, PROFILES, RELEASE, findObject, helmRun, render, type K8sObject, type Profile } from './helm.js';
-import { isModelled, schemaErrors, unknownFieldDiagnostics } from './model-check.js';
+import { CHART, KUBE_VERSION, PROFILES, RELEASE, SUPPORTED_KUBE_VERSIONS, findObject, helmRun, render, type K8sObject, type Profile } from './helm.js';
+import { modelModule, schemaErrors, unknownFieldDiagnostics } from './model-check.js';
 
 const profiles = Object.keys(PROFILES) as Profile[];
+/** `1.35.0/prod`: each profile rendered at each supported Kubernetes version. */
+const renders = SUPPORTED_KUBE_VERSIONS.flatMap((version) => profiles.map((profile) => ({ version, profile, key: `${version}/${profile}` })));
 
 describe('Helm chart k8s/whc-api', function () {
   this.timeout(60_000);
   const rendered = {} as Record<Profile, K8sObject[]>;
+  const renderedAt: Record<string, K8sObject[]> = {};
   before(() => {
-    for (const profile of profiles) rendered[profile] = render(profile);
+    for (const { version, profile, key } of renders) renderedAt[key] = render(profile, [], version);
+    for (const profile of profiles) rendered[profile] = renderedAt[`${KUBE_VERSION}/${profile}`] as K8sObject[];
   });
 
   describe('lint and render', () => {
@@ -19,41 +23,66 @@ describe('Helm chart k8s/whc-api', function () {
       });
     }
 
-    it('renders every profile at the pinned Kubernetes version', () => {
-      for (const profile of profiles) expect(rendered[profile].length, profile).to.be.greaterThan(5);
+    it(`renders every profile at each supported Kubernetes version (${SUPPORTED_KUBE_VERSIONS.join(', ')})`, () => {
+      for (const { key } of renders) expect(renderedAt[key]?.length, key).to.be.greaterThan(5);
     });
 
-    it('refuses to render for a Kubernetes older than Chart.yaml kubeVersion (helm template enforces it, lint does not)', () => {
-      const result = helmRun(['template', RELEASE, CHART, '--kube-version', '1.30.0']);
-      expect(result.status).to.not.equal(0);
-      expect(result.stderr).to.include('kubeVersion');
+    // Helm template enforces Chart.yaml kubeVersion (lint does not): the minors either side of the
+    // supported range, an end-of-life one, and the last patch of the minor before the range.
+    for (const version of ['1.33.0', '1.34.11', '1.38.0']) {
+      it(`refuses to render for Kubernetes ${version}, outside the supported minors`, () => {
+        const result = helmRun(['template', RELEASE, CHART, '--kube-version', version]);
+        expect(result.status).to.not.equal(0);
+        expect(result.stderr).to.include('kubeVersion');
+      });
+    }
+
+    it('accepts any patch release of a supported minor', () => {
+      expect(helmRun(['template', RELEASE, CHART, '--kube-version', '1.37.9']).status).to.equal(0);
     });
   });
 
   describe('Kubernetes schemas', () => {
-    it('validates every rendered object of every profile with kubernetes-models (zero errors)', async () => {
+    it('validates every rendered object of every profile at every supported version (zero errors)', async () => {
       const errors: string[] = [];
-      let checked = 0;
-      for (const profile of profiles) {
-        for (const object of rendered[profile].filter(isModelled)) {
-          errors.push(...(await schemaErrors(object)).map((e) => `${profile}: ${e}`));
-          checked++;
+      const kinds = new Set<string>();
+      for (const { key } of renders) {
+        for (const object of renderedAt[key] as K8sObject[]) {
+          errors.push(...(await schemaErrors(object)).map((e) => `${key}: ${e}`));
+          kinds.add(`${object.apiVersion}/${object.kind}`);
         }
       }
       expect(errors).to.deep.equal([]);
-      expect(checked).to.be.greaterThan(20);
+      expect([...kinds]).to.include.members(['gateway.networking.k8s.io/v1/HTTPRoute', 'monitoring.coreos.com/v1/ServiceMonitor', 'apps/v1/Deployment']);
     });
 
     it('has no unknown or misspelled field in any rendered object (typed as the models, checked by tsc)', () => {
-      expect(unknownFieldDiagnostics(rendered)).to.equal('');
+      const byRender = Object.fromEntries(Object.entries(renderedAt).map(([key, objects]) => [key.replace(/\W+/g, '_'), objects]));
+      expect(unknownFieldDiagnostics(byRender)).to.equal('');
     });
 
-    it('the unknown-field check does catch a misspelled field', () => {
+    it('the schema check does catch a wrong type, in a built-in kind and in HTTPRoute and ServiceMonitor', async () => {
+      const deployment = structuredClone(findObject(rendered.everything, 'Deployment')) as any;
+      deployment.spec.replicas = 'two';
+      const route = structuredClone(findObject(rendered.everything, 'HTTPRoute')) as any;
+      route.spec.parentRefs[0].port = 'http';
+      const monitor = structuredClone(findObject(rendered.everything, 'ServiceMonitor')) as any;
+      monitor.spec.endpoints = 'metrics';
+      const cases: [any, string][] = [[deployment, 'spec/replicas must be integer'], [route, 'spec/parentRefs/0/port must be integer'], [monitor, 'spec/endpoints must be array']];
+      for (const [broken, message] of cases) expect((await schemaErrors(broken)).join('\n'), modelModule(broken)).to.include(message);
+    });
+
+    it('the unknown-field check does catch a misspelled field, in a built-in kind and in HTTPRoute and ServiceMonitor', () => {
       const deployment = structuredClone(findObject(rendered.dev, 'Deployment'));
       const container = (deployment as any).spec.template.spec.containers[0];
       container.readinesProbe = container.readinessProbe;
       delete container.readinessProbe;
-      expect(unknownFieldDiagnostics({ misspelled: [deployment] })).to.include("'\"readinesProbe\"' does not exist");
+      const route = structuredClone(findObject(rendered.everything, 'HTTPRoute')) as any;
+      route.spec.parentRef = route.spec.parentRefs;
+      const monitor = structuredClone(findObject(rendered.everything, 'ServiceMonitor')) as any;
+      monitor.spec.endpoints[0].scrapeInterval = '30s';
+      const diagnostics = unknownFieldDiagnostics({ misspelled: [deployment, route, monitor] });
+      for (const field of ['readinesProbe', 'parentRef', 'scrapeInterval']) expect(diagnostics).to.include(`'"${field}"' does not exist`);
     });
   });
 

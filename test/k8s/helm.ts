@@ -2,12 +2,12 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
+import { KUBE_VERSION } from '../../scripts/k8s/kube-versions.js';
 import { helmBinary } from '../../scripts/tools/helm-binary.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const CHART = `${ROOT}k8s/whc-api`;
-/** Pinned: unpinned, Helm 4 assumes its own newest Kubernetes. The kind node image in ctlptl.yaml runs this minor. */
-export const KUBE_VERSION = '1.33.0';
+export { KUBE_VERSION, SUPPORTED_KUBE_VERSIONS } from '../../scripts/k8s/kube-versions.js';
 export const RELEASE = 'whc-api';
 
 export interface K8sObject {
@@ -32,9 +32,9 @@ export function helmRun(args: readonly string[]): { status: number; stdout: stri
   return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
 }
 
-export function renderText(profile: Profile, extra: readonly string[] = []): string {
-  const result = helmRun(['template', RELEASE, CHART, '--kube-version', KUBE_VERSION, ...PROFILES[profile], ...extra]);
-  if (result.status !== 0) throw new Error(`helm template (${profile}) failed: ${result.stderr}`);
+export function renderText(profile: Profile, extra: readonly string[] = [], kubeVersion: string = KUBE_VERSION): string {
+  const result = helmRun(['template', RELEASE, CHART, '--kube-version', kubeVersion, ...PROFILES[profile], ...extra]);
+  if (result.status !== 0) throw new Error(`helm template (${profile}, Kubernetes ${kubeVersion}) failed: ${result.stderr}`);
   return result.stdout;
 }
 
@@ -48,8 +48,8 @@ export function parseObjects(text: string): K8sObject[] {
     .filter((o): o is K8sObject => o !== null);
 }
 
-export function render(profile: Profile, extra: readonly string[] = []): K8sObject[] {
-  return parseObjects(renderText(profile, extra));
+export function render(profile: Profile, extra: readonly string[] = [], kubeVersion: string = KUBE_VERSION): K8sObject[] {
+  return parseObjects(renderText(profile, extra, kubeVersion));
 }
 
 export function findObject<T = K8sObject>(objects: readonly K8sObject[], kind: string, predicate: (o: K8sObject) => boolean = () => true): T {

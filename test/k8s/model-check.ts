@@ -1,7 +1,9 @@
 /**
- * Checks rendered objects against the Kubernetes API schemas (kubernetes-models 4.x, Kubernetes
- * 1.33): `validate()` for types, required fields and enums, and a TypeScript pass for field
- * names, which `validate()` lets through: each object becomes a literal typed as the model's
+ * Checks rendered objects against API schemas: kubernetes-models 5.x for the built-in kinds
+ * (Kubernetes 1.36.0, the only schemas any npm package carries for the supported minors), the
+ * Gateway API (v1.5.1) and Prometheus Operator (v0.91.0) packages for HTTPRoute and
+ * ServiceMonitor. `validate()` checks types, required fields and enums; a TypeScript pass checks
+ * field names, which `validate()` lets through: each object becomes a literal typed as the model's
  * interface, and tsc's excess-property check rejects any unknown or misspelled field.
  */
 import { spawnSync } from 'node:child_process';
@@ -9,15 +11,16 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, type K8sObject } from './helm.js';
 
-/** API groups no kubernetes-models 4.x package covers (Gateway API, Prometheus Operator). */
-export const UNMODELLED_API_GROUPS = ['gateway.networking.k8s.io/', 'monitoring.coreos.com/'];
+/** The models package of each API group not built into Kubernetes; the rest are in kubernetes-models. */
+const MODEL_PACKAGES: Readonly<Record<string, string>> = {
+  'gateway.networking.k8s.io': '@kubernetes-models/gateway-api',
+  'monitoring.coreos.com': '@kubernetes-models/prometheus-operator',
+};
 
-export function isModelled(object: K8sObject): boolean {
-  return !UNMODELLED_API_GROUPS.some((group) => object.apiVersion.startsWith(group));
-}
-
-function modelModule(object: K8sObject): string {
-  return `kubernetes-models/${object.apiVersion}/${object.kind}`;
+/** `kubernetes-models/apps/v1/Deployment`, `@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/HTTPRoute`. */
+export function modelModule(object: K8sObject): string {
+  const group = object.apiVersion.includes('/') ? (object.apiVersion.split('/')[0] as string) : '';
+  return `${MODEL_PACKAGES[group] ?? 'kubernetes-models'}/${object.apiVersion}/${object.kind}`;
 }
 
 /** Schema errors of one object, or [] when it is valid. */
@@ -39,7 +42,7 @@ export function unknownFieldDiagnostics(groups: Readonly<Record<string, readonly
   mkdirSync(dir, { recursive: true });
   const files: string[] = [];
   for (const [name, objects] of Object.entries(groups)) {
-    const lines = objects.filter(isModelled).flatMap((object, i) => [
+    const lines = objects.flatMap((object, i) => [
       `import type { I${object.kind} as T${i} } from '${modelModule(object)}';`,
       `// ${object.kind}/${object.metadata.name}`,
       `export const object${i}: T${i} = ${JSON.stringify(object, null, 2)};`,

@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml, parseAllDocuments } from 'yaml';
-import { findObject, parseObjects, renderText, ROOT, type K8sObject } from '../k8s/helm.js';
+import { findObject, KUBE_VERSION, parseObjects, renderText, ROOT, type K8sObject } from '../k8s/helm.js';
 import { callsOf, evaluate, onlyCall, shimPath, type Call, type ShimRecord as Record_ } from './shim.js';
 
 const only = (record: Record_, fn: string): Call => {
@@ -130,8 +130,11 @@ describe('Tiltfile (evaluated with Starlark)', function () {
       expect(only(up, 'allow_k8s_contexts').args['contexts']).to.equal(cluster?.['name']);
     });
 
-    it('pins a minimum Tilt version', () => {
-      expect(only(up, 'version_settings').args['constraint']).to.match(/^>=\d+\.\d+\.\d+$/);
+    it('pins a minimum Tilt version no older than 0.36.0, the first that accepts Helm 4 (tilt-dev/tilt#6638)', () => {
+      const version = /^>=(\d+)\.(\d+)\.(\d+)$/.exec(String(only(up, 'version_settings').args['constraint']));
+      expect(version, 'a >=X.Y.Z constraint').to.not.equal(null);
+      const [major, minor] = (version as RegExpExecArray).slice(1).map(Number) as [number, number];
+      expect(major > 0 || minor >= 36, `Tilt ${version?.[0]}`).to.equal(true);
     });
   });
 
@@ -205,7 +208,9 @@ describe('Tiltfile (evaluated with Starlark)', function () {
 
     it('pins the node image by digest, labels the node for ingress, maps only the NodePort (80/443 are opt-in) and mounts data/ where the dev volume expects it', () => {
       const node = ctlptl.find((d) => d['kind'] === 'Cluster')?.['kindV1Alpha4Cluster']['nodes'][0];
-      expect(node['image']).to.match(/^kindest\/node:v1\.33\.\d+@sha256:[0-9a-f]{64}$/);
+      // The node runs the minor the chart tests render at (the newest supported), pinned by digest.
+      const minor = KUBE_VERSION.split('.').slice(0, 2).join('\\.');
+      expect(node['image']).to.match(new RegExp(`^kindest/node:v${minor}\\.\\d+@sha256:[0-9a-f]{64}$`));
       expect(node['kubeadmConfigPatches'][0]).to.include('ingress-ready=true');
       // Host ports below 1024 fail under rootless Docker, and 80/443 are often taken.
       expect((node['extraPortMappings'] as any[]).map((m) => m.hostPort)).to.deep.equal([devValues['service']['nodePort']]);
@@ -213,6 +218,13 @@ describe('Tiltfile (evaluated with Starlark)', function () {
       expect(existsSync(join(ROOT, mount.hostPath))).to.equal(true);
       expect(existsSync(join(ROOT, mount.hostPath, 'whc-sites-2019.csv'))).to.equal(true);
       expect(mount.containerPath).to.equal(devValues['data']['hostPath']['path']);
+    });
+
+    it("the README's several-nodes example uses the same node image", () => {
+      const image = ctlptl.find((d) => d['kind'] === 'Cluster')?.['kindV1Alpha4Cluster']['nodes'][0]['image'];
+      const readmeImages = [...readFileSync(join(ROOT, 'README.md'), 'utf8').matchAll(/image: (kindest\/node:\S+)/g)].map((m) => m[1]);
+      expect(readmeImages).to.have.length.greaterThan(0);
+      for (const readmeImage of readmeImages) expect(readmeImage).to.equal(image);
     });
   });
 
