@@ -202,7 +202,8 @@ export const OUTPUT_PARAMETERS = {
   }),
   limit: parameter(integerParam('Limit', 1, MAX_LIMIT), {
     description: `Rows per page, 1 to ${MAX_LIMIT}; default ${DEFAULT_LIMIT}.`,
-    schema: { type: 'integer', minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT },
+    // No `default` keyword: Swagger UI would fill it in, and turn the page's first lookup into a search.
+    schema: { type: 'integer', minimum: 1, maximum: MAX_LIMIT },
     example: 10,
   }),
   cursor: parameter(singleParam('Cursor', 'a cursor from a Link: rel="next" header', decodeCursor), {

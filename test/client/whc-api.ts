@@ -596,10 +596,7 @@ export interface operations {
                     radius_km?: number;
                     /** @description The column to sort by, `-column` for descending; `distance_km` needs `near`. Nulls come last; ties are broken by `unique_number`. Default: `distance_km` with `near`, else `unique_number`. */
                     sort?: string;
-                    /**
-                     * @description Rows per page, 1 to 1000; default 100.
-                     * @default 100
-                     */
+                    /** @description Rows per page, 1 to 1000; default 100. */
                     limit?: number;
                     /** @description Where the page starts: copy it from the `Link: <...>; rel="next"` header of the previous page; keep every other parameter the same. */
                     cursor?: string;

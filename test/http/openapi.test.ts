@@ -88,7 +88,7 @@ describe('/openapi.json and /docs', () => {
     expect(policy).to.not.match(/script-src[^;]*unsafe/);
     const html = await page.text();
     expect(html).to.not.match(/<script>(?!<)/, 'no inline script');
-    const assets = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1] ?? '');
+    const assets = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1] ?? '').filter((a) => !a.startsWith('data:'));
     expect(assets).to.have.length(3);
     for (const asset of assets) {
       expect(asset.startsWith('/docs/'), `${asset} is served here, not from a CDN`).to.equal(true);
