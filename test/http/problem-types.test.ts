@@ -2,26 +2,14 @@
  * Problem `type`s resolve to pages that explain them (RFC 9457 §3.1.1), and an empty POST
  * /query body is no body.
  */
-import { request } from 'node:http';
 import { expect } from 'chai';
 import { PROBLEM_KINDS } from '../../src/http/problems.js';
+import { plainRequest } from '../helpers/plain-request.js';
 import { expectProblem } from '../helpers/problem.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 
 /** A POST with `Content-Length: 0` and whatever else `headers` says: fetch would add a Content-Type of its own. */
-function emptyPost(server: TestServer, headers: Record<string, string>): Promise<{ status: number; body: string }> {
-  const { hostname, port } = new URL(server.url);
-  return new Promise((resolve, reject) => {
-    const req = request({ host: hostname, port, method: 'POST', path: '/query', headers: { 'Content-Length': '0', ...headers } }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
+const emptyPost = (server: TestServer, headers: Record<string, string>) => plainRequest(server.url, '/query', { method: 'POST', headers: { 'Content-Length': '0', ...headers } });
 
 describe('problem types and empty bodies', () => {
   let server: TestServer;

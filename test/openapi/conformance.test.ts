@@ -5,9 +5,9 @@
  * documented headers and body are checked by ResponseValidator (Ajv 2020 on the document's own
  * schemas). A copy of the document with a schema the answers break is shown to fail.
  */
-import { request } from 'node:http';
 import { expect } from 'chai';
 import { ResponseValidator, type Answer } from '../helpers/openapi-validator.js';
+import { plainRequest } from '../helpers/plain-request.js';
 import { fetchServedDocument, type OpenApiDocument } from '../helpers/served-document.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 
@@ -20,22 +20,10 @@ interface Sent {
   readonly expect: number;
 }
 
-/** node:http, not fetch: it adds no Content-Type or Accept-Encoding of its own, so each request is exactly as written. */
-function send(server: TestServer, sent: Sent): Promise<Answer> {
-  const { hostname, port } = new URL(server.url);
-  return new Promise((resolve, reject) => {
-    const req = request({ host: hostname, port, method: sent.method ?? 'GET', path: sent.url, headers: { ...(sent.body === undefined ? {} : { 'Content-Length': String(Buffer.byteLength(sent.body)) }), ...sent.headers } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const headers = new Headers();
-        for (const [name, value] of Object.entries(res.headers)) if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
-        resolve({ method: sent.method ?? 'GET', url: sent.url, status: res.statusCode ?? 0, headers, body: Buffer.concat(chunks).toString('utf8'), ...fieldsOf(sent) });
-      });
-    });
-    req.on('error', reject);
-    req.end(sent.body);
-  });
+async function send(server: TestServer, sent: Sent): Promise<Answer> {
+  const method = sent.method ?? 'GET';
+  const answer = await plainRequest(server.url, sent.url, { method, ...(sent.headers === undefined ? {} : { headers: sent.headers }), ...(sent.body === undefined ? {} : { body: sent.body }) });
+  return { method, url: sent.url, ...answer, ...fieldsOf(sent) };
 }
 
 function fieldsOf(sent: Sent): { fields?: string[] } {
