@@ -44,6 +44,12 @@ async function openDocs(browser: Browser, url: string): Promise<{ page: Page; re
 async function execute(page: Page, operation: string, before?: (block: ReturnType<Page['locator']>) => Promise<void>): Promise<{ status: string; body: string }> {
   const block = page.locator(`#operations-Sites-${operation}`);
   if (!(await block.locator('.opblock-body').isVisible())) await block.locator('.opblock-summary').first().click();
+  // A response shown by an earlier Execute would be read as this one's: Clear removes it first.
+  const clear = block.locator('button.btn-clear');
+  if (await clear.isVisible()) {
+    await clear.click();
+    await block.locator('.live-responses-table').waitFor({ state: 'detached' });
+  }
   await before?.(block);
   await block.locator('button.execute').click();
   const status = block.locator('.live-responses-table tbody .response-col_status').first();
