@@ -395,45 +395,45 @@ export interface operations {
     query: {
         parameters: {
             query?: {
-                /** @description The site's row number in the export. Alone, `/query?unique_number=N` answers `[row]` or 404, as the original service did. */
+                /** @description The site's row number in the export. Alone, `/query?unique_number=N` answers `[row]` or 404, as the original service did. Example: `230`. */
                 unique_number?: number;
-                /** @description UNESCO's site identifier (`id_no`). */
+                /** @description UNESCO's site identifier (`id_no`). Example: `208`. */
                 id_no?: number;
-                /** @description Cultural, Natural or Mixed. Comma-separated; a site matches when any element matches (case- and accent-insensitive). */
+                /** @description Cultural, Natural or Mixed. Comma-separated; a site matches when any element matches (case- and accent-insensitive). Example: `Natural,Mixed`. */
                 category?: string;
-                /** @description Region names, English or French (`region_en`, `region_fr`). Comma-separated; a site matches when any element matches (case- and accent-insensitive). */
+                /** @description Region names, English or French (`region_en`, `region_fr`). Comma-separated; a site matches when any element matches (case- and accent-insensitive). Example: `Africa`. */
                 region?: string;
-                /** @description Two-letter country codes (`iso_code`). Comma-separated; a site matches when any element matches (case- and accent-insensitive). */
+                /** @description Two-letter country codes (`iso_code`). Comma-separated; a site matches when any element matches (case- and accent-insensitive). Example: `it,fr`. */
                 iso_code?: string;
-                /** @description States parties, English or French names (`states_name_en`, `states_name_fr`), whole names. Comma-separated; a site matches when any element matches (case- and accent-insensitive). */
+                /** @description States parties, English or French names (`states_name_en`, `states_name_fr`), whole names. Comma-separated; a site matches when any element matches (case- and accent-insensitive). Example: `Côte d'Ivoire`. */
                 state?: string;
-                /** @description Whether the site is on the List of World Heritage in Danger. */
+                /** @description Whether the site is on the List of World Heritage in Danger. Example: `true`. */
                 danger?: boolean;
-                /** @description Whether the site spans more than one state party. */
+                /** @description Whether the site spans more than one state party. Example: `true`. */
                 transboundary?: boolean;
-                /** @description Inscribed in this year or later (`date_inscribed`). */
+                /** @description Inscribed in this year or later (`date_inscribed`). Example: `2000`. */
                 inscribed_from?: number;
-                /** @description Inscribed in this year or earlier. Must not be before `inscribed_from`. */
+                /** @description Inscribed in this year or earlier. Must not be before `inscribed_from`. Example: `2010`. */
                 inscribed_to?: number;
-                /** @description Selection criteria as Roman numerals, (i)-(vi) cultural and (vii)-(x) natural. Comma-separated; a site matches when it meets any of them. */
+                /** @description Selection criteria as Roman numerals, (i)-(vi) cultural and (vii)-(x) natural. Comma-separated; a site matches when it meets any of them. Example: `vii,x`. */
                 criterion?: string;
-                /** @description Words to find in `name_en`, `name_fr`, `short_description_en` and `short_description_fr`, with HTML removed. Case- and accent-insensitive; every word must start a word of the text (`cathedral` finds "Cathedrals"). */
+                /** @description Words to find in `name_en`, `name_fr`, `short_description_en` and `short_description_fr`, with HTML removed. Case- and accent-insensitive; every word must start a word of the text (`cathedral` finds "Cathedrals"). Example: `buddhist valley`. */
                 q?: string;
-                /** @description Map window `minLon,minLat,maxLon,maxLat`. With minLon greater than maxLon the window crosses the 180th meridian. Sites without a position (and the one at the 0,0 placeholder) never match. */
+                /** @description Map window `minLon,minLat,maxLon,maxLat`. With minLon greater than maxLon the window crosses the 180th meridian. Sites without a position (and the one at the 0,0 placeholder) never match. Example: `170,-50,-170,0`. */
                 bbox?: string;
-                /** @description A point `lat,lon`: results are sorted nearest first and each row gains `distance_km` (great-circle, kilometres). Sites without a position never match. */
+                /** @description A point `lat,lon`: results are sorted nearest first and each row gains `distance_km` (great-circle, kilometres). Sites without a position never match. Example: `48.8566,2.3522`. */
                 near?: string;
-                /** @description With `near`: only sites within this many kilometres. */
+                /** @description With `near`: only sites within this many kilometres. Example: `100`. */
                 radius_km?: number;
-                /** @description The column to sort by, `-column` for descending; `distance_km` needs `near`. Nulls come last; ties are broken by `unique_number`. Default: `distance_km` with `near`, else `unique_number`. */
+                /** @description The column to sort by, `-column` for descending; `distance_km` needs `near`. Nulls come last; ties are broken by `unique_number`. Default: `distance_km` with `near`, else `unique_number`. Example: `-date_inscribed`. */
                 sort?: string;
-                /** @description Rows per page, 1 to 1000; default 100. */
+                /** @description Rows per page, 1 to 1000; default 100. Example: `10`. */
                 limit?: number;
-                /** @description Where the page starts: copy it from the `Link: <...>; rel="next"` header of the previous page; keep every other parameter the same. */
+                /** @description Where the page starts: copy it from the `Link: <...>; rel="next"` header of the previous page; keep every other parameter the same. Example: `eyJzIjoidW5pcXVlX251bWJlciIsImsiOjEwLCJ1IjoxMH0`. */
                 cursor?: string;
-                /** @description Columns to answer, in this order (`distance_km` needs `near`). Default: every column in file order. */
+                /** @description Columns to answer, in this order (`distance_km` needs `near`). Default: every column in file order. Example: `unique_number,name_en,date_inscribed`. */
                 fields?: string;
-                /** @description json (default), csv or geojson; overrides the Accept header. */
+                /** @description json (default), csv or geojson; overrides the Accept header. Example: `csv`. */
                 format?: "json" | "csv" | "geojson";
             };
             header?: never;
@@ -831,35 +831,35 @@ export interface operations {
     stats: {
         parameters: {
             query?: {
-                /** @description The site's row number in the export. Alone, `/query?unique_number=N` answers `[row]` or 404, as the original service did. */
+                /** @description The site's row number in the export. Alone, `/query?unique_number=N` answers `[row]` or 404, as the original service did. Example: `230`. */
                 unique_number?: number;
-                /** @description UNESCO's site identifier (`id_no`). */
+                /** @description UNESCO's site identifier (`id_no`). Example: `208`. */
                 id_no?: number;
-                /** @description Cultural, Natural or Mixed. Comma-separated; a site matches when any element matches (case- and accent-insensitive). */
+                /** @description Cultural, Natural or Mixed. Comma-separated; a site matches when any element matches (case- and accent-insensitive). Example: `Natural,Mixed`. */
                 category?: string;
-                /** @description Region names, English or French (`region_en`, `region_fr`). Comma-separated; a site matches when any element matches (case- and accent-insensitive). */
+                /** @description Region names, English or French (`region_en`, `region_fr`). Comma-separated; a site matches when any element matches (case- and accent-insensitive). Example: `Africa`. */
                 region?: string;
-                /** @description Two-letter country codes (`iso_code`). Comma-separated; a site matches when any element matches (case- and accent-insensitive). */
+                /** @description Two-letter country codes (`iso_code`). Comma-separated; a site matches when any element matches (case- and accent-insensitive). Example: `it,fr`. */
                 iso_code?: string;
-                /** @description States parties, English or French names (`states_name_en`, `states_name_fr`), whole names. Comma-separated; a site matches when any element matches (case- and accent-insensitive). */
+                /** @description States parties, English or French names (`states_name_en`, `states_name_fr`), whole names. Comma-separated; a site matches when any element matches (case- and accent-insensitive). Example: `Côte d'Ivoire`. */
                 state?: string;
-                /** @description Whether the site is on the List of World Heritage in Danger. */
+                /** @description Whether the site is on the List of World Heritage in Danger. Example: `true`. */
                 danger?: boolean;
-                /** @description Whether the site spans more than one state party. */
+                /** @description Whether the site spans more than one state party. Example: `true`. */
                 transboundary?: boolean;
-                /** @description Inscribed in this year or later (`date_inscribed`). */
+                /** @description Inscribed in this year or later (`date_inscribed`). Example: `2000`. */
                 inscribed_from?: number;
-                /** @description Inscribed in this year or earlier. Must not be before `inscribed_from`. */
+                /** @description Inscribed in this year or earlier. Must not be before `inscribed_from`. Example: `2010`. */
                 inscribed_to?: number;
-                /** @description Selection criteria as Roman numerals, (i)-(vi) cultural and (vii)-(x) natural. Comma-separated; a site matches when it meets any of them. */
+                /** @description Selection criteria as Roman numerals, (i)-(vi) cultural and (vii)-(x) natural. Comma-separated; a site matches when it meets any of them. Example: `vii,x`. */
                 criterion?: string;
-                /** @description Words to find in `name_en`, `name_fr`, `short_description_en` and `short_description_fr`, with HTML removed. Case- and accent-insensitive; every word must start a word of the text (`cathedral` finds "Cathedrals"). */
+                /** @description Words to find in `name_en`, `name_fr`, `short_description_en` and `short_description_fr`, with HTML removed. Case- and accent-insensitive; every word must start a word of the text (`cathedral` finds "Cathedrals"). Example: `buddhist valley`. */
                 q?: string;
-                /** @description Map window `minLon,minLat,maxLon,maxLat`. With minLon greater than maxLon the window crosses the 180th meridian. Sites without a position (and the one at the 0,0 placeholder) never match. */
+                /** @description Map window `minLon,minLat,maxLon,maxLat`. With minLon greater than maxLon the window crosses the 180th meridian. Sites without a position (and the one at the 0,0 placeholder) never match. Example: `170,-50,-170,0`. */
                 bbox?: string;
-                /** @description A point `lat,lon`: results are sorted nearest first and each row gains `distance_km` (great-circle, kilometres). Sites without a position never match. */
+                /** @description A point `lat,lon`: results are sorted nearest first and each row gains `distance_km` (great-circle, kilometres). Sites without a position never match. Example: `48.8566,2.3522`. */
                 near?: string;
-                /** @description With `near`: only sites within this many kilometres. */
+                /** @description With `near`: only sites within this many kilometres. Example: `100`. */
                 radius_km?: number;
             };
             header?: never;

@@ -20,10 +20,17 @@ const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 /*
  * Examples sit in each schema's `examples`, not in the parameter's `example`: Swagger UI fills
  * its inputs with the latter, and twenty examples sent together answer 400 (a cursor made for
- * another sort). So the page first shows a query that works, and each example stays typed.
+ * another sort). So the page first shows a query that works, and each example stays typed (and
+ * linted); the description repeats it, since Swagger UI shows schema examples nowhere.
  */
 const queryParameters = (parameters: Parameters): Json[] =>
-  Object.entries(parameters).map(([name, p]) => ({ name, in: 'query', required: false, description: p.doc.description, schema: { ...p.doc.schema, examples: [p.doc.example] } }));
+  Object.entries(parameters).map(([name, p]) => ({
+    name,
+    in: 'query',
+    required: false,
+    description: `${p.doc.description} Example: \`${String(p.doc.example)}\`.`,
+    schema: { ...p.doc.schema, examples: [p.doc.example] },
+  }));
 
 const bodySchema = (parameters: Parameters): Json => ({
   type: 'object',
