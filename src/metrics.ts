@@ -5,6 +5,9 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { DatasetVersion } from './data/dataset.js';
 
+/** Default metrics of prom-client 15 that are gauges named like counters. */
+export const MISNAMED_DEFAULT_GAUGES = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'] as const;
+
 export interface Metrics {
   readonly registry: Registry;
   observeRequest(method: string, route: string, status: number, seconds: number): void;
@@ -14,7 +17,12 @@ export interface Metrics {
 
 export function createMetrics(options: { processMetrics: boolean } = { processMetrics: true }): Metrics {
   const registry = new Registry();
-  if (options.processMetrics) collectDefaultMetrics({ register: registry });
+  if (options.processMetrics) {
+    collectDefaultMetrics({ register: registry });
+    // prom-client names these gauges `_total`, a suffix the exposition format keeps for counters
+    // (`promtool check metrics` rejects them); handle and request counts are not worth keeping under new names.
+    for (const name of MISNAMED_DEFAULT_GAUGES) registry.removeSingleMetric(name);
+  }
   const requests = new Counter({ name: 'whc_http_requests_total', help: 'HTTP requests answered, by route pattern, method and status', labelNames: ['route', 'method', 'status'] as const, registers: [registry] });
   const duration = new Histogram({
     name: 'whc_http_request_duration_seconds',

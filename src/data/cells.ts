@@ -48,6 +48,14 @@ export const FlagCell = new t.Type<boolean, string, unknown>(
 /** Any text, kept exactly as in the file (HTML and trailing blanks included: clients of the old service saw them). */
 export const TextCell = t.string;
 
+/** Text that must not be empty: for the columns every row of the export fills (the API documents them as never null). */
+export const FilledTextCell = new t.Type<string, string, unknown>(
+  'FilledTextCell',
+  (u): u is string => typeof u === 'string' && u !== '',
+  (u, c) => (typeof u === 'string' && u !== '' ? t.success(u) : t.failure(u, c, 'expected text (this column is never empty)')),
+  (s) => s,
+);
+
 /** A number in a closed range, for coordinates. */
 export function rangedNumberCell(name: string, min: number, max: number): t.Type<number, string, unknown> {
   return new t.Type<number, string, unknown>(

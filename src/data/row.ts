@@ -5,7 +5,7 @@
  * every JSON row the API answers: clients of the original service read these names.
  */
 import * as t from 'io-ts';
-import { FlagCell, IntegerCell, NumberCell, TextCell, nullableCell, oneOfCell, rangedNumberCell } from './cells.js';
+import { FilledTextCell, FlagCell, IntegerCell, NumberCell, TextCell, nullableCell, oneOfCell, rangedNumberCell } from './cells.js';
 
 export const CATEGORIES = ['Cultural', 'Natural', 'Mixed'] as const;
 export type Category = (typeof CATEGORIES)[number];
@@ -21,48 +21,50 @@ const PositiveIntegerCell = new t.Type<number, string, unknown>(
   IntegerCell.encode,
 );
 
+// Every row of the export fills these columns, and /openapi.json promises them never null: an
+// empty cell there rejects the file rather than break that promise. The rest may be empty (null).
+const Filled = FilledTextCell;
 const Text = nullableCell(TextCell);
 const Integer = nullableCell(IntegerCell);
-const Flag = nullableCell(FlagCell);
 
 export const rowColumns = {
   unique_number: PositiveIntegerCell,
-  id_no: Integer,
+  id_no: IntegerCell,
   rev_bis: Text,
-  name_en: Text,
-  name_fr: Text,
-  short_description_en: Text,
-  short_description_fr: Text,
+  name_en: Filled,
+  name_fr: Filled,
+  short_description_en: Filled,
+  short_description_fr: Filled,
   justification_en: Text,
   justification_fr: Text,
-  date_inscribed: Integer,
+  date_inscribed: IntegerCell,
   secondary_dates: Text,
-  danger: Flag,
+  danger: FlagCell,
   date_end: Integer,
   danger_list: Text,
-  longitude: nullableCell(rangedNumberCell('Longitude', -180, 180)),
-  latitude: nullableCell(rangedNumberCell('Latitude', -90, 90)),
+  longitude: rangedNumberCell('Longitude', -180, 180),
+  latitude: rangedNumberCell('Latitude', -90, 90),
   area_hectares: nullableCell(NumberCell),
-  C1: Flag,
-  C2: Flag,
-  C3: Flag,
-  C4: Flag,
-  C5: Flag,
-  C6: Flag,
-  N7: Flag,
-  N8: Flag,
-  N9: Flag,
-  N10: Flag,
-  criteria_txt: Text,
+  C1: FlagCell,
+  C2: FlagCell,
+  C3: FlagCell,
+  C4: FlagCell,
+  C5: FlagCell,
+  C6: FlagCell,
+  N7: FlagCell,
+  N8: FlagCell,
+  N9: FlagCell,
+  N10: FlagCell,
+  criteria_txt: Filled,
   category: oneOfCell('Category', CATEGORIES),
-  category_short: Text,
-  states_name_en: Text,
-  states_name_fr: Text,
-  region_en: Text,
-  region_fr: Text,
+  category_short: Filled,
+  states_name_en: Filled,
+  states_name_fr: Filled,
+  region_en: Filled,
+  region_fr: Filled,
   iso_code: Text,
   udnp_code: Text,
-  transboundary: Flag,
+  transboundary: FlagCell,
 };
 
 export const Row = t.type(rowColumns, 'Row');

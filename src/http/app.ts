@@ -16,6 +16,7 @@ import { observeRequests } from './request-log.js';
 import { requestLimits } from './request-limits.js';
 import { registerDocsRoutes } from './routes/docs.js';
 import { registerOpsRoutes } from './routes/ops.js';
+import { registerProblemPages } from './routes/problem-pages.js';
 import { registerProbeRoutes } from './routes/probes.js';
 import { registerQueryRoutes } from './routes/query.js';
 import type { RouteDeps } from './routes/route-deps.js';
@@ -40,6 +41,7 @@ export function createRouter(deps: AppDeps, answers: AnswerCache = createAnswerC
   registerStatsRoutes(router, { ...deps, answers });
   registerOpsRoutes(router, deps);
   registerDocsRoutes(router);
+  registerProblemPages(router);
   return router;
 }
 
@@ -53,7 +55,12 @@ export function createApp(deps: AppDeps): Koa {
   const answers = createAnswerCache(deps.answerCacheBytes);
   const router = createRouter(deps, answers);
 
-  app.use(observeRequests(deps.logger, deps.metrics, deps.isShuttingDown));
+  // Preflights and 405s match no handler; they are labelled with the route their path belongs to.
+  const patternOf = (path: string) => {
+    const pattern = router.match(path, 'GET').path.find((layer) => layer.methods.length > 0)?.path;
+    return typeof pattern === 'string' ? pattern : undefined;
+  };
+  app.use(observeRequests(deps.logger, deps.metrics, deps.isShuttingDown, patternOf));
   app.use(problemMiddleware(deps.logger));
   app.use(corsMiddleware(deps.corsOrigins ?? ['*']));
   app.use(requestLimits);

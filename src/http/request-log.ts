@@ -10,9 +10,12 @@ const DATA_POLICY = "default-src 'none'; frame-ancestors 'none'";
 /** The headers every data answer carries, as name/value pairs (the lookup fast path sends them too). */
 export const SECURITY_HEADERS = ['X-Content-Type-Options', NOSNIFF, 'Content-Security-Policy', DATA_POLICY] as const;
 
+/** Finds the route pattern of a path whatever the method, for answers no handler gave (preflights, 405s). */
+export type RoutePatternOf = (path: string) => string | undefined;
+
 /** Route patterns, not paths, label the metrics: unknown paths must not create new series. */
-function routeLabel(matched: unknown): string {
-  return typeof matched === 'string' ? matched : 'unmatched';
+function routeLabel(matched: unknown, path: string, patternOf: RoutePatternOf): string {
+  return typeof matched === 'string' ? matched : (patternOf(path) ?? 'unmatched');
 }
 
 /**
@@ -20,7 +23,7 @@ function routeLabel(matched: unknown): string {
  * after the handlers and after the problem middleware (which clears a failed handler's headers).
  * Koa sends no X-Powered-By. One layer, not two: each async layer costs on every request.
  */
-export function observeRequests(logger: Logger, metrics: Metrics, isShuttingDown: () => boolean): Middleware {
+export function observeRequests(logger: Logger, metrics: Metrics, isShuttingDown: () => boolean, patternOf: RoutePatternOf = () => undefined): Middleware {
   // Checked once: when `info` is off, requests build no log objects at all.
   const logging = logger.isLevelEnabled('info');
   return async (ctx, next) => {
@@ -34,7 +37,7 @@ export function observeRequests(logger: Logger, metrics: Metrics, isShuttingDown
       // While draining, each keep-alive client is told to reconnect (to another replica) after this answer.
       if (isShuttingDown()) ctx.set('Connection', 'close');
       const ms = performance.now() - start;
-      metrics.observeRequest(ctx.method, routeLabel((ctx as { _matchedRoute?: unknown })._matchedRoute), ctx.status, ms / 1000);
+      metrics.observeRequest(ctx.method, routeLabel((ctx as { _matchedRoute?: unknown })._matchedRoute, ctx.path, patternOf), ctx.status, ms / 1000);
       if (logging) logger.info({ method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(ms * 100) / 100 }, 'request');
     }
   };

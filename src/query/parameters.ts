@@ -23,14 +23,30 @@ import {
 } from './param-codecs.js';
 import { fold, plainText, words } from './text.js';
 
+type Schema = Readonly<Record<string, unknown>>;
+
 /** What the OpenAPI document says about a parameter. */
 export interface ParameterDoc {
   readonly description: string;
-  /** JSON Schema (OpenAPI 3.1) of the parameter's text. */
-  readonly schema: Readonly<Record<string, unknown>>;
-  /** A value that works on the bundled data. */
-  readonly example: string;
+  /** JSON Schema (OpenAPI 3.1) of the value in a query string. */
+  readonly schema: Schema;
+  /** JSON Schema of the value in a `POST /query` body, where it differs: a list may be an array there. */
+  readonly body?: Schema;
+  /** A value that works on the bundled data, of the schema's type (230, not "230"). */
+  readonly example: unknown;
 }
+
+const BOOLEAN: Schema = { type: 'boolean' };
+/** A list: comma-separated text in a URL; in a body, that text or an array of its elements. */
+const list = (items: Schema): { schema: Schema; body: Schema } => ({
+  schema: { type: 'string' },
+  body: { oneOf: [{ type: 'string' }, { type: 'array', minItems: 1, items }] },
+});
+/** `lat,lon` or a box: text in a URL; in a body, that text or an array of the numbers. */
+const numbers = (count: number): { schema: Schema; body: Schema } => ({
+  schema: { type: 'string' },
+  body: { oneOf: [{ type: 'string' }, { type: 'array', minItems: count, maxItems: count, items: { type: 'number' } }] },
+});
 
 export interface Parameter<C extends t.Mixed> {
   readonly codec: C;
@@ -90,55 +106,55 @@ export const FILTER_PARAMETERS = {
   unique_number: parameter(PositiveIntegerParam, {
     description: "The site's row number in the export. Alone, `/query?unique_number=N` answers `[row]` or 404, as the original service did.",
     schema: { type: 'integer', minimum: 1 },
-    example: '230',
+    example: 230,
   }),
   id_no: parameter(PositiveIntegerParam, {
     description: "UNESCO's site identifier (`id_no`).",
     schema: { type: 'integer', minimum: 1 },
-    example: '208',
+    example: 208,
   }),
   category: parameter(
     listParam<Category>('Categories', CATEGORIES.join(', '), oneOf(CATEGORIES)),
-    { description: `Cultural, Natural or Mixed. ${LIST}`, schema: { type: 'string' }, example: 'Natural,Mixed' },
+    { description: `Cultural, Natural or Mixed. ${LIST}`, ...list({ type: 'string', enum: [...CATEGORIES] }), example: 'Natural,Mixed' },
   ),
   region: parameter(listParam('Regions', 'region names', foldedText), {
     description: `Region names, English or French (\`region_en\`, \`region_fr\`). ${LIST}`,
-    schema: { type: 'string' },
+    ...list({ type: 'string' }),
     example: 'Africa',
   }),
   iso_code: parameter(listParam('IsoCodes', 'two-letter ISO 3166 codes', (s) => (ISO_CODE.test(s) ? s.toLowerCase() : undefined)), {
     description: `Two-letter country codes (\`iso_code\`). ${LIST}`,
-    schema: { type: 'string' },
+    ...list({ type: 'string', pattern: '^[A-Za-z]{2}$' }),
     example: 'it,fr',
   }),
   state: parameter(listParam('States', 'state names', foldedText), {
     description: `States parties, English or French names (\`states_name_en\`, \`states_name_fr\`), whole names. ${LIST}`,
-    schema: { type: 'string' },
+    ...list({ type: 'string' }),
     example: "Côte d'Ivoire",
   }),
   danger: parameter(BooleanParam, {
     description: 'Whether the site is on the List of World Heritage in Danger.',
-    schema: { type: 'string', enum: ['true', 'false', '1', '0'] },
-    example: 'true',
+    schema: BOOLEAN,
+    example: true,
   }),
   transboundary: parameter(BooleanParam, {
     description: 'Whether the site spans more than one state party.',
-    schema: { type: 'string', enum: ['true', 'false', '1', '0'] },
-    example: 'true',
+    schema: BOOLEAN,
+    example: true,
   }),
   inscribed_from: parameter(Year('Year'), {
     description: 'Inscribed in this year or later (`date_inscribed`).',
     schema: { type: 'integer', minimum: 1, maximum: 9999 },
-    example: '2000',
+    example: 2000,
   }),
   inscribed_to: parameter(Year('Year'), {
     description: 'Inscribed in this year or earlier. Must not be before `inscribed_from`.',
     schema: { type: 'integer', minimum: 1, maximum: 9999 },
-    example: '2010',
+    example: 2010,
   }),
   criterion: parameter(listParam('Criteria', `criteria ${CRITERIA.join(', ')}`, oneOf(CRITERIA)), {
     description: 'Selection criteria as Roman numerals, (i)-(vi) cultural and (vii)-(x) natural. Comma-separated; a site matches when it meets any of them.',
-    schema: { type: 'string' },
+    ...list({ type: 'string', enum: [...CRITERIA] }),
     example: 'vii,x',
   }),
   q: parameter(SearchParam, {
@@ -149,18 +165,18 @@ export const FILTER_PARAMETERS = {
   }),
   bbox: parameter(BoundingBoxParam, {
     description: 'Map window `minLon,minLat,maxLon,maxLat`. With minLon greater than maxLon the window crosses the 180th meridian. Sites without a position (and the one at the 0,0 placeholder) never match.',
-    schema: { type: 'string' },
+    ...numbers(4),
     example: '170,-50,-170,0',
   }),
   near: parameter(PointParam, {
     description: 'A point `lat,lon`: results are sorted nearest first and each row gains `distance_km` (great-circle, kilometres). Sites without a position never match.',
-    schema: { type: 'string' },
+    ...numbers(2),
     example: '48.8566,2.3522',
   }),
   radius_km: parameter(decimalParam('Kilometres', 0, 20_100, { exclusiveMin: true }), {
     description: 'With `near`: only sites within this many kilometres.',
     schema: { type: 'number', exclusiveMinimum: 0, maximum: 20_100 },
-    example: '100',
+    example: 100,
   }),
 };
 
@@ -186,8 +202,9 @@ export const OUTPUT_PARAMETERS = {
   }),
   limit: parameter(integerParam('Limit', 1, MAX_LIMIT), {
     description: `Rows per page, 1 to ${MAX_LIMIT}; default ${DEFAULT_LIMIT}.`,
-    schema: { type: 'integer', minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT },
-    example: '10',
+    // No `default` keyword: Swagger UI would fill it in, and turn the page's first lookup into a search.
+    schema: { type: 'integer', minimum: 1, maximum: MAX_LIMIT },
+    example: 10,
   }),
   cursor: parameter(singleParam('Cursor', 'a cursor from a Link: rel="next" header', decodeCursor), {
     description: 'Where the page starts: copy it from the `Link: <...>; rel="next"` header of the previous page; keep every other parameter the same.',
@@ -196,7 +213,7 @@ export const OUTPUT_PARAMETERS = {
   }),
   fields: parameter(FieldsParam, {
     description: 'Columns to answer, in this order (`distance_km` needs `near`). Default: every column in file order.',
-    schema: { type: 'string' },
+    ...list({ type: 'string', enum: [...OUTPUT_FIELDS] }),
     example: 'unique_number,name_en,date_inscribed',
   }),
   format: parameter(oneOfParam('Format', FORMATS), {

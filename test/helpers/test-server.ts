@@ -15,12 +15,14 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(options: { dataFile?: string | null; corsOrigins?: readonly string[]; answerCacheBytes?: number } = {}): Promise<TestServer> {
+export async function startTestServer(
+  options: { dataFile?: string | null; corsOrigins?: readonly string[]; answerCacheBytes?: number; processMetrics?: boolean } = {},
+): Promise<TestServer> {
   const store = new DatasetStore();
   const dataFile = options.dataFile === undefined ? DATA_FILE : options.dataFile;
   if (dataFile !== null) store.replace(await loadDataset(dataFile));
   let shuttingDown = false;
-  const metrics = createMetrics({ processMetrics: false });
+  const metrics = createMetrics({ processMetrics: options.processMetrics ?? false });
   const listener = createRequestListener({ store, logger: silentLogger, metrics, isShuttingDown: () => shuttingDown, ...(options.corsOrigins === undefined ? {} : { corsOrigins: options.corsOrigins }),
     ...(options.answerCacheBytes === undefined ? {} : { answerCacheBytes: options.answerCacheBytes }),
   });

@@ -13,7 +13,7 @@ import { silentLogger } from '../../src/log.js';
 import { createMetrics } from '../../src/metrics.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 
-type Operation = { parameters?: { name: string; in: string; example?: unknown }[]; requestBody?: { content: Record<string, { schema: { properties: Record<string, unknown> } }> } };
+type Operation = { parameters?: { name: string; in: string; example?: unknown; schema: { examples?: unknown[] } }[]; requestBody?: { content: Record<string, { schema: { properties: Record<string, unknown> } }> } };
 type Document = { openapi: string; paths: Record<string, Record<string, Operation>> };
 
 describe('/openapi.json and /docs', () => {
@@ -63,8 +63,15 @@ describe('/openapi.json and /docs', () => {
       for (const parameter of document.paths[path]?.['get']?.parameters ?? []) {
         if (['cursor', 'radius_km', 'sort'].includes(parameter.name) && path === '/query') continue; // need other parameters; below
         if (parameter.name === 'radius_km') continue;
-        const response = await fetch(`${server.url}${path}?${new URLSearchParams({ [parameter.name]: String(parameter.example) })}`);
-        expect(response.status, `${path}?${parameter.name}=${String(parameter.example)}: ${await response.clone().text()}`).to.equal(200);
+        expect(parameter.example, 'Swagger UI would fill its input with it').to.equal(undefined);
+        const example = parameter.schema.examples?.[0];
+        expect(example, `${path} ${parameter.name}`).not.to.equal(undefined);
+        const response = await fetch(`${server.url}${path}?${new URLSearchParams({ [parameter.name]: String(example) })}`);
+        expect(response.status, `${path}?${parameter.name}=${String(example)}: ${await response.clone().text()}`).to.equal(200);
+        if (path !== '/query') continue;
+        // The same typed value (230, true) in a POST body.
+        const posted = await fetch(`${server.url}/query`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ [parameter.name]: example }) });
+        expect(posted.status, `POST ${parameter.name}: ${JSON.stringify(example)}`).to.equal(200);
       }
     }
     const first = await fetch(`${server.url}/query?near=48.8566,2.3522&radius_km=100&sort=-date_inscribed&limit=1`);
@@ -81,7 +88,7 @@ describe('/openapi.json and /docs', () => {
     expect(policy).to.not.match(/script-src[^;]*unsafe/);
     const html = await page.text();
     expect(html).to.not.match(/<script>(?!<)/, 'no inline script');
-    const assets = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1] ?? '');
+    const assets = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1] ?? '').filter((a) => !a.startsWith('data:'));
     expect(assets).to.have.length(3);
     for (const asset of assets) {
       expect(asset.startsWith('/docs/'), `${asset} is served here, not from a CDN`).to.equal(true);

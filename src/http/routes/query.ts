@@ -79,6 +79,8 @@ function answerQuery(ctx: Context, params: RawParams, deps: QueryRouteDeps): voi
   });
 }
 
+const isEmptyBody = (ctx: Context): boolean => ctx.get('Content-Length') === '0' && ctx.get('Transfer-Encoding') === '';
+
 function jsonBodyParser(bodyParser: typeof import('koa-bodyparser')): Middleware {
   return bodyParser({
     enableTypes: ['json'],
@@ -106,7 +108,10 @@ export function registerQueryRoutes(router: Router, deps: QueryRouteDeps): void 
     '/query',
     async (ctx, next) => {
       if (Object.keys(ctx.query).length > 0) throw new HttpProblem('BAD_REQUEST', 'POST /query takes its parameters in the JSON body, not in the URL');
-      // `is` answers null for a request without a body (all parameters left out) and false for any other type.
+      // An empty body is no body (all parameters left out), whatever its type: `is` counts
+      // `Content-Length: 0` as a body and would refuse it for want of a Content-Type.
+      if (isEmptyBody(ctx)) return answerQuery(ctx, {}, deps);
+      // `is` answers null for a request without a body and false for any type but JSON.
       if (ctx.is('application/json') === false) {
         throw new HttpProblem('UNSUPPORTED_MEDIA_TYPE', `the body must be application/json, got ${ctx.get('Content-Type') || 'no Content-Type'}`);
       }

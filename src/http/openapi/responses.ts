@@ -1,0 +1,46 @@
+/** Response objects of the document: problems by status, and the headers answers carry. */
+import { MAX_URL_LENGTH } from '../request-limits.js';
+import { TOTAL_COUNT_HEADER } from '../list-headers.js';
+import { PROBLEM_MEDIA_TYPE } from '../problems.js';
+import { MAX_QUERY_BODY } from '../routes/query.js';
+
+type Json = Record<string, unknown>;
+
+const header = (description: string, schema: Json = { type: 'string' }, required = true) => ({ description, required, schema });
+
+const ETAG = header('Strong validator of this answer; `-br`/`-gzip` is appended for compressed codings.', { type: 'string', pattern: '^"[^"]+"$' });
+const CACHE_CONTROL = header('How long caches may keep the answer.', { type: 'string', enum: ['public, max-age=60'] });
+
+/** Headers of a cacheable answer; lists add their total and the next page. */
+export const CACHEABLE_HEADERS = { ETag: ETAG, 'Cache-Control': CACHE_CONTROL };
+export const LIST_HEADERS = {
+  ...CACHEABLE_HEADERS,
+  [TOTAL_COUNT_HEADER]: header('Rows matching the filters, over all pages.', { type: 'integer', minimum: 0 }),
+  Link: header('`</query?...&cursor=...>; rel="next"` (RFC 8288) when there is a next page.', { type: 'string', pattern: '^<[^>]+>; rel="next"$' }, false),
+};
+
+export const NOT_MODIFIED = { description: 'If-None-Match matched the ETag.', headers: { ETag: ETAG } };
+
+const DESCRIPTIONS: Readonly<Record<number, string>> = {
+  400: 'A parameter is unknown, malformed, or conflicts with another; `errors` names each and `allowed` lists the parameters.',
+  404: 'No such site or resource.',
+  405: 'The path exists, but not for this method; `Allow` lists those that work.',
+  406: 'No representation matches the Accept header; `available` lists the media types.',
+  413: `The JSON body is larger than ${MAX_QUERY_BODY.replace('kb', ' KiB')}.`,
+  414: `The URL is longer than ${MAX_URL_LENGTH / 1024} KiB.`,
+  415: 'The body is not application/json.',
+  503: 'No dataset is loaded yet, or the server is shutting down.',
+};
+
+const problem = (status: number): Json => ({
+  description: DESCRIPTIONS[status] ?? 'Error.',
+  headers: {
+    'Cache-Control': header('Problems are never cached.', { type: 'string', enum: ['no-store'] }),
+    ...(status === 405 ? { Allow: header('The methods this path takes.', { type: 'string', pattern: '^[A-Z]+(, [A-Z]+)*$' }) } : {}),
+  },
+  content: { [PROBLEM_MEDIA_TYPE]: { schema: { $ref: '#/components/schemas/Problem' } } },
+});
+
+/** Problem responses for these statuses; every operation also gets 405 (another method) and 414 (a URL too long). */
+export const errors = (...statuses: number[]): Json =>
+  Object.fromEntries([...new Set([...statuses, 405, 414])].sort().map((s) => [String(s), problem(s)]));
