@@ -12,7 +12,7 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { onlyCall, type ShimRecord } from '../tilt/shim.js';
-import { exec } from './podman.js';
+import { execAsync } from './podman.js';
 
 export interface SyncRule {
   localPath: string;
@@ -93,7 +93,7 @@ export interface UpdateResult {
  * does. A failed copy throws (Tilt would fall back to a full build); a failed run step is
  * returned (Tilt shows it and keeps the container, the next change updates it again).
  */
-export function applyLiveUpdate(container: string, workspace: string, decision: Extract<Decision, { action: 'live-update' }>, runEnv: Record<string, string> = {}): UpdateResult {
+export async function applyLiveUpdate(container: string, workspace: string, decision: Extract<Decision, { action: 'live-update' }>, runEnv: Record<string, string> = {}): Promise<UpdateResult> {
   const stage = mkdtempSync(join(tmpdir(), 'whc-live-update-'));
   try {
     const names: string[] = [];
@@ -106,13 +106,13 @@ export function applyLiveUpdate(container: string, workspace: string, decision: 
     }
     const archive = execFileSync('tar', ['-C', stage, '-c', '-f', '-', '--owner=0', '--group=0', '--numeric-owner', ...names], { maxBuffer: 256 * 1024 * 1024 });
     const startedAt = Date.now();
-    const copy = exec(container, ['tar', '-C', '/', '-x', '-f', '-'], { input: archive });
+    const copy = await execAsync(container, ['tar', '-C', '/', '-x', '-f', '-'], { input: archive });
     const copyMs = Date.now() - startedAt;
     if (copy.status !== 0) throw new Error(`copying changed files failed (tar exit ${copy.status}): ${copy.stderr}${copy.stdout}`);
     const runs: StepResult[] = [];
     for (const run of decision.runs) {
       const start = Date.now();
-      const result = exec(container, ['sh', '-c', run.cmd], { env: runEnv });
+      const result = await execAsync(container, ['sh', '-c', run.cmd], { env: runEnv });
       runs.push({ cmd: run.cmd, ms: Date.now() - start, status: result.status, output: (result.stdout + result.stderr).slice(-2000) });
       if (result.status !== 0) break;
     }

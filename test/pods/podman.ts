@@ -96,12 +96,18 @@ export function exec(container: string, argv: readonly string[], options: { inpu
   return podman(['exec', ...(options.input ? ['--interactive'] : []), ...envArgs, container, ...argv], options.input);
 }
 
+/** The same, without blocking the event loop (the rehearsal samples memory and probes meanwhile). */
+export function execAsync(container: string, argv: readonly string[], options: { input?: Buffer; env?: Record<string, string> } = {}): Promise<Result> {
+  const envArgs = Object.entries(options.env ?? {}).flatMap(([k, v]) => ['--env', `${k}=${v}`]);
+  return podmanAsync(['exec', ...(options.input ? ['--interactive'] : []), ...envArgs, container, ...argv], options.input);
+}
+
 export function logs(container: string): string {
   const result = podman(['logs', container]);
   return result.stdout + result.stderr;
 }
 
-/** The container's cgroup (v1 or v2) memory files: current and peak use, and the limit. */
+/** The container's cgroup (v1 or v2) memory files: the limit, what cannot be reclaimed, OOM kills. */
 export class MemoryCgroup {
   private readonly dir: string;
   private readonly v2: boolean;
@@ -126,12 +132,24 @@ export class MemoryCgroup {
   get limitBytes(): number {
     return this.read('memory.limit_in_bytes', 'memory.max');
   }
-  get peakBytes(): number {
-    return this.read('memory.max_usage_in_bytes', 'memory.peak');
+  /**
+   * Memory the kernel cannot reclaim under the limit: anonymous memory and tmpfs. The usage
+   * counters above include the page cache, which the kernel drops before it kills anything, so a
+   * container that writes many files (npm ci) sits at its limit without being at risk.
+   */
+  get unreclaimableBytes(): number {
+    const stat = new Map(
+      readFileSync(join(this.dir, 'memory.stat'), 'utf8')
+        .split('\n')
+        .map((line) => line.split(' ') as [string, string]),
+    );
+    const value = (key: string) => Number(stat.get(key) ?? 0);
+    return this.v2 ? value('anon') + value('shmem') : value('total_rss') + value('total_shmem');
   }
-  /** Starts the peak over from the current use (v1: writing 0; v2: writing to memory.peak, Linux 6.12+). */
-  resetPeak(): void {
-    writeFileSync(join(this.dir, this.v2 ? 'memory.peak' : 'memory.max_usage_in_bytes'), '0');
+  /** How many processes the kernel's OOM killer has killed in this cgroup. */
+  get oomKills(): number {
+    const text = readFileSync(join(this.dir, this.v2 ? 'memory.events' : 'memory.oom_control'), 'utf8');
+    return Number(/^oom_kill (\d+)$/m.exec(text)?.[1] ?? 0);
   }
 }
 
