@@ -65,6 +65,7 @@ const Environment = t.partial({
   DATA_POLL_MS: integerInRange('Milliseconds', 0, 3_600_000),
   DATA_WATCH: t.keyof({ true: null, false: null }, 'Boolean'),
   DATA_DEBOUNCE_MS: integerInRange('Milliseconds', 0, 60_000),
+  DATA_SETTLE_MS: integerInRange('Milliseconds', 0, 600_000),
   CORS_ORIGINS: CorsOrigins,
   ANSWER_CACHE_MB: integerInRange('Megabytes', 0, 65_536),
 });
@@ -79,6 +80,7 @@ export const DEFAULTS = {
   dataPollMs: 2000,
   dataWatch: true,
   dataDebounceMs: 200,
+  dataSettleMs: 1000,
   corsOrigins: ['*'],
   answerCacheMb: 32,
 } as const;
@@ -99,6 +101,8 @@ export interface Config {
   readonly dataWatch: boolean;
   /** Quiet time after a change before the file is loaded, so a burst of writes loads once. */
   readonly dataDebounceMs: number;
+  /** A changed file is loaded only once its size and mtime have stayed the same this long (a writer may still be at work). */
+  readonly dataSettleMs: number;
   /** Origins whose browser pages may read answers (CORS); `*` allows any. */
   readonly corsOrigins: readonly string[];
   /** Memory for computed answers (searches, facets, compressed codings), by ETag; 0 turns the cache off. */
@@ -141,6 +145,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     dataPollMs: e.DATA_POLL_MS ?? DEFAULTS.dataPollMs,
     dataWatch: e.DATA_WATCH === undefined ? DEFAULTS.dataWatch : e.DATA_WATCH === 'true',
     dataDebounceMs: e.DATA_DEBOUNCE_MS ?? DEFAULTS.dataDebounceMs,
+    dataSettleMs: e.DATA_SETTLE_MS ?? DEFAULTS.dataSettleMs,
     corsOrigins: e.CORS_ORIGINS ?? DEFAULTS.corsOrigins,
     answerCacheMb: e.ANSWER_CACHE_MB ?? DEFAULTS.answerCacheMb,
   });

@@ -46,7 +46,7 @@ async function main(): Promise<void> {
 
   // Liveness answers while the data loads; readiness waits for it. Every later change to the
   // file is loaded off the request path and swapped in whole; a bad file keeps the good one.
-  const reloader = new DatasetReloader(config.dataFile, store, logger, metrics);
+  const reloader = new DatasetReloader(config.dataFile, store, logger, metrics, { quietMs: config.dataSettleMs });
   const watcher = watchDataFile(config.dataFile, { useEvents: config.dataWatch, pollIntervalMs: config.dataPollMs, debounceMs: config.dataDebounceMs }, () => void reloader.reload());
   void reloader.reload();
 
@@ -59,6 +59,7 @@ async function main(): Promise<void> {
     }
     logger.info({ signal, timeoutMs: config.shutdownTimeoutMs }, 'shutting down');
     watcher.close();
+    reloader.close();
     void running.shutdown({ delayMs: config.shutdownDelayMs, timeoutMs: config.shutdownTimeoutMs }).then((result) => {
       logger.info(result, result.forced ? 'shutdown forced: connections were cut' : 'shutdown complete');
       logger.flush(() => process.exit(result.forced ? 1 : 0));
