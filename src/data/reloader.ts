@@ -66,7 +66,9 @@ export class DatasetReloader {
         this.#again = true;
         return;
       }
-      const errors: readonly DataError[] = error instanceof DataFileError ? error.errors : [{ file: this.#file, line: 0, message: String(error) }];
+      // Anything else is a fault of ours: logged in full, shown without details (Node's messages carry absolute paths).
+      if (!(error instanceof DataFileError)) this.#logger.error({ err: error }, 'unexpected error while loading the data file');
+      const errors: readonly DataError[] = error instanceof DataFileError ? error.errors : [{ file: this.#file, line: 0, message: 'unexpected error while loading (see the log)' }];
       this.#store.recordFailure({ at: new Date(), errors });
       this.#metrics.reloadFailed();
       for (const e of errors.slice(0, MAX_LOGGED_ERRORS)) {

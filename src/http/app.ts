@@ -22,6 +22,15 @@ import type { RouteDeps } from './routes/route-deps.js';
 import { registerSiteRoutes } from './routes/sites.js';
 import { registerStatsRoutes } from './routes/stats.js';
 
+/** A client that closes or resets its connection mid-answer is routine, not a server fault. */
+const CLIENT_GONE = new Set(['EPIPE', 'ECONNRESET', 'ECONNABORTED', 'ERR_STREAM_PREMATURE_CLOSE', 'ERR_STREAM_DESTROYED']);
+
+function logResponseError(logger: Logger, error: unknown): void {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code !== undefined && CLIENT_GONE.has(code)) logger.debug({ code }, 'client went away before the answer was sent');
+  else logger.error({ err: error }, 'response error');
+}
+
 export interface AppDeps extends RouteDeps {
   readonly logger: Logger;
   readonly metrics: Metrics;
@@ -47,7 +56,7 @@ export function createApp(deps: AppDeps): Koa {
   const app = new Koa();
   // Errors are answered and logged by problemMiddleware; Koa's default handler would print stacks to stderr.
   app.silent = true;
-  app.on('error', (error: unknown) => deps.logger.error({ err: error }, 'response error'));
+  app.on('error', (error: unknown) => logResponseError(deps.logger, error));
 
   // One cache for computed answers and their compressed codings, per app.
   const answers = createAnswerCache(deps.answerCacheBytes);

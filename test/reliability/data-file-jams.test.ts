@@ -71,7 +71,7 @@ describe('data files that cannot jam the loader (real process)', function () {
     recordFigures('fifo-at-start', { description: 'DATA_FILE is a FIFO no writer ever opens; SIGTERM afterwards', exitAfterSigtermMs: exit.ms, exitCode: exit.code });
   });
 
-  it('a FIFO, a directory and a device renamed into place: each rejected, the good data kept, later changes still load, SIGTERM exits', async () => {
+  it('a FIFO, a directory, a device and a link loop in place: each rejected (base names only), the good data kept, later changes still load, SIGTERM exits', async () => {
     const file = dir.write('whc.csv', text);
     service = spawnService(env(file));
     const url = await service.url;
@@ -88,6 +88,12 @@ describe('data files that cannot jam the loader (real process)', function () {
       expect((await status(url)).dataset?.version).to.equal(first.version);
       expect((await fetch(`${url}/query?unique_number=230`)).status).to.equal(200);
     }
+    // A link loop: Node's message names the absolute path; answers show the base name only.
+    execFileSync('sh', ['-c', `rm -f "$0" && ln -s "$0" "$0"`, file]);
+    const loop = await waitFor('the loop rejected', async () => (await status(url)).lastReloadError?.messages.find((m) => m.includes('symbolic')));
+    expect(loop).to.equal('whc.csv: too many levels of symbolic links');
+    const ready = await (await fetch(`${url}/status`)).text();
+    expect(ready).not.to.include(dir.path);
     // Not jammed: a good file (a different version) is loaded after all of that.
     execFileSync('rm', ['-f', file]);
     dir.write('whc.csv', text.replace('Bamiyan Valley,', 'Bamiyan Valley (v2),'));

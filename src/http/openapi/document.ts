@@ -5,7 +5,7 @@
  */
 import { FILTER_PARAMETERS, OUTPUT_PARAMETERS, type ParameterDoc } from '../../query/parameters.js';
 import { EXPOSED_HEADERS } from '../cors.js';
-import { TOTAL_COUNT_HEADER } from '../list-headers.js';
+import { NEXT_CURSOR_HEADER, TOTAL_COUNT_HEADER } from '../list-headers.js';
 import { MEDIA_TYPES } from '../negotiate.js';
 import { PROBLEM_MEDIA_TYPE } from '../problems.js';
 import { PROBLEM_SCHEMA, ROW_SCHEMA, STATS_SCHEMA } from './row-schema.js';
@@ -32,7 +32,8 @@ const header = (description: string, type = 'string') => ({ description, schema:
 const listHeaders = {
   ETag: header('Strong validator of this answer; `-br`/`-gzip` is appended for compressed codings.'),
   [TOTAL_COUNT_HEADER]: header('Rows matching the filters, over all pages.', 'integer'),
-  Link: header('`<...>; rel="next"` when there is a next page.'),
+  Link: header('`<...>; rel="next"` when there is a next page, unless that URL would be longer than 8 KiB (a long POST body).'),
+  [NEXT_CURSOR_HEADER]: header('The next page\'s `cursor` when there is one: send it in the POST body (or the URL) to continue.'),
   'Cache-Control': header('public, max-age=60'),
 };
 

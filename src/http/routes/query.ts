@@ -18,7 +18,7 @@ import { sendCached, type AnswerCache } from '../answer-cache.js';
 import { paramsFromBody } from '../body-params.js';
 import { markCompressible } from '../compression.js';
 import { answeredNotModified } from '../conditional.js';
-import { TOTAL_COUNT_HEADER, computedEtag, nextLink } from '../list-headers.js';
+import { TOTAL_COUNT_HEADER, computedEtag, nextPageHeaders } from '../list-headers.js';
 import { CONTENT_TYPES, chooseFormat } from '../negotiate.js';
 import { HttpProblem } from '../problems.js';
 import { decodeQuery, invalidParameters, queryDecoder, type RawParams } from '../query-params.js';
@@ -74,7 +74,7 @@ function answerQuery(ctx: Context, params: RawParams, deps: QueryRouteDeps): voi
   sendCached(ctx, deps.answers, etag, () => {
     const result = runQuery(queryIndexOf(dataset), query);
     const headers: Record<string, string> = { [TOTAL_COUNT_HEADER]: String(result.total), 'Content-Type': CONTENT_TYPES[format] };
-    if (result.next !== undefined) headers['Link'] = nextLink('/query', params, result.next);
+    if (result.next !== undefined) Object.assign(headers, nextPageHeaders('/query', params, result.next));
     return { headers, body: Buffer.from(render(format, result, query), 'utf8') };
   });
 }
