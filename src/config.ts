@@ -68,6 +68,8 @@ const Environment = t.partial({
   DATA_SETTLE_MS: integerInRange('Milliseconds', 0, 600_000),
   CORS_ORIGINS: CorsOrigins,
   ANSWER_CACHE_MB: integerInRange('Megabytes', 0, 65_536),
+  SEARCH_CPU_PERCENT: integerInRange('Percent', 1, 100),
+  RESPONSE_MEMORY_MB: integerInRange('Megabytes', 0, 65_536),
 });
 
 export const DEFAULTS = {
@@ -83,6 +85,8 @@ export const DEFAULTS = {
   dataSettleMs: 1000,
   corsOrigins: ['*'],
   answerCacheMb: 32,
+  searchCpuPercent: 50,
+  responseMemoryMb: 0,
 } as const;
 
 export interface Config {
@@ -107,6 +111,10 @@ export interface Config {
   readonly corsOrigins: readonly string[];
   /** Memory for computed answers (searches, facets, compressed codings), by ETag; 0 turns the cache off. */
   readonly answerCacheMb: number;
+  /** Share of the main thread that computing answers may take (the rest stays for lookups); 100 turns the limit off. */
+  readonly searchCpuPercent: number;
+  /** Bound (MB) on the bytes held for answers in flight; past it data requests answer 503. 0: an eighth of the container's memory limit (256 MB without one). */
+  readonly responseMemoryMb: number;
 }
 
 export class ConfigError extends Error {
@@ -148,5 +156,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     dataSettleMs: e.DATA_SETTLE_MS ?? DEFAULTS.dataSettleMs,
     corsOrigins: e.CORS_ORIGINS ?? DEFAULTS.corsOrigins,
     answerCacheMb: e.ANSWER_CACHE_MB ?? DEFAULTS.answerCacheMb,
+    searchCpuPercent: e.SEARCH_CPU_PERCENT ?? DEFAULTS.searchCpuPercent,
+    responseMemoryMb: e.RESPONSE_MEMORY_MB ?? DEFAULTS.responseMemoryMb,
   });
 }

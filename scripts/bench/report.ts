@@ -20,6 +20,9 @@ export interface ScalingResult {
   /** A service on the bundled file, measured in the rounds alternating with this one. */
   readonly referenceRps: number;
 }
+export type { ContentionResult } from './contention.js';
+import type { ContentionResult } from './contention.js';
+
 export interface BenchReport {
   readonly date: string;
   readonly machine: string;
@@ -35,6 +38,7 @@ export interface BenchReport {
     readonly peakRssMb: number;
   };
   readonly scaling: readonly ScalingResult[];
+  readonly contention: readonly ContentionResult[];
 }
 
 const f0 = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -61,6 +65,16 @@ export function renderMarkdown(r: BenchReport): string {
     ),
     '',
     'The filtered scenarios cycle through the filter sets of `FILTERED_PATHS` in `scripts/bench/run.ts` (a region in danger, a country by year, words, a radius, a map window, CSV). With the answer cache (the default, `ANSWER_CACHE_MB`), repeated queries are answered from bytes kept by ETag; with it off (`ANSWER_CACHE_MB=0`, a second service process) every request filters 1121 rows, sorts, pages and renders its body, which is the price of a query the cache has not seen. The baseline answers the same bytes from memory. `/query?unique_number=N` is answered by the lookup fast path (`src/http/lookup-fast-path.ts`), without Koa.',
+    '',
+    '## Searches beside lookups',
+    '',
+    `Lookups (10 connections) alone, then while 20 connections send expensive searches (\`near\` with a radius covering the Earth, \`limit=1000\`, a distinct radius each so the cache never answers). Same service process per row; both loads come from wrk (two processes) sharing the cores with it.`,
+    '',
+    '| Service | Lookup p99 alone (ms) | Lookup p99 beside searches (ms) | Lookups req/s alone / beside | Searches answered / refused (503) per s | Lookup errors |',
+    '|---|---:|---:|---:|---:|---:|',
+    ...r.contention.map((c) => `| ${c.variant} | ${f1(c.lookupAloneP99)} | **${f1(c.lookupP99)}** | ${f0(c.lookupAloneRps)} / ${f0(c.lookupRps)} | ${f0(c.searchOkRps)} / ${f0(c.searchRefusedRps)} | ${c.lookupErrors} |`),
+    '',
+    'Computing an answer is synchronous, so a concurrency limit would not bound it; the budget (`src/http/cpu-budget.ts`) charges each computation its time and refuses new ones (503, `Retry-After`) while searches have used more than `SEARCH_CPU_PERCENT` of the last 100 ms.',
     '',
     '## Start-up',
     '',

@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { loadDataset } from '../../src/data/load.js';
+import { measureContention } from './contention.js';
 import { peakRss, STARTUP_FLOOR, startServer, timeToReady, waitReady, type Server } from './processes.js';
 import { renderMarkdown, renderSvg, type BenchReport, type LoadResult, type ScalingResult, type ScenarioResult } from './report.js';
 import { writeSyntheticCsv } from './synthetic.js';
@@ -143,6 +144,8 @@ async function main(): Promise<void> {
     await baseline.stop();
   }
 
+  const contention = await measureContention(serviceArgv, serviceEnv(BUNDLED), ids, SMOKE ? 1 : DURATION_S);
+
   process.stderr.write('bench: start-up\n');
   // Alternating with the floor (a bare process that reads the file and listens), so both see
   // the machine in the same state.
@@ -203,6 +206,7 @@ async function main(): Promise<void> {
     scenarios,
     startup: { medianMs: median(startupRuns), runs: startupRuns, floorMedianMs: median(floorRuns), floorRuns, peakRssMb: startupRss },
     scaling,
+    contention,
   };
   const dir = SMOKE ? '.bench' : 'docs';
   mkdirSync(dir, { recursive: true });

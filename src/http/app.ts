@@ -9,7 +9,11 @@ import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import { createAnswerCache, type AnswerCache } from './answer-cache.js';
 import { compressBodies } from './compression.js';
+import { createCpuBudget, type CpuBudget } from './cpu-budget.js';
 import { withLookupFastPath } from './lookup-fast-path.js';
+import { InFlight } from './in-flight.js';
+import { memoryGuard } from './memory-guard.js';
+import { RESPONSE_MEMORY_WITHOUT_LIMIT } from '../memory-limit.js';
 import { corsMiddleware } from './cors.js';
 import { problemMiddleware } from './problem-middleware.js';
 import { observeRequests } from './request-log.js';
@@ -38,21 +42,25 @@ export interface AppDeps extends RouteDeps {
   readonly corsOrigins?: readonly string[];
   /** Bytes for computed answers; default 32 MiB, 0 turns the cache off. */
   readonly answerCacheBytes?: number;
+  /** Percent of the main thread computed answers may take; default 50, 100 turns the limit off. */
+  readonly searchCpuPercent?: number;
+  /** Bytes answers in flight may hold before data requests answer 503; default 256 MiB. */
+  readonly responseMemoryBytes?: number;
 }
 
 /** Every route; `/openapi.json` must describe exactly these (a test compares them). */
-export function createRouter(deps: AppDeps, answers: AnswerCache = createAnswerCache()): Router {
+export function createRouter(deps: AppDeps, answers: AnswerCache = createAnswerCache(), budget: CpuBudget = createCpuBudget(deps.searchCpuPercent)): Router {
   const router = new Router();
   registerProbeRoutes(router, deps);
-  registerQueryRoutes(router, { ...deps, answers });
+  registerQueryRoutes(router, { ...deps, answers, budget });
   registerSiteRoutes(router, deps);
-  registerStatsRoutes(router, { ...deps, answers });
+  registerStatsRoutes(router, { ...deps, answers, budget });
   registerOpsRoutes(router, deps);
   registerDocsRoutes(router);
   return router;
 }
 
-export function createApp(deps: AppDeps): Koa {
+export function createApp(deps: AppDeps, inFlight: InFlight = new InFlight()): Koa {
   const app = new Koa();
   // Errors are answered and logged by problemMiddleware; Koa's default handler would print stacks to stderr.
   app.silent = true;
@@ -60,13 +68,17 @@ export function createApp(deps: AppDeps): Koa {
 
   // One cache for computed answers and their compressed codings, per app.
   const answers = createAnswerCache(deps.answerCacheBytes);
-  const router = createRouter(deps, answers);
+  // Searches are refused past their CPU share only while other clients are connected: Node reads
+  // and answers one request at a time, so "other requests waiting" cannot be seen, but their
+  // connections can.
+  const router = createRouter(deps, answers, createCpuBudget(deps.searchCpuPercent, () => inFlight.connections > 1));
 
   app.use(observeRequests(deps.logger, deps.metrics, deps.isShuttingDown));
   app.use(problemMiddleware(deps.logger));
   app.use(corsMiddleware(deps.corsOrigins ?? ['*']));
   app.use(requestLimits);
-  app.use(compressBodies(answers));
+  app.use(memoryGuard(inFlight, deps.responseMemoryBytes ?? RESPONSE_MEMORY_WITHOUT_LIMIT));
+  app.use(compressBodies(answers, inFlight));
   app.use(router.routes());
   app.use(router.allowedMethods());
   return app;
@@ -74,5 +86,6 @@ export function createApp(deps: AppDeps): Koa {
 
 /** What the server listens with: the lookup fast path in front of the Koa app. */
 export function createRequestListener(deps: AppDeps): RequestListener {
-  return withLookupFastPath(createApp(deps).callback(), deps);
+  const inFlight = new InFlight();
+  return inFlight.counting(withLookupFastPath(createApp(deps, inFlight).callback(), deps));
 }

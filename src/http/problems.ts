@@ -18,6 +18,7 @@ export const PROBLEM_KINDS = {
   EXPECTATION_FAILED: { status: 417, title: 'Expectation failed' },
   HEADERS_TOO_LARGE: { status: 431, title: 'Request header fields too large' },
   NOT_READY: { status: 503, title: 'Service not ready' },
+  OVERLOADED: { status: 503, title: 'Service overloaded' },
   INTERNAL: { status: 500, title: 'Internal server error' },
 } as const;
 

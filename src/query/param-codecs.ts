@@ -31,6 +31,8 @@ export class Rejection {
 }
 
 const MAX_LIST_ELEMENTS = 200;
+/** Longer than any name in the data (the longest state name is under 100 characters); bounds each element's cost. */
+export const MAX_ELEMENT_LENGTH = 200;
 
 /** `a,b,c`: each element trimmed and parsed; empty elements and duplicates are mistakes worth naming. */
 export function listParam<A>(name: string, expected: string, parseElement: (text: string) => A | undefined): t.Type<readonly A[], string, unknown> {
@@ -40,6 +42,7 @@ export function listParam<A>(name: string, expected: string, parseElement: (text
     const values: A[] = [];
     for (const element of elements) {
       if (element === '') return new Rejection(`has an empty element; expected a comma-separated list of ${expected}`);
+      if (element.length > MAX_ELEMENT_LENGTH) return new Rejection(`has an element ${element.length} characters long; at most ${MAX_ELEMENT_LENGTH} are allowed`);
       const value = parseElement(element);
       if (value === undefined) return new Rejection(`has ${JSON.stringify(element)}; expected ${expected}`);
       values.push(value);

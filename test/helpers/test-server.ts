@@ -15,7 +15,7 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(options: { dataFile?: string | null; corsOrigins?: readonly string[]; answerCacheBytes?: number } = {}): Promise<TestServer> {
+export async function startTestServer(options: { dataFile?: string | null; corsOrigins?: readonly string[]; answerCacheBytes?: number; searchCpuPercent?: number; responseMemoryBytes?: number } = {}): Promise<TestServer> {
   const store = new DatasetStore();
   const dataFile = options.dataFile === undefined ? DATA_FILE : options.dataFile;
   if (dataFile !== null) store.replace(await loadDataset(dataFile));
@@ -23,6 +23,10 @@ export async function startTestServer(options: { dataFile?: string | null; corsO
   const metrics = createMetrics({ processMetrics: false });
   const listener = createRequestListener({ store, logger: silentLogger, metrics, isShuttingDown: () => shuttingDown, ...(options.corsOrigins === undefined ? {} : { corsOrigins: options.corsOrigins }),
     ...(options.answerCacheBytes === undefined ? {} : { answerCacheBytes: options.answerCacheBytes }),
+    // Tests of answers send searches as fast as they can over several connections, which the CPU
+    // budget would rightly refuse: it is off unless asked for (test/http/cpu-budget.test.ts).
+    searchCpuPercent: options.searchCpuPercent ?? 100,
+    ...(options.responseMemoryBytes === undefined ? {} : { responseMemoryBytes: options.responseMemoryBytes }),
   });
   const running = await startServer(listener, { port: 0, host: '127.0.0.1' }, { beginShutdown: () => (shuttingDown = true) });
   return {

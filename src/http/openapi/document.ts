@@ -23,7 +23,7 @@ const errors = (...statuses: number[]): Json => {
     406: 'No representation matches the Accept header.',
     413: 'The JSON body is larger than 16 KiB.',
     415: 'The body is not application/json.',
-    503: 'No dataset is loaded yet (or the server is shutting down).',
+    503: 'No dataset is loaded yet, the server is shutting down, or it is overloaded (code OVERLOADED, with Retry-After).',
   };
   return Object.fromEntries(statuses.map((s) => [String(s), problem(descriptions[s] ?? 'Error.')]));
 };

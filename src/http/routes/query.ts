@@ -15,6 +15,7 @@ import { runQuery, type QueryResult } from '../../query/run.js';
 import { queryIndexOf } from '../../query/searchable-site.js';
 import { planQuery, type SiteQuery } from '../../query/site-query.js';
 import { sendCached, type AnswerCache } from '../answer-cache.js';
+import type { CpuBudget } from '../cpu-budget.js';
 import { paramsFromBody } from '../body-params.js';
 import { markCompressible } from '../compression.js';
 import { answeredNotModified } from '../conditional.js';
@@ -45,6 +46,7 @@ function isLookup(params: RawParams, format: Format): boolean {
 
 export interface QueryRouteDeps extends RouteDeps {
   readonly answers: AnswerCache;
+  readonly budget: CpuBudget;
 }
 
 function answerQuery(ctx: Context, params: RawParams, deps: QueryRouteDeps): void {
@@ -71,7 +73,7 @@ function answerQuery(ctx: Context, params: RawParams, deps: QueryRouteDeps): voi
   ctx.set('ETag', etag);
   markCompressible(ctx);
   if (answeredNotModified(ctx, etag)) return;
-  sendCached(ctx, deps.answers, etag, () => {
+  sendCached(ctx, deps.answers, deps.budget, etag, () => {
     const result = runQuery(queryIndexOf(dataset), query);
     const headers: Record<string, string> = { [TOTAL_COUNT_HEADER]: String(result.total), 'Content-Type': CONTENT_TYPES[format] };
     if (result.next !== undefined) Object.assign(headers, nextPageHeaders('/query', params, result.next));
