@@ -70,6 +70,7 @@ const Environment = t.partial({
   ANSWER_CACHE_MB: integerInRange('Megabytes', 0, 65_536),
   SEARCH_CPU_PERCENT: integerInRange('Percent', 1, 100),
   RESPONSE_MEMORY_MB: integerInRange('Megabytes', 0, 65_536),
+  DATA_MEMORY_MB: integerInRange('Megabytes', 0, 1_048_576),
 });
 
 export const DEFAULTS = {
@@ -87,6 +88,7 @@ export const DEFAULTS = {
   answerCacheMb: 32,
   searchCpuPercent: 50,
   responseMemoryMb: 0,
+  dataMemoryMb: 0,
 } as const;
 
 export interface Config {
@@ -115,6 +117,8 @@ export interface Config {
   readonly searchCpuPercent: number;
   /** Bound (MB) on the bytes held for answers in flight; past it data requests answer 503. 0: an eighth of the container's memory limit (256 MB without one). */
   readonly responseMemoryMb: number;
+  /** Budget (MB) for a loaded dataset (bodies and query index); a larger file is refused. 0: half the container's memory limit, none without one. */
+  readonly dataMemoryMb: number;
 }
 
 export class ConfigError extends Error {
@@ -158,5 +162,6 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     answerCacheMb: e.ANSWER_CACHE_MB ?? DEFAULTS.answerCacheMb,
     searchCpuPercent: e.SEARCH_CPU_PERCENT ?? DEFAULTS.searchCpuPercent,
     responseMemoryMb: e.RESPONSE_MEMORY_MB ?? DEFAULTS.responseMemoryMb,
+    dataMemoryMb: e.DATA_MEMORY_MB ?? DEFAULTS.dataMemoryMb,
   });
 }

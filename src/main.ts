@@ -8,7 +8,7 @@ import { DatasetStore } from './data/store.js';
 import { watchDataFile } from './data/watch.js';
 import { createRequestListener } from './http/app.js';
 import { createLogger } from './log.js';
-import { containerMemoryLimit, defaultResponseMemory } from './memory-limit.js';
+import { containerMemoryLimit, defaultDataMemory, defaultResponseMemory } from './memory-limit.js';
 import { createMetrics } from './metrics.js';
 import { startServer, type RunningServer } from './server.js';
 
@@ -56,7 +56,8 @@ async function main(): Promise<void> {
 
   // Liveness answers while the data loads; readiness waits for it. Every later change to the
   // file is loaded off the request path and swapped in whole; a bad file keeps the good one.
-  const reloader = new DatasetReloader(config.dataFile, store, logger, metrics, { quietMs: config.dataSettleMs });
+  const dataMemoryBytes = config.dataMemoryMb > 0 ? config.dataMemoryMb * MB : defaultDataMemory(memoryLimit);
+  const reloader = new DatasetReloader(config.dataFile, store, logger, metrics, { quietMs: config.dataSettleMs, maxBytes: dataMemoryBytes });
   const watcher = watchDataFile(config.dataFile, { useEvents: config.dataWatch, pollIntervalMs: config.dataPollMs, debounceMs: config.dataDebounceMs }, () => void reloader.reload());
   void reloader.reload();
 

@@ -33,3 +33,8 @@ export const RESPONSE_MEMORY_WITHOUT_LIMIT = 256 * 1024 * 1024;
 export function defaultResponseMemory(limit: number | undefined): number {
   return limit === undefined ? RESPONSE_MEMORY_WITHOUT_LIMIT : Math.floor(limit * RESPONSE_MEMORY_SHARE);
 }
+
+/** Half the container's limit for the dataset (bodies and query index); without a limit, no budget. */
+export function defaultDataMemory(limit: number | undefined): number {
+  return limit === undefined ? Infinity : Math.floor(limit / 2);
+}

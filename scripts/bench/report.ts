@@ -10,6 +10,8 @@ export interface ScenarioResult {
   readonly name: string;
   readonly service: LoadResult;
   readonly baseline: LoadResult;
+  /** The same scenario loaded by wrk, when it is installed. */
+  readonly wrk?: { readonly service: LoadResult; readonly baseline: LoadResult };
 }
 export interface ScalingResult {
   readonly rows: number;
@@ -19,6 +21,11 @@ export interface ScalingResult {
   readonly rps: number;
   /** A service on the bundled file, measured in the rounds alternating with this one. */
   readonly referenceRps: number;
+  /** The first search after start-up, its whole answer. */
+  readonly firstSearchMs: number;
+  /** Distinct (uncached) searches per second, 4 connections. */
+  readonly searchRps: number;
+  readonly rssAfterSearchesMb: number;
 }
 export type { ContentionResult } from './contention.js';
 import type { ContentionResult } from './contention.js';
@@ -64,6 +71,16 @@ export function renderMarkdown(r: BenchReport): string {
       `| ${s.name} | ${f0(s.service.rps)} | ${f0(s.baseline.rps)} | **${f2(s.service.rps / s.baseline.rps)}** | ${f1(s.service.p50)} / ${f1(s.service.p99)} | ${f1(s.baseline.p50)} / ${f1(s.baseline.p99)} | ${s.service.errors}, ${s.baseline.errors} | ${f0(s.service.peakRssMb)} / ${f0(s.baseline.peakRssMb)} |`,
     ),
     '',
+    '### The same scenarios under wrk',
+    '',
+    'autocannon is JavaScript on one thread: on two cores it runs out of CPU before the server does, which pulls both figures down and the ratio towards 1. wrk (C) does not, so its ratio is the sharper one. Same rounds, alternating with the autocannon runs.',
+    '',
+    '| Scenario | Service req/s | Baseline req/s | Ratio (wrk) | Ratio (autocannon) | Service p50 / p99 (ms) | Errors (service, baseline) |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+    ...r.scenarios.flatMap((s) => (s.wrk === undefined ? [] : [
+      `| ${s.name} | ${f0(s.wrk.service.rps)} | ${f0(s.wrk.baseline.rps)} | **${f2(s.wrk.service.rps / s.wrk.baseline.rps)}** | ${f2(s.service.rps / s.baseline.rps)} | ${f1(s.wrk.service.p50)} / ${f1(s.wrk.service.p99)} | ${s.wrk.service.errors}, ${s.wrk.baseline.errors} |`,
+    ])),
+    '',
     'The filtered scenarios cycle through the filter sets of `FILTERED_PATHS` in `scripts/bench/run.ts` (a region in danger, a country by year, words, a radius, a map window, CSV). With the answer cache (the default, `ANSWER_CACHE_MB`), repeated queries are answered from bytes kept by ETag; with it off (`ANSWER_CACHE_MB=0`, a second service process) every request filters 1121 rows, sorts, pages and renders its body, which is the price of a query the cache has not seen. The baseline answers the same bytes from memory. `/query?unique_number=N` is answered by the lookup fast path (`src/http/lookup-fast-path.ts`), without Koa.',
     '',
     '## Searches beside lookups',
@@ -86,11 +103,13 @@ export function renderMarkdown(r: BenchReport): string {
     '',
     'Synthetic files with the real schema (the real rows repeated with fresh `unique_number`s, `scripts/bench/synthetic.ts`, written to the git-ignored `.bench/`). Lookups pick random ids across the whole file. Each file\'s service is measured in rounds alternating with a second service on the bundled file, kept running through this part, and "vs bundled" compares the two in the same rounds: single runs on this machine drift by tens of percent.',
     '',
-    '| Rows | File (MB) | Load to ready (s) | Peak RSS (MB) | RSS per 100k rows above the bundled run (MB) | Lookups req/s | Bundled-data service, same rounds (req/s) | vs bundled |',
-    '|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| Rows | File (MB) | Load to ready (s) | Peak RSS (MB) | RSS per 100k rows above the bundled run (MB) | Lookups req/s | Bundled-data service, same rounds (req/s) | vs bundled | First search (ms) | Searches req/s | RSS after searches (MB) |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...r.scaling.map((s) =>
-      `| ${f0(s.rows)} | ${f1(s.fileMb)} | ${f2(s.loadSeconds)} | ${f0(s.peakRssMb)} | ${bundled && s !== bundled ? f1(((s.peakRssMb - bundled.peakRssMb) / (s.rows - bundled.rows)) * 100_000) : '-'} | ${f0(s.rps)} | ${f0(s.referenceRps)} | ${f2(s.rps / s.referenceRps)} |`,
+      `| ${f0(s.rows)} | ${f1(s.fileMb)} | ${f2(s.loadSeconds)} | ${f0(s.peakRssMb)} | ${bundled && s !== bundled ? f1(((s.peakRssMb - bundled.peakRssMb) / (s.rows - bundled.rows)) * 100_000) : '-'} | ${f0(s.rps)} | ${f0(s.referenceRps)} | ${f2(s.rps / s.referenceRps)} | ${f1(s.firstSearchMs)} | ${f1(s.searchRps)} | ${f0(s.rssAfterSearchesMb)} |`,
     ),
+    '',
+    'Searches: after the lookups, one `/query?category=Natural&limit=5` (the first search after start-up: the query index is built at load, so it pays nothing extra), then distinct searches (a category and year, a region in danger, words; none answered from the cache) from 4 connections, then the RSS. Each search scans every row, so its cost grows with the row count.',
     '',
     'Lookups go through a `Map` keyed by `unique_number` and answer a body serialised at load, so their cost does not depend on the row count; load time and memory grow linearly with it.',
     '',

@@ -4,7 +4,7 @@
  * path from a list, through a Lua script; the script's `done` prints the figures as JSON.
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 
 export interface WrkResult {
@@ -28,13 +28,18 @@ export function hasWrk(): Promise<boolean> {
   );
 }
 
-function luaScript(paths: readonly string[], headers: Readonly<Record<string, string>>): string {
+export interface WrkRequest {
+  readonly path: string;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+function luaScript(requests: readonly WrkRequest[], headers: Readonly<Record<string, string>>): string {
   const quoted = (s: string) => JSON.stringify(s); // a JSON string is a valid Lua string for these characters
+  const table = (h: Readonly<Record<string, string>>) => `{ ${Object.entries(h).map(([n, v]) => `[${quoted(n)}] = ${quoted(v)}`).join(', ')} }`;
   return [
-    `local paths = { ${paths.map(quoted).join(', ')} }`,
-    ...Object.entries(headers).map(([name, value]) => `wrk.headers[${quoted(name)}] = ${quoted(value)}`),
+    `local requests = { ${requests.map((r) => `{ ${quoted(r.path)}, ${table({ ...headers, ...r.headers })} }`).join(',\n')} }`,
     'math.randomseed(os.time())',
-    'request = function() return wrk.format("GET", paths[math.random(#paths)]) end',
+    'request = function() local r = requests[math.random(#requests)]; return wrk.format("GET", r[1], r[2]) end',
     'done = function(summary, latency, requests)',
     '  io.write(string.format(\'WRK_JSON{"requests":%d,"durationUs":%d,"p50Us":%d,"p99Us":%d,"errors":%d,"non2xx":%d}\\n\',',
     '    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),',
@@ -44,11 +49,13 @@ function luaScript(paths: readonly string[], headers: Readonly<Record<string, st
   ].join('\n');
 }
 
-export async function wrk(url: string, options: { connections: number; durationS: number; paths: readonly string[]; headers?: Record<string, string> }): Promise<WrkResult> {
+export async function wrk(url: string, options: { connections: number; durationS: number; paths?: readonly string[]; requests?: readonly WrkRequest[]; headers?: Record<string, string> }): Promise<WrkResult> {
   mkdirSync('.bench', { recursive: true });
   const script = `.bench/wrk-${process.pid}-${scripts++}.lua`;
-  writeFileSync(script, luaScript(options.paths, options.headers ?? {}));
+  const requests = options.requests ?? (options.paths ?? []).map((path) => ({ path }));
+  writeFileSync(script, luaScript(requests, options.headers ?? {}));
   const { stdout } = await run('wrk', ['-t1', `-c${options.connections}`, `-d${options.durationS}s`, '--timeout', '10s', '-s', script, url], { maxBuffer: 1 << 20 });
+  rmSync(script, { force: true });
   const line = stdout.split('\n').find((l) => l.startsWith('WRK_JSON'));
   if (line === undefined) throw new Error(`wrk printed no figures:\n${stdout}`);
   const r = JSON.parse(line.slice('WRK_JSON'.length)) as { requests: number; durationUs: number; p50Us: number; p99Us: number; errors: number; non2xx: number };

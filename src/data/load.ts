@@ -36,7 +36,16 @@ function systemErrorMessage(error: unknown): string {
 }
 
 /** Reads, decodes and validates `file`. Resolves to a dataset, or rejects with a `DataFileError`. */
-export async function loadDataset(file: string, now: () => Date = () => new Date()): Promise<Dataset> {
+export interface LoadOptions {
+  /** The memory the dataset may take (bodies and index, `estimatedBytes`); a larger file is refused. */
+  readonly maxBytes?: number;
+  readonly now?: () => Date;
+}
+
+const MB = 1024 * 1024;
+
+export async function loadDataset(file: string, options: LoadOptions = {}): Promise<Dataset> {
+  const { maxBytes = Infinity, now = () => new Date() } = options;
   const errors: DataError[] = [];
   const report = (error: DataError): void => {
     if (errors.length < MAX_REPORTED_ERRORS) errors.push(error);
@@ -79,6 +88,11 @@ export async function loadDataset(file: string, now: () => Date = () => new Date
       }
       firstLineOf.set(row.unique_number, record.line);
       builder.add(row);
+      if (builder.estimatedBytes > maxBytes) {
+        // Stop reading: the rest would only take more memory. The last good dataset stays.
+        report({ file, line: record.line, message: `the data needs more memory than its budget, DATA_MEMORY_MB=${Math.round(maxBytes / MB)} (over ${Math.floor(builder.estimatedBytes / MB)} MB at ${builder.size} rows); raise the budget and the container's memory limit, or serve a smaller file` });
+        break;
+      }
     }
   } catch (error) {
     if (error instanceof CsvSyntaxError) report({ file, line: error.line, message: error.message });

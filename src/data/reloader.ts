@@ -26,12 +26,15 @@ export class DatasetReloader {
   #again = false;
   #closed = false;
 
-  constructor(file: string, store: DatasetStore, logger: Logger, metrics: Metrics, options: { quietMs?: number } = {}) {
+  readonly #maxBytes: number;
+
+  constructor(file: string, store: DatasetStore, logger: Logger, metrics: Metrics, options: { quietMs?: number; maxBytes?: number } = {}) {
     this.#file = file;
     this.#store = store;
     this.#logger = logger;
     this.#metrics = metrics;
     this.#quietMs = options.quietMs ?? 0;
+    this.#maxBytes = options.maxBytes ?? Infinity;
   }
 
   /** No load starts after this (shutdown); one under way is abandoned at its next wait. */
@@ -59,7 +62,7 @@ export class DatasetReloader {
   async #attempt(): Promise<void> {
     let dataset: Dataset;
     try {
-      dataset = await loadDataset(this.#file);
+      dataset = await loadDataset(this.#file, { maxBytes: this.#maxBytes });
     } catch (error) {
       if (error instanceof DataFileChangedError) {
         this.#logger.info({ file: this.#file }, 'data file changed while it was read: read again once it is stable');

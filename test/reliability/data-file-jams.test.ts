@@ -9,6 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { closeSync, openSync, renameSync, writeSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { join } from 'node:path';
+import { writeSyntheticCsv } from '../../scripts/bench/synthetic.js';
 import { LONG, recordFigures } from '../helpers/figures.js';
 import { readDataText, readRecords } from '../helpers/reference-csv.js';
 import { spawnService, type ServiceProcess } from '../helpers/service-process.js';
@@ -104,6 +105,21 @@ describe('data files that cannot jam the loader (real process)', function () {
     await waitFor('the FIFO rejected', async () => (await status(url)).lastReloadError ?? undefined);
     const exit = await terminate(service, 4000);
     expect(exit.code).to.equal(0);
+  });
+
+  it('a file over the memory budget: refused as bad input naming the limit, the last good dataset kept', async () => {
+    const file = dir.write('whc.csv', text);
+    service = spawnService({ ...env(file), DATA_MEMORY_MB: '24' });
+    const url = await service.url;
+    const first = await waitFor('loaded', async () => (await status(url)).dataset ?? undefined);
+    await writeSyntheticCsv(join(dir.path, 'whc.csv'), 20_000, join(dir.path, 'big.csv'));
+    renameSync(join(dir.path, 'big.csv'), file);
+    const error = await waitFor('the big file refused', async () => (await status(url)).lastReloadError?.messages[0]);
+    expect(error).to.match(/^whc\.csv:\d+: the data needs more memory than its budget, DATA_MEMORY_MB=24 /);
+    expect((await status(url)).dataset).to.deep.include({ version: first.version, rows: ids.length });
+    expect((await fetch(`${url}/query?unique_number=230`)).status).to.equal(200);
+    expect((await fetch(`${url}/query?category=Natural&limit=1`)).status).to.equal(200);
+    expect(service.child.exitCode).to.equal(null);
   });
 
   it('a file rewritten in place slowly while lookups run: never served half-written (zero 404s), then the whole new version', async () => {

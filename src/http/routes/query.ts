@@ -12,7 +12,6 @@ import { geoJsonDocument } from '../../formats/geojson.js';
 import { jsonArray } from '../../formats/json.js';
 import { FILTER_PARAMETERS, OUTPUT_PARAMETERS, codecsOf, type Format } from '../../query/parameters.js';
 import { runQuery, type QueryResult } from '../../query/run.js';
-import { queryIndexOf } from '../../query/searchable-site.js';
 import { planQuery, type SiteQuery } from '../../query/site-query.js';
 import { sendCached, type AnswerCache } from '../answer-cache.js';
 import type { CpuBudget } from '../cpu-budget.js';
@@ -74,7 +73,7 @@ function answerQuery(ctx: Context, params: RawParams, deps: QueryRouteDeps): voi
   markCompressible(ctx);
   if (answeredNotModified(ctx, etag)) return;
   sendCached(ctx, deps.answers, deps.budget, etag, () => {
-    const result = runQuery(queryIndexOf(dataset), query);
+    const result = runQuery(dataset.index, query);
     const headers: Record<string, string> = { [TOTAL_COUNT_HEADER]: String(result.total), 'Content-Type': CONTENT_TYPES[format] };
     if (result.next !== undefined) Object.assign(headers, nextPageHeaders('/query', params, result.next));
     return { headers, body: Buffer.from(render(format, result, query), 'utf8') };

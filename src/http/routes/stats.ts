@@ -1,7 +1,6 @@
 /** `GET /stats`: counts of matching sites by category, region, state and danger (facets), for `/query`'s filters. */
 import type Router from '@koa/router';
 import { FILTER_PARAMETERS, codecsOf } from '../../query/parameters.js';
-import { queryIndexOf } from '../../query/searchable-site.js';
 import { filterErrors } from '../../query/site-query.js';
 import { computeStats } from '../../query/stats.js';
 import { sendCached, type AnswerCache } from '../answer-cache.js';
@@ -29,7 +28,7 @@ export function registerStatsRoutes(router: Router, deps: RouteDeps & { readonly
     if (answeredNotModified(ctx, etag)) return;
     sendCached(ctx, deps.answers, deps.budget, etag, () => ({
       headers: { 'Content-Type': CONTENT_TYPES.json },
-      body: Buffer.from(JSON.stringify(computeStats(queryIndexOf(dataset), filter)), 'utf8'),
+      body: Buffer.from(JSON.stringify(computeStats(dataset.index, filter)), 'utf8'),
     }));
   });
 }
