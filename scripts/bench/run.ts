@@ -171,7 +171,8 @@ async function main(): Promise<void> {
     const filtered = FILTERED_PATHS.map((path) => ({ path }));
     await run('/query filtered (7 filter sets, answer cache)', filtered);
     // The same requests with the answer cache off: every one is filtered, sorted and rendered.
-    const uncached = await startServer(serviceArgv, { ...serviceEnv(BUNDLED), ANSWER_CACHE_MB: '0' });
+    // And without the CPU budget: this measures what computing costs, not how the budget refuses.
+    const uncached = await startServer(serviceArgv, { ...serviceEnv(BUNDLED), ANSWER_CACHE_MB: '0', SEARCH_CPU_PERCENT: '100' });
     try {
       await waitReady(uncached.url);
       await run('/query filtered (7 filter sets, no cache)', filtered, 200, uncached);
