@@ -46,7 +46,7 @@ describe('overload attacks (real process)', function () {
   };
 
   it('pipelining clients that never read: bytes in flight stay bounded (503 past the bound), and are released', async () => {
-    const [clients, perClient] = LONG ? [20, 50] : [10, 30];
+    const [clients, perClient] = [20, 50]; // the issue's attack (on Node 26 the parser waits while answers are not drained: see docs/reliability.md)
     const figures = await underAttack(url, pid, ids, () =>
       pipeliningNonReaders(port, clients, perClient, LONG ? 8000 : 3000, (c, i) => `/query?limit=1000&inscribed_from=${1 + c * perClient + i}`),
     );
