@@ -4,7 +4,7 @@
  */
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { MAX_ELEMENT_LENGTH } from '../../src/query/param-codecs.js';
+import { MAX_ELEMENT_LENGTH, MAX_VALUE_LENGTH } from '../../src/query/param-codecs.js';
 import { stripTags } from '../../src/query/text.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 import { expectProblem } from '../helpers/problem.js';
@@ -36,7 +36,7 @@ describe('stripTags', () => {
   });
 });
 
-describe('length caps on list elements (HTTP)', () => {
+describe('length caps on parameters and list elements (HTTP)', () => {
   let server: TestServer;
   before(async () => (server = await startTestServer()));
   after(() => server.close());
@@ -51,5 +51,12 @@ describe('length caps on list elements (HTTP)', () => {
     await expectProblem(justOver, 400, 'INVALID_PARAMETER');
     const atCap = await fetch(`${server.url}/query?state=${'a'.repeat(MAX_ELEMENT_LENGTH)}`);
     expect(atCap.status).to.equal(200);
+  });
+
+  it('caps every single-valued parameter too', async () => {
+    for (const parameter of ['sort', 'bbox', 'near', 'cursor']) {
+      const problem = await expectProblem(await fetch(`${server.url}/query?${parameter}=${'1'.repeat(MAX_VALUE_LENGTH + 1)}`), 400, 'INVALID_PARAMETER');
+      expect(JSON.stringify(problem), parameter).to.include(`at most ${MAX_VALUE_LENGTH}`);
+    }
   });
 });

@@ -50,7 +50,12 @@ describe('overload attacks (real process)', function () {
     const figures = await underAttack(url, pid, ids, () =>
       pipeliningNonReaders(port, clients, perClient, LONG ? 8000 : 3000, (c, i) => `/query?limit=1000&inscribed_from=${1 + c * perClient + i}`),
     );
-    check('overload-pipelining', `${clients} connections each pipelining ${perClient} distinct limit=1000 searches (2.4 MB answers) without reading, held open ${LONG ? 8 : 3} s; RESPONSE_MEMORY_MB=${RESPONSE_MEMORY_MB}`, figures);
+    check(
+      'overload-pipelining',
+      `${clients} connections each pipelining ${perClient} distinct limit=1000 searches (2.4 MB answers) without reading, held open ${LONG ? 8 : 3} s; RESPONSE_MEMORY_MB=${RESPONSE_MEMORY_MB}. ` +
+        'On Node 26 (and 20) the parser of a connection waits while its answers are not drained, and the kernel\'s socket buffers take the first ones, so this stays low even with the bound off (tried); the bound is what refuses answers queued for compression (test/http/memory-guard.test.ts)',
+      figures,
+    );
     // Released when they close: a search answers again.
     const deadline = Date.now() + 10_000;
     let status = 0;
