@@ -1,8 +1,7 @@
 /**
- * What the server holds for requests not yet answered or not yet delivered: their count, the
- * connections they came on, and the
- * bytes of their bodies (computed, being compressed, or queued behind a client that does not
- * read, which Node keeps for pipelined requests until the socket drains or closes). A response's
+ * What the server holds for requests not yet answered or not yet delivered: the connections
+ * they came on, and the bytes of their bodies (computed, being compressed, or queued behind a
+ * client that does not read, until the socket drains or closes). A response's
  * bytes are released on its `close`, which comes when it is delivered or its connection goes.
  * Bodies kept in the answer cache are counted again here while in flight: the bound is
  * conservative. Lookup bodies are views of the dataset's slabs and allocate nothing: not counted.
@@ -10,14 +9,9 @@
 import type { RequestListener, ServerResponse } from 'node:http';
 
 export class InFlight {
-  #requests = 0;
   #bytes = 0;
   #connections = 0;
   readonly #seen = new WeakSet<object>();
-
-  get requests(): number {
-    return this.#requests;
-  }
 
   get bytes(): number {
     return this.#bytes;
@@ -28,7 +22,7 @@ export class InFlight {
     return this.#connections;
   }
 
-  /** Counts every request from its arrival until its response closes. */
+  /** Counts the connections requests come on (one WeakSet look-up per request: the hot path stays lean). */
   counting(listener: RequestListener): RequestListener {
     return (req, res) => {
       const socket = req.socket;
@@ -37,8 +31,6 @@ export class InFlight {
         this.#connections++;
         socket.once('close', () => this.#connections--);
       }
-      this.#requests++;
-      res.once('close', () => this.#requests--);
       listener(req, res);
     };
   }

@@ -27,7 +27,8 @@ describe('overload attacks (real process)', function () {
   let url: string;
   let port: number;
   let pid: number;
-  before(async () => {
+  // A fresh process per attack: glibc keeps what an attack freed, so each peak is measured from rest.
+  beforeEach(async () => {
     port = await freePort();
     // As the chart runs it in its default 256 MiB: V8's heap at three eighths, answers in flight at an eighth.
     service = spawnService({ PORT: String(port), LOG_LEVEL: 'warn', RESPONSE_MEMORY_MB: String(RESPONSE_MEMORY_MB), NODE_OPTIONS: '--max-old-space-size=96' });
@@ -35,7 +36,7 @@ describe('overload attacks (real process)', function () {
     await waitReady(url, 15_000);
     pid = service.child.pid ?? 0;
   });
-  after(() => service.child.kill('SIGKILL'));
+  afterEach(() => service.child.kill('SIGKILL'));
 
   const check = (name: string, description: string, figures: Awaited<ReturnType<typeof underAttack>>, extra: Record<string, unknown> = {}) => {
     recordFigures(name, { description, asserted: `peak RSS under ${RSS_BOUND_MB} MB, no failed lookup, alive at the end`, ...figures, ...extra });
