@@ -35,7 +35,6 @@ function systemErrorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** Reads, decodes and validates `file`. Resolves to a dataset, or rejects with a `DataFileError`. */
 export interface LoadOptions {
   /** The memory the dataset may take (bodies and index, `estimatedBytes`); a larger file is refused. */
   readonly maxBytes?: number;
@@ -44,6 +43,10 @@ export interface LoadOptions {
 
 const MB = 1024 * 1024;
 
+/**
+ * Reads, decodes and validates `file`. Resolves to a dataset, or rejects with a `DataFileError`
+ * (a `DataFileChangedError` when the file changed while it was read).
+ */
 export async function loadDataset(file: string, options: LoadOptions = {}): Promise<Dataset> {
   const { maxBytes = Infinity, now = () => new Date() } = options;
   const errors: DataError[] = [];
