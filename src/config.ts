@@ -65,8 +65,12 @@ const Environment = t.partial({
   DATA_POLL_MS: integerInRange('Milliseconds', 0, 3_600_000),
   DATA_WATCH: t.keyof({ true: null, false: null }, 'Boolean'),
   DATA_DEBOUNCE_MS: integerInRange('Milliseconds', 0, 60_000),
+  DATA_SETTLE_MS: integerInRange('Milliseconds', 0, 600_000),
   CORS_ORIGINS: CorsOrigins,
   ANSWER_CACHE_MB: integerInRange('Megabytes', 0, 65_536),
+  SEARCH_CPU_PERCENT: integerInRange('Percent', 1, 100),
+  RESPONSE_MEMORY_MB: integerInRange('Megabytes', 0, 65_536),
+  DATA_MEMORY_MB: integerInRange('Megabytes', 0, 1_048_576),
 });
 
 export const DEFAULTS = {
@@ -79,8 +83,12 @@ export const DEFAULTS = {
   dataPollMs: 2000,
   dataWatch: true,
   dataDebounceMs: 200,
+  dataSettleMs: 1000,
   corsOrigins: ['*'],
   answerCacheMb: 32,
+  searchCpuPercent: 50,
+  responseMemoryMb: 0,
+  dataMemoryMb: 0,
 } as const;
 
 export interface Config {
@@ -99,10 +107,18 @@ export interface Config {
   readonly dataWatch: boolean;
   /** Quiet time after a change before the file is loaded, so a burst of writes loads once. */
   readonly dataDebounceMs: number;
+  /** A changed file is loaded only once its size and mtime have stayed the same this long (a writer may still be at work). */
+  readonly dataSettleMs: number;
   /** Origins whose browser pages may read answers (CORS); `*` allows any. */
   readonly corsOrigins: readonly string[];
   /** Memory for computed answers (searches, facets, compressed codings), by ETag; 0 turns the cache off. */
   readonly answerCacheMb: number;
+  /** Share of the main thread that computing answers may take (the rest stays for lookups); 100 turns the limit off. */
+  readonly searchCpuPercent: number;
+  /** Bound (MB) on the bytes held for answers in flight; past it data requests answer 503. 0: an eighth of the container's memory limit (256 MB without one). */
+  readonly responseMemoryMb: number;
+  /** Budget (MB) for a loaded dataset (bodies and query index); a larger file is refused. 0: half the container's memory limit, none without one. */
+  readonly dataMemoryMb: number;
 }
 
 export class ConfigError extends Error {
@@ -141,7 +157,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     dataPollMs: e.DATA_POLL_MS ?? DEFAULTS.dataPollMs,
     dataWatch: e.DATA_WATCH === undefined ? DEFAULTS.dataWatch : e.DATA_WATCH === 'true',
     dataDebounceMs: e.DATA_DEBOUNCE_MS ?? DEFAULTS.dataDebounceMs,
+    dataSettleMs: e.DATA_SETTLE_MS ?? DEFAULTS.dataSettleMs,
     corsOrigins: e.CORS_ORIGINS ?? DEFAULTS.corsOrigins,
     answerCacheMb: e.ANSWER_CACHE_MB ?? DEFAULTS.answerCacheMb,
+    searchCpuPercent: e.SEARCH_CPU_PERCENT ?? DEFAULTS.searchCpuPercent,
+    responseMemoryMb: e.RESPONSE_MEMORY_MB ?? DEFAULTS.responseMemoryMb,
+    dataMemoryMb: e.DATA_MEMORY_MB ?? DEFAULTS.dataMemoryMb,
   });
 }

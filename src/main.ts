@@ -8,10 +8,12 @@ import { DatasetStore } from './data/store.js';
 import { watchDataFile } from './data/watch.js';
 import { createRequestListener } from './http/app.js';
 import { createLogger } from './log.js';
+import { containerMemoryLimit, defaultDataMemory, defaultResponseMemory } from './memory-limit.js';
 import { createMetrics } from './metrics.js';
 import { startServer, type RunningServer } from './server.js';
 
 const EXIT_CONFIG = 2;
+const MB = 1024 * 1024;
 const EXIT_LISTEN = 3;
 
 function readConfig(): Config {
@@ -31,7 +33,15 @@ async function main(): Promise<void> {
   const store = new DatasetStore();
   let shuttingDown = false;
   const isShuttingDown = () => shuttingDown;
-  const listener = createRequestListener({ store, logger, metrics, isShuttingDown, corsOrigins: config.corsOrigins, answerCacheBytes: config.answerCacheMb * 1024 * 1024 });
+  const memoryLimit = containerMemoryLimit();
+  const responseMemoryBytes = config.responseMemoryMb > 0 ? config.responseMemoryMb * MB : defaultResponseMemory(memoryLimit);
+  const listener = createRequestListener({
+    store, logger, metrics, isShuttingDown,
+    corsOrigins: config.corsOrigins,
+    answerCacheBytes: config.answerCacheMb * MB,
+    searchCpuPercent: config.searchCpuPercent,
+    responseMemoryBytes,
+  });
 
   let running: RunningServer;
   try {
@@ -42,11 +52,12 @@ async function main(): Promise<void> {
     logger.flush(() => process.exit(EXIT_LISTEN));
     return;
   }
-  logger.info({ url: running.url, dataFile: config.dataFile }, 'listening');
+  logger.info({ url: running.url, dataFile: config.dataFile, memoryLimitMb: memoryLimit === undefined ? null : Math.round(memoryLimit / MB), responseMemoryMb: Math.round(responseMemoryBytes / MB) }, 'listening');
 
   // Liveness answers while the data loads; readiness waits for it. Every later change to the
   // file is loaded off the request path and swapped in whole; a bad file keeps the good one.
-  const reloader = new DatasetReloader(config.dataFile, store, logger, metrics);
+  const dataMemoryBytes = config.dataMemoryMb > 0 ? config.dataMemoryMb * MB : defaultDataMemory(memoryLimit);
+  const reloader = new DatasetReloader(config.dataFile, store, logger, metrics, { quietMs: config.dataSettleMs, maxBytes: dataMemoryBytes });
   const watcher = watchDataFile(config.dataFile, { useEvents: config.dataWatch, pollIntervalMs: config.dataPollMs, debounceMs: config.dataDebounceMs }, () => void reloader.reload());
   void reloader.reload();
 
@@ -59,6 +70,7 @@ async function main(): Promise<void> {
     }
     logger.info({ signal, timeoutMs: config.shutdownTimeoutMs }, 'shutting down');
     watcher.close();
+    reloader.close();
     void running.shutdown({ delayMs: config.shutdownDelayMs, timeoutMs: config.shutdownTimeoutMs }).then((result) => {
       logger.info(result, result.forced ? 'shutdown forced: connections were cut' : 'shutdown complete');
       logger.flush(() => process.exit(result.forced ? 1 : 0));

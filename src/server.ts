@@ -5,7 +5,7 @@
  */
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { answerClientError } from './http/client-errors.js';
+import { answerClientError, answerExpectation, requiringHost } from './http/client-errors.js';
 
 export interface ShutdownOptions {
   /** Pause after turning unready, before the listener closes (load balancers need a moment). */
@@ -32,8 +32,9 @@ const IDLE_SWEEP_MS = 50;
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export async function startServer(listener: RequestListener, listen: { port: number; host: string }, lifecycle: { beginShutdown: () => void }): Promise<RunningServer> {
-  const server = createServer(listener);
+  const server = createServer({ requireHostHeader: false }, requiringHost(listener));
   server.on('clientError', answerClientError);
+  server.on('checkExpectation', answerExpectation);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(listen.port, listen.host, () => {

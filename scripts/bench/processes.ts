@@ -40,6 +40,12 @@ export async function startServer(argv: string[], env: Record<string, string>): 
   };
 }
 
+/** Resident set size of a live process now (VmRSS), in bytes. */
+export function currentRss(pid: number): number {
+  const match = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return match ? Number(match[1]) * 1024 : NaN;
+}
+
 /** Peak resident set size of a live process so far (VmHWM), in bytes. */
 export function peakRss(pid: number): number {
   const match = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));

@@ -10,6 +10,8 @@ export interface ScenarioResult {
   readonly name: string;
   readonly service: LoadResult;
   readonly baseline: LoadResult;
+  /** The same scenario loaded by wrk, when it is installed. */
+  readonly wrk?: { readonly service: LoadResult; readonly baseline: LoadResult };
 }
 export interface ScalingResult {
   readonly rows: number;
@@ -19,7 +21,15 @@ export interface ScalingResult {
   readonly rps: number;
   /** A service on the bundled file, measured in the rounds alternating with this one. */
   readonly referenceRps: number;
+  /** The first search after start-up, its whole answer. */
+  readonly firstSearchMs: number;
+  /** Distinct (uncached) searches per second, 4 connections. */
+  readonly searchRps: number;
+  readonly rssAfterSearchesMb: number;
 }
+export type { ContentionResult } from './contention.js';
+import type { ContentionResult } from './contention.js';
+
 export interface BenchReport {
   readonly date: string;
   readonly machine: string;
@@ -35,6 +45,7 @@ export interface BenchReport {
     readonly peakRssMb: number;
   };
   readonly scaling: readonly ScalingResult[];
+  readonly contention: readonly ContentionResult[];
 }
 
 const f0 = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -60,7 +71,27 @@ export function renderMarkdown(r: BenchReport): string {
       `| ${s.name} | ${f0(s.service.rps)} | ${f0(s.baseline.rps)} | **${f2(s.service.rps / s.baseline.rps)}** | ${f1(s.service.p50)} / ${f1(s.service.p99)} | ${f1(s.baseline.p50)} / ${f1(s.baseline.p99)} | ${s.service.errors}, ${s.baseline.errors} | ${f0(s.service.peakRssMb)} / ${f0(s.baseline.peakRssMb)} |`,
     ),
     '',
+    '### The same scenarios under wrk',
+    '',
+    'autocannon is JavaScript on one thread: on two cores it runs out of CPU before the server does, which pulls both figures down and the ratio towards 1. wrk (C) does not, so its ratio is the sharper one. Same rounds, alternating with the autocannon runs.',
+    '',
+    '| Scenario | Service req/s | Baseline req/s | Ratio (wrk) | Ratio (autocannon) | Service p50 / p99 (ms) | Errors (service, baseline) |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+    ...r.scenarios.flatMap((s) => (s.wrk === undefined ? [] : [
+      `| ${s.name} | ${f0(s.wrk.service.rps)} | ${f0(s.wrk.baseline.rps)} | **${f2(s.wrk.service.rps / s.wrk.baseline.rps)}** | ${f2(s.service.rps / s.baseline.rps)} | ${f1(s.wrk.service.p50)} / ${f1(s.wrk.service.p99)} | ${s.wrk.service.errors}, ${s.wrk.baseline.errors} |`,
+    ])),
+    '',
     'The filtered scenarios cycle through the filter sets of `FILTERED_PATHS` in `scripts/bench/run.ts` (a region in danger, a country by year, words, a radius, a map window, CSV). With the answer cache (the default, `ANSWER_CACHE_MB`), repeated queries are answered from bytes kept by ETag; with it off (`ANSWER_CACHE_MB=0`, a second service process) every request filters 1121 rows, sorts, pages and renders its body, which is the price of a query the cache has not seen. The baseline answers the same bytes from memory. `/query?unique_number=N` is answered by the lookup fast path (`src/http/lookup-fast-path.ts`), without Koa.',
+    '',
+    '## Searches beside lookups',
+    '',
+    `Lookups (10 connections) alone, then while 20 connections send expensive searches (\`near\` with a radius covering the Earth, \`limit=1000\`: 2.4 MB answers, a distinct radius each so the cache never answers), which ignore \`Retry-After\` and send again at once. Same service process per row; both loads come from wrk (two processes) sharing the cores with it.`,
+    '',
+    '| Service | Lookup p99 alone (ms) | Lookup p99 beside searches (ms) | Lookups req/s alone / beside | Searches answered / refused (503) per s | Lookup errors |',
+    '|---|---:|---:|---:|---:|---:|',
+    ...r.contention.map((c) => `| ${c.variant} | ${f1(c.lookupAloneP99)} | **${f1(c.lookupP99)}** | ${f0(c.lookupAloneRps)} / ${f0(c.lookupRps)} | ${f0(c.searchOkRps)} / ${f0(c.searchRefusedRps)} | ${c.lookupErrors} |`),
+    '',
+    'Computing an answer is synchronous, so a concurrency limit would not bound it; the budget (`src/http/cpu-budget.ts`) charges each computation its time (plus an estimate for sending its bytes) and refuses new ones (503, `Retry-After`) while searches have used more than `SEARCH_CPU_PERCENT` of the last 100 ms. Compressing runs on zlib\'s threads, one at a time (`src/http/compression.ts`): with gzip that queue, not the budget, is what bounds the searches\' cost, and the budget\'s refusals (each still parsed and answered) can cost lookups more than they save.',
     '',
     '## Start-up',
     '',
@@ -72,11 +103,13 @@ export function renderMarkdown(r: BenchReport): string {
     '',
     'Synthetic files with the real schema (the real rows repeated with fresh `unique_number`s, `scripts/bench/synthetic.ts`, written to the git-ignored `.bench/`). Lookups pick random ids across the whole file. Each file\'s service is measured in rounds alternating with a second service on the bundled file, kept running through this part, and "vs bundled" compares the two in the same rounds: single runs on this machine drift by tens of percent.',
     '',
-    '| Rows | File (MB) | Load to ready (s) | Peak RSS (MB) | RSS per 100k rows above the bundled run (MB) | Lookups req/s | Bundled-data service, same rounds (req/s) | vs bundled |',
-    '|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| Rows | File (MB) | Load to ready (s) | Peak RSS (MB) | RSS per 100k rows above the bundled run (MB) | Lookups req/s | Bundled-data service, same rounds (req/s) | vs bundled | First search (ms) | Searches req/s | RSS after searches (MB) |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...r.scaling.map((s) =>
-      `| ${f0(s.rows)} | ${f1(s.fileMb)} | ${f2(s.loadSeconds)} | ${f0(s.peakRssMb)} | ${bundled && s !== bundled ? f1(((s.peakRssMb - bundled.peakRssMb) / (s.rows - bundled.rows)) * 100_000) : '-'} | ${f0(s.rps)} | ${f0(s.referenceRps)} | ${f2(s.rps / s.referenceRps)} |`,
+      `| ${f0(s.rows)} | ${f1(s.fileMb)} | ${f2(s.loadSeconds)} | ${f0(s.peakRssMb)} | ${bundled && s !== bundled ? f1(((s.peakRssMb - bundled.peakRssMb) / (s.rows - bundled.rows)) * 100_000) : '-'} | ${f0(s.rps)} | ${f0(s.referenceRps)} | ${f2(s.rps / s.referenceRps)} | ${f1(s.firstSearchMs)} | ${f1(s.searchRps)} | ${f0(s.rssAfterSearchesMb)} |`,
     ),
+    '',
+    'Searches: after the lookups, one `/query?category=Natural&limit=5` (the first search after start-up: the query index is built at load, so it pays nothing extra), then distinct searches (a category and year, a region in danger, words; none answered from the cache) from 4 connections, then the RSS. Each search scans every row, so its cost grows with the row count.',
     '',
     'Lookups go through a `Map` keyed by `unique_number` and answer a body serialised at load, so their cost does not depend on the row count; load time and memory grow linearly with it.',
     '',

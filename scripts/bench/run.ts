@@ -7,9 +7,11 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { loadDataset } from '../../src/data/load.js';
-import { peakRss, STARTUP_FLOOR, startServer, timeToReady, waitReady, type Server } from './processes.js';
+import { measureContention } from './contention.js';
+import { currentRss, peakRss, STARTUP_FLOOR, startServer, timeToReady, waitReady, type Server } from './processes.js';
 import { renderMarkdown, renderSvg, type BenchReport, type LoadResult, type ScalingResult, type ScenarioResult } from './report.js';
 import { writeSyntheticCsv } from './synthetic.js';
+import { hasWrk, wrk, type WrkRequest } from './wrk.js';
 
 const SMOKE = process.argv.includes('--smoke');
 /**
@@ -64,6 +66,12 @@ async function measure(server: Server, pick: () => Request, expectStatus = 200, 
   return { ...result, peakRssMb: peakRss(server.child.pid ?? 0) / MB };
 }
 
+/** The same load from wrk: every request of `requests`, at random; a 304 scenario counts 304s as answered. */
+async function measureWrk(server: Server, requests: readonly WrkRequest[], durationS = DURATION_S): Promise<LoadResult> {
+  const r = await wrk(server.url, { connections: CONNECTIONS, durationS, requests });
+  return { rps: r.rps, p50: r.p50, p99: r.p99, errors: r.errors + r.non2xx, peakRssMb: peakRss(server.child.pid ?? 0) / MB };
+}
+
 const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
 
 /** Medians of rps and latencies over the rounds; errors added up; the largest peak RSS. */
@@ -75,6 +83,31 @@ function combine(results: readonly LoadResult[]): LoadResult {
     errors: results.reduce((sum, r) => sum + r.errors, 0),
     peakRssMb: Math.max(...results.map((r) => r.peakRssMb)),
   };
+}
+
+/** Distinct searches (none answered from the cache): a category with a year, a region in danger, words. */
+const SCALING_SEARCHES = Array.from({ length: 300 }, (_, i) =>
+  [`/query?category=Natural&inscribed_from=${1978 + (i % 40)}&limit=10`, `/query?region=Africa&danger=true&limit=${1 + i}`, `/query?q=temple&limit=${1 + i}`][i % 3] as string,
+);
+const SEARCH_CONNECTIONS = 4;
+
+/** The first search (the index is built at load: it pays nothing extra), then searches per second, then RSS. */
+async function measureSearches(server: Server): Promise<Pick<ScalingResult, 'firstSearchMs' | 'searchRps' | 'rssAfterSearchesMb'>> {
+  const started = performance.now();
+  const first = await fetch(`${server.url}/query?category=Natural&limit=5`);
+  await first.arrayBuffer();
+  if (first.status !== 200) throw new Error(`the first search answered ${first.status}`);
+  const firstSearchMs = performance.now() - started;
+  let searchRps: number;
+  if (await hasWrk()) {
+    const r = await wrk(server.url, { connections: SEARCH_CONNECTIONS, durationS: SCALING_DURATION_S, paths: SCALING_SEARCHES });
+    if (r.errors + r.non2xx > 0) throw new Error(`${r.errors + r.non2xx} failed searches`);
+    searchRps = r.rps;
+  } else {
+    const r = await autocannon({ url: server.url, connections: SEARCH_CONNECTIONS, duration: SCALING_DURATION_S, requests: [{ setupRequest: (req: any) => ({ ...req, path: randomOf(SCALING_SEARCHES) }) }] });
+    searchRps = r.requests.average;
+  }
+  return { firstSearchMs, searchRps, rssAfterSearchesMb: currentRss(server.child.pid ?? 0) / MB };
 }
 
 function randomOf<T>(items: readonly T[]): T {
@@ -108,40 +141,51 @@ async function main(): Promise<void> {
     const etags = new Map<number, string>();
     for (const id of ids) etags.set(id, (await fetch(`${service.url}/query?unique_number=${id}`, { method: 'HEAD' })).headers.get('etag') ?? '');
 
-    const run = async (name: string, pick: () => Request, status = 200, target = service) => {
+    const withWrk = await hasWrk();
+    if (!withWrk) process.stderr.write('bench: wrk not found (apt-get install wrk): autocannon only\n');
+    /** `requests` lists every request `pick` may make, for wrk (which picks among them at random). */
+    const run = async (name: string, requests: readonly Request[], status = 200, target = service) => {
       process.stderr.write(`bench: ${name}\n`);
+      const pick = () => randomOf(requests);
       if (WARM_UP_S > 0) for (const server of [target, baseline]) await load(server.url, pick, WARM_UP_S, status);
       const s: LoadResult[] = [];
       const b: LoadResult[] = [];
+      const ws: LoadResult[] = [];
+      const wb: LoadResult[] = [];
       for (let round = 0; round < ROUNDS; round++) {
         s.push(await measure(target, pick, status));
         b.push(await measure(baseline, pick, status));
+        if (withWrk) {
+          ws.push(await measureWrk(target, requests));
+          wb.push(await measureWrk(baseline, requests));
+        }
       }
-      scenarios.push({ name, service: combine(s), baseline: combine(b) });
+      scenarios.push({ name, service: combine(s), baseline: combine(b), ...(withWrk ? { wrk: { service: combine(ws), baseline: combine(wb) } } : {}) });
     };
-    await run('/query random unique_number', () => ({ path: `/query?unique_number=${randomOf(ids)}` }));
-    await run('/query 304 revalidation', () => {
-      const id = randomOf(ids);
-      return { path: `/query?unique_number=${id}`, headers: { 'if-none-match': etags.get(id) ?? '' } };
-    }, 304);
+    await run('/query random unique_number', ids.map((id) => ({ path: `/query?unique_number=${id}` })));
+    await run('/query 304 revalidation', ids.map((id) => ({ path: `/query?unique_number=${id}`, headers: { 'if-none-match': etags.get(id) ?? '' } })), 304);
     for (const path of FILTERED_PATHS) {
       const [a, b] = await Promise.all([service.url, baseline.url].map(async (u) => Buffer.from(await (await fetch(`${u}${path}`, { headers: { 'Accept-Encoding': 'identity' } })).arrayBuffer())));
       if (!a?.equals(b as Buffer)) throw new Error(`bodies differ for ${path}`);
     }
-    await run('/query filtered (7 filter sets, answer cache)', () => ({ path: randomOf(FILTERED_PATHS) }));
+    const filtered = FILTERED_PATHS.map((path) => ({ path }));
+    await run('/query filtered (7 filter sets, answer cache)', filtered);
     // The same requests with the answer cache off: every one is filtered, sorted and rendered.
-    const uncached = await startServer(serviceArgv, { ...serviceEnv(BUNDLED), ANSWER_CACHE_MB: '0' });
+    // And without the CPU budget: this measures what computing costs, not how the budget refuses.
+    const uncached = await startServer(serviceArgv, { ...serviceEnv(BUNDLED), ANSWER_CACHE_MB: '0', SEARCH_CPU_PERCENT: '100' });
     try {
       await waitReady(uncached.url);
-      await run('/query filtered (7 filter sets, no cache)', () => ({ path: randomOf(FILTERED_PATHS) }), 200, uncached);
+      await run('/query filtered (7 filter sets, no cache)', filtered, 200, uncached);
     } finally {
       await uncached.stop();
     }
-    await run('/health', () => ({ path: '/health' }));
+    await run('/health', [{ path: '/health' }]);
   } finally {
     await service.stop();
     await baseline.stop();
   }
+
+  const contention = await measureContention(serviceArgv, serviceEnv(BUNDLED), ids, SMOKE ? 1 : DURATION_S);
 
   process.stderr.write('bench: start-up\n');
   // Alternating with the floor (a bare process that reads the file and listens), so both see
@@ -171,7 +215,8 @@ async function main(): Promise<void> {
       }
       process.stderr.write(`bench: scaling ${file}\n`);
       const started = performance.now();
-      const server = await startServer(serviceArgv, serviceEnv(file));
+      // No CPU budget here: the searches measured are one client's, as fast as it can.
+      const server = await startServer(serviceArgv, { ...serviceEnv(file), SEARCH_CPU_PERCENT: '100' });
       try {
         await waitReady(server.url);
         const loadSeconds = (performance.now() - started) / 1000;
@@ -185,7 +230,8 @@ async function main(): Promise<void> {
         }
         const result = combine(rounds);
         if (result.errors > 0) throw new Error(`${result.errors} errors at ${file}`);
-        scaling.push({ rows: size === 0 ? 1121 : size, fileMb: statSync(file).size / MB, loadSeconds, peakRssMb: result.peakRssMb, rps: result.rps, referenceRps: combine(referenceRounds).rps });
+        const searches = await measureSearches(server);
+        scaling.push({ rows: size === 0 ? 1121 : size, fileMb: statSync(file).size / MB, loadSeconds, peakRssMb: result.peakRssMb, rps: result.rps, referenceRps: combine(referenceRounds).rps, ...searches });
       } finally {
         await server.stop();
       }
@@ -203,6 +249,7 @@ async function main(): Promise<void> {
     scenarios,
     startup: { medianMs: median(startupRuns), runs: startupRuns, floorMedianMs: median(floorRuns), floorRuns, peakRssMb: startupRss },
     scaling,
+    contention,
   };
   const dir = SMOKE ? '.bench' : 'docs';
   mkdirSync(dir, { recursive: true });

@@ -6,13 +6,31 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 
 const DIR = '.cache/reliability';
-const ORDER = ['hostile-input', 'broken-csv', 'hot-reload', 'sustained-load', 'shutdown-under-load'];
+const ORDER = [
+  'hostile-input',
+  'broken-csv',
+  'hot-reload',
+  'sustained-load',
+  'shutdown-under-load',
+  'fifo-at-start',
+  'slow-rewrite',
+  'overload-pipelining',
+  'overload-brotli',
+  'overload-regex',
+  'overload-expensive-searches',
+];
 const TITLES: Record<string, string> = {
   'hostile-input': 'Hostile HTTP input (test/reliability/hostile-input.test.ts)',
   'broken-csv': 'Broken data files (test/reliability/broken-csv.test.ts)',
   'hot-reload': 'Hot reload under load (test/data/hot-reload.test.ts)',
   'sustained-load': 'Sustained load with reloads (test/reliability/sustained-load.test.ts)',
   'shutdown-under-load': 'Shutdown under load (test/lifecycle.test.ts)',
+  'fifo-at-start': 'A FIFO at DATA_FILE, then SIGTERM (test/reliability/data-file-jams.test.ts)',
+  'slow-rewrite': 'A data file rewritten in place, slowly (test/reliability/data-file-jams.test.ts)',
+  'overload-pipelining': 'Pipelining clients that never read (test/reliability/overload.test.ts)',
+  'overload-brotli': 'Brotli pages at 100 connections (test/reliability/overload.test.ts)',
+  'overload-regex': 'A quadratic-regex parameter (test/reliability/overload.test.ts)',
+  'overload-expensive-searches': 'Expensive searches beside lookups (test/reliability/overload.test.ts)',
 };
 
 const figures = readdirSync(DIR)

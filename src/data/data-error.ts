@@ -36,3 +36,11 @@ export class DataFileError extends Error {
     this.errors = errors;
   }
 }
+
+/** The file changed while it was read (a writer still at work): not wrong, not ready yet. */
+export class DataFileChangedError extends DataFileError {
+  constructor(file: string) {
+    super([{ file, line: 0, message: 'the file changed while it was read (still being written?); it is read again once stable' }]);
+    this.name = 'DataFileChangedError';
+  }
+}

@@ -1,13 +1,15 @@
 /**
  * The in-memory dataset: each site's response bodies, prepared once at load so that answering a
- * lookup does no serialisation, and indexed by `unique_number`.
+ * lookup does no serialisation, indexed by `unique_number`, and the query index, built at load
+ * too, so that no search pays for it (at 300,000 rows building it on the first search blocked
+ * every request for over a minute, then ran out of heap: issue 17).
  *
  * The bodies are the storage. Decoded rows are not kept beside them: a row's text would then be
  * held twice (as JavaScript strings and as UTF-8 JSON), and at a million rows the strings alone
  * fill most of V8's default 4 GB heap, whose garbage collector then runs almost constantly
- * (docs/benchmarks.md). `rows`, which only the query engine needs, is parsed back from the
- * bodies on first use; JSON round-trips these values exactly, keys in column order.
+ * (docs/benchmarks.md). The query index keeps only the few values filters, sorts and facets read.
  */
+import { QueryIndexBuilder, type QueryIndex } from '../query/searchable-site.js';
 import type { Row } from './row.js';
 
 export interface DatasetVersion {
@@ -31,7 +33,9 @@ export interface Site {
 
 export interface Dataset {
   readonly version: DatasetVersion;
-  /** Every row, in file order; parsed from the bodies on first use. */
+  /** What searches run on, built at load. */
+  readonly index: QueryIndex;
+  /** Every row, in file order, parsed from the bodies on each call (tools and tests; the service never asks). */
   readonly rows: readonly Row[];
   site(uniqueNumber: number): Site | undefined;
 }
@@ -72,6 +76,13 @@ class SiteView implements Site {
  */
 const SLAB_BYTES = 8 * 1024 * 1024;
 
+/**
+ * Heap a site's index entry takes beside its body (the object, its sets and word postings),
+ * measured at 1,085 bytes with 100,000 rows of the scaling bench's synthetic file: the memory
+ * budget counts it with the bodies' bytes.
+ */
+export const INDEX_BYTES_PER_SITE = 1100;
+
 /** Collects rows as bodies while a file loads; the ETags wait for the file's hash, known at the end. */
 export class DatasetBuilder {
   readonly #ids: number[] = [];
@@ -79,7 +90,14 @@ export class DatasetBuilder {
   readonly #starts: number[] = [];
   readonly #ends: number[] = [];
   readonly #slabs: Buffer[] = [];
+  readonly #index = new QueryIndexBuilder();
   #used = 0;
+  #slabBytes = 0;
+  /** Set by `build`: until then no body is read. */
+  #body: (position: number) => Buffer = () => {
+    throw new Error('the dataset is still loading');
+  };
+  readonly #bodyOf = (position: number): Buffer => this.#body(position);
 
   add(row: Row): void {
     const json = `[${JSON.stringify(row)}]`;
@@ -88,10 +106,12 @@ export class DatasetBuilder {
     if (slab === undefined || this.#used + length > slab.length) {
       slab = Buffer.allocUnsafeSlow(Math.max(SLAB_BYTES, length));
       this.#slabs.push(slab);
+      this.#slabBytes += slab.length;
       this.#used = 0;
     }
     const start = this.#used;
     this.#used += slab.write(json, start, 'utf8');
+    this.#index.add(row, this.#bodyOf, this.#ids.length);
     this.#ids.push(row.unique_number);
     this.#slabOf.push(this.#slabs.length - 1);
     this.#starts.push(start);
@@ -100,6 +120,11 @@ export class DatasetBuilder {
 
   get size(): number {
     return this.#ids.length;
+  }
+
+  /** What the dataset will hold: its slabs and its index entries (an estimate, see INDEX_BYTES_PER_SITE). */
+  get estimatedBytes(): number {
+    return this.#slabBytes + this.#ids.length * INDEX_BYTES_PER_SITE;
   }
 
   build(version: Omit<DatasetVersion, 'rows'>): Dataset {
@@ -112,15 +137,17 @@ export class DatasetBuilder {
     const positions = new Map<number, number>();
     this.#ids.forEach((id, position) => positions.set(id, position));
     const body = (position: number): Buffer => (slabs[slabOf[position] as number] as Buffer).subarray(starts[position], ends[position]);
+    this.#body = body;
+    const index = this.#index.build();
 
-    let rows: readonly Row[] | undefined;
     return {
       version: { ...version, rows: positions.size },
+      index,
       get rows() {
-        return (rows ??= Array.from(positions.values(), (position) => {
+        return Array.from(positions.values(), (position) => {
           const queryBody = body(position);
           return JSON.parse(queryBody.toString('utf8', 1, queryBody.length - 1)) as Row;
-        }));
+        });
       },
       site: (uniqueNumber) => {
         const position = positions.get(uniqueNumber);

@@ -4,26 +4,51 @@
  * cap, so one run of `data validate` lists everything to fix.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import type { Stats } from 'node:fs';
+import { stat, type FileHandle } from 'node:fs/promises';
 import * as E from 'fp-ts/lib/Either.js';
 import { CsvSyntaxError, readCsvRecords } from './csv-records.js';
-import { type DataError, DataFileError } from './data-error.js';
+import { type DataError, DataFileChangedError, DataFileError } from './data-error.js';
+import { NotRegularFileError, openRegularFile, sameFile } from './data-file.js';
 import { DatasetBuilder, type Dataset } from './dataset.js';
 import { decodeRecord } from './decode-record.js';
 import { checkHeader, type ColumnIndex } from './header.js';
 
 export const MAX_REPORTED_ERRORS = 100;
 
+const SYSTEM_ERRORS: Readonly<Record<string, string>> = {
+  ENOENT: 'file not found',
+  EACCES: 'permission denied',
+  EISDIR: 'is a directory; only a regular file is read',
+  ELOOP: 'too many levels of symbolic links',
+  ENOTDIR: 'a component of the path is not a directory',
+  ENAMETOOLONG: 'the path is too long',
+  EMFILE: 'too many open files',
+  EIO: 'input/output error',
+};
+
+/** Node's own messages name the absolute path (`ELOOP: ..., open '/srv/...'`); these never do. */
 function systemErrorMessage(error: unknown): string {
+  if (error instanceof NotRegularFileError) return error.message;
   const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return 'file not found';
-  if (code === 'EACCES') return 'permission denied';
-  if (code === 'EISDIR') return 'is a directory, not a file';
+  if (code !== undefined) return SYSTEM_ERRORS[code] ?? `cannot read the file (${code})`;
   return error instanceof Error ? error.message : String(error);
 }
 
-/** Reads, decodes and validates `file`. Resolves to a dataset, or rejects with a `DataFileError`. */
-export async function loadDataset(file: string, now: () => Date = () => new Date()): Promise<Dataset> {
+export interface LoadOptions {
+  /** The memory the dataset may take (bodies and index, `estimatedBytes`); a larger file is refused. */
+  readonly maxBytes?: number;
+  readonly now?: () => Date;
+}
+
+const MB = 1024 * 1024;
+
+/**
+ * Reads, decodes and validates `file`. Resolves to a dataset, or rejects with a `DataFileError`
+ * (a `DataFileChangedError` when the file changed while it was read).
+ */
+export async function loadDataset(file: string, options: LoadOptions = {}): Promise<Dataset> {
+  const { maxBytes = Infinity, now = () => new Date() } = options;
   const errors: DataError[] = [];
   const report = (error: DataError): void => {
     if (errors.length < MAX_REPORTED_ERRORS) errors.push(error);
@@ -32,12 +57,15 @@ export async function loadDataset(file: string, now: () => Date = () => new Date
   const builder = new DatasetBuilder();
   const firstLineOf = new Map<number, number>();
   const hash = createHash('sha256');
-  const input = createReadStream(file);
-  input.on('data', (chunk) => hash.update(chunk));
+  let opened: { handle: FileHandle; stats: Stats } | undefined;
 
   let header: { index: ColumnIndex; width: number } | undefined;
   let headerSeen = false;
   try {
+    opened = await openRegularFile(file);
+    // The handle's own stream closes it when the parser is done (even with autoClose off, Node 26).
+    const input = opened.handle.createReadStream();
+    input.on('data', (chunk) => hash.update(chunk));
     for await (const record of readCsvRecords(input)) {
       if (!headerSeen) {
         headerSeen = true;
@@ -63,10 +91,22 @@ export async function loadDataset(file: string, now: () => Date = () => new Date
       }
       firstLineOf.set(row.unique_number, record.line);
       builder.add(row);
+      if (builder.estimatedBytes > maxBytes) {
+        // Stop reading: the rest would only take more memory. The last good dataset stays.
+        report({ file, line: record.line, message: `the data needs more memory than its budget, DATA_MEMORY_MB=${Math.round(maxBytes / MB)} (over ${Math.floor(builder.estimatedBytes / MB)} MB at ${builder.size} rows); raise the budget and the container's memory limit, or serve a smaller file` });
+        break;
+      }
     }
   } catch (error) {
     if (error instanceof CsvSyntaxError) report({ file, line: error.line, message: error.message });
     else report({ file, line: 0, message: systemErrorMessage(error) });
+  }
+  if (opened !== undefined) {
+    await opened.handle.close().catch(() => undefined); // a FileHandle closes once; never a reused descriptor
+    // Bytes read while a writer was still at work may look like a smaller valid file. By path:
+    // a file renamed into place meanwhile is read again too, which is harmless.
+    const after = await stat(file).catch(() => undefined);
+    if (after === undefined || !sameFile(opened.stats, after)) throw new DataFileChangedError(file);
   }
 
   if (errors.length === 0 && !headerSeen) report({ file, line: 0, message: 'empty file: expected a header row and at least one data row' });

@@ -2,11 +2,14 @@
  * Loads the data file off the request path and swaps it in whole. Loads never overlap: a change
  * noticed during a load runs one more load after it. A file that fails to load (bad row,
  * truncated, missing) leaves the dataset being served in place and is recorded as the last
- * failure; the next change is tried again.
+ * failure; the next change is tried again. A file still being written is not loaded: each load
+ * waits until the file has been quiet for `quietMs` (DATA_SETTLE_MS) and is read again when it
+ * changed while it was read (`data-file.ts` states the rule).
  */
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
-import { DataFileError, formatDataError, type DataError } from './data-error.js';
+import { DataFileChangedError, DataFileError, formatDataError, type DataError } from './data-error.js';
+import { waitUntilQuiet } from './data-file.js';
 import type { Dataset } from './dataset.js';
 import { loadDataset } from './load.js';
 import type { DatasetStore } from './store.js';
@@ -18,14 +21,25 @@ export class DatasetReloader {
   readonly #store: DatasetStore;
   readonly #logger: Logger;
   readonly #metrics: Metrics;
+  readonly #quietMs: number;
   #running: Promise<void> | undefined;
   #again = false;
+  #closed = false;
 
-  constructor(file: string, store: DatasetStore, logger: Logger, metrics: Metrics) {
+  readonly #maxBytes: number;
+
+  constructor(file: string, store: DatasetStore, logger: Logger, metrics: Metrics, options: { quietMs?: number; maxBytes?: number } = {}) {
     this.#file = file;
     this.#store = store;
     this.#logger = logger;
     this.#metrics = metrics;
+    this.#quietMs = options.quietMs ?? 0;
+    this.#maxBytes = options.maxBytes ?? Infinity;
+  }
+
+  /** No load starts after this (shutdown); one under way is abandoned at its next wait. */
+  close(): void {
+    this.#closed = true;
   }
 
   /** Loads the file now (or once more after the load under way); resolves when done. */
@@ -37,8 +51,10 @@ export class DatasetReloader {
     this.#running = (async () => {
       do {
         this.#again = false;
+        await waitUntilQuiet(this.#file, this.#quietMs, () => this.#closed);
+        if (this.#closed) return;
         await this.#attempt();
-      } while (this.#again);
+      } while (this.#again && !this.#closed);
     })().finally(() => (this.#running = undefined));
     return this.#running;
   }
@@ -46,9 +62,16 @@ export class DatasetReloader {
   async #attempt(): Promise<void> {
     let dataset: Dataset;
     try {
-      dataset = await loadDataset(this.#file);
+      dataset = await loadDataset(this.#file, { maxBytes: this.#maxBytes });
     } catch (error) {
-      const errors: readonly DataError[] = error instanceof DataFileError ? error.errors : [{ file: this.#file, line: 0, message: String(error) }];
+      if (error instanceof DataFileChangedError) {
+        this.#logger.info({ file: this.#file }, 'data file changed while it was read: read again once it is stable');
+        this.#again = true;
+        return;
+      }
+      // Anything else is a fault of ours: logged in full, shown without details (Node's messages carry absolute paths).
+      if (!(error instanceof DataFileError)) this.#logger.error({ err: error }, 'unexpected error while loading the data file');
+      const errors: readonly DataError[] = error instanceof DataFileError ? error.errors : [{ file: this.#file, line: 0, message: 'unexpected error while loading (see the log)' }];
       this.#store.recordFailure({ at: new Date(), errors });
       this.#metrics.reloadFailed();
       for (const e of errors.slice(0, MAX_LOGGED_ERRORS)) {

@@ -16,18 +16,16 @@ function csvField(value: FieldValue | string): string {
   return NEEDS_QUOTES.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
-/** Whole rows, the common case, are formatted once per dataset (rows are immutable and die with it). */
-const wholeRowLines = new WeakMap<Row, string>();
-
 function wholeRowLine(row: Row): string {
-  let line = wholeRowLines.get(row);
-  if (line === undefined) wholeRowLines.set(row, (line = COLUMNS.map((column) => csvField(row[column])).join(',')));
-  return line;
+  return COLUMNS.map((column) => csvField(row[column])).join(',');
 }
 
 export function csvDocument(matches: readonly Match[], fields: readonly OutputField[]): string {
   const lines = [fields.map(csvField).join(',')];
   const whole = fields === COLUMNS;
-  for (const match of matches) lines.push(whole ? wholeRowLine(match.site.row) : fields.map((field) => csvField(fieldValue(match, field))).join(','));
+  for (const match of matches) {
+    const row = match.site.row; // read back from the body, once per line
+    lines.push(whole ? wholeRowLine(row) : fields.map((field) => csvField(fieldValue(match, row, field))).join(','));
+  }
   return `${lines.join('\r\n')}\r\n`;
 }

@@ -14,7 +14,8 @@ export function outputFields(fields: readonly OutputField[] | undefined, withDis
 /** Metres are precision enough for a distance between sites. */
 export const roundKm = (km: number): number => Math.round(km * 1000) / 1000;
 
-export function fieldValue(match: Match, field: OutputField): FieldValue {
+/** `row` is the match's row, parsed once by the caller for all its fields (it is read back from the body). */
+export function fieldValue(match: Match, row: Row, field: OutputField): FieldValue {
   if (field === DISTANCE_FIELD) return match.distanceKm === undefined ? null : roundKm(match.distanceKm);
-  return match.site.row[field];
+  return row[field];
 }

@@ -10,11 +10,12 @@ import { fieldValue } from './fields.js';
 export function geoJsonDocument(matches: readonly Match[], fields: readonly OutputField[]): string {
   const features = matches.map((match) => {
     const { point } = match.site;
+    const row = match.site.row;
     return {
       type: 'Feature',
-      id: match.site.row.unique_number,
+      id: match.site.uniqueNumber,
       geometry: point === undefined ? null : { type: 'Point', coordinates: [point.lon, point.lat] },
-      properties: Object.fromEntries(fields.map((field) => [field, fieldValue(match, field)])),
+      properties: Object.fromEntries(fields.map((field) => [field, fieldValue(match, row, field)])),
     };
   });
   return JSON.stringify({ type: 'FeatureCollection', features });

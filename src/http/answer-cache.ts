@@ -5,6 +5,7 @@
  * age out. Bounded by bytes (lru-cache's maxSize), not entries: one answer can be 4 MB.
  */
 import { LRUCache } from 'lru-cache';
+import type { CpuBudget } from './cpu-budget.js';
 
 export interface CachedAnswer {
   readonly body: Buffer;
@@ -29,11 +30,11 @@ export function createAnswerCache(maxBytes = ANSWER_CACHE_BYTES): AnswerCache {
   });
 }
 
-/** Sets the answer for `etag` on `ctx`, computing (and keeping) it on a miss. */
-export function sendCached(ctx: { set(name: string, value: string): void; body: unknown }, cache: AnswerCache, etag: string, compute: () => CachedAnswer): void {
+/** Sets the answer for `etag` on `ctx`, computing it within `budget` (and keeping it) on a miss. */
+export function sendCached(ctx: { set(name: string, value: string): void; body: unknown }, cache: AnswerCache, budget: CpuBudget, etag: string, compute: () => CachedAnswer): void {
   let answer = cache.get(etag);
   if (answer === undefined) {
-    answer = compute();
+    answer = budget.run(compute, (computed) => computed.body.length);
     cache.set(etag, answer);
   }
   for (const [name, value] of Object.entries(answer.headers)) ctx.set(name, value);

@@ -9,7 +9,11 @@ import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import { createAnswerCache, type AnswerCache } from './answer-cache.js';
 import { compressBodies } from './compression.js';
+import { createCpuBudget, type CpuBudget } from './cpu-budget.js';
 import { withLookupFastPath } from './lookup-fast-path.js';
+import { InFlight } from './in-flight.js';
+import { memoryGuard } from './memory-guard.js';
+import { RESPONSE_MEMORY_WITHOUT_LIMIT } from '../memory-limit.js';
 import { corsMiddleware } from './cors.js';
 import { problemMiddleware } from './problem-middleware.js';
 import { observeRequests } from './request-log.js';
@@ -23,6 +27,15 @@ import type { RouteDeps } from './routes/route-deps.js';
 import { registerSiteRoutes } from './routes/sites.js';
 import { registerStatsRoutes } from './routes/stats.js';
 
+/** A client that closes or resets its connection mid-answer is routine, not a server fault. */
+const CLIENT_GONE = new Set(['EPIPE', 'ECONNRESET', 'ECONNABORTED', 'ERR_STREAM_PREMATURE_CLOSE', 'ERR_STREAM_DESTROYED']);
+
+function logResponseError(logger: Logger, error: unknown): void {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code !== undefined && CLIENT_GONE.has(code)) logger.debug({ code }, 'client went away before the answer was sent');
+  else logger.error({ err: error }, 'response error');
+}
+
 export interface AppDeps extends RouteDeps {
   readonly logger: Logger;
   readonly metrics: Metrics;
@@ -30,30 +43,37 @@ export interface AppDeps extends RouteDeps {
   readonly corsOrigins?: readonly string[];
   /** Bytes for computed answers; default 32 MiB, 0 turns the cache off. */
   readonly answerCacheBytes?: number;
+  /** Percent of the main thread computed answers may take; default 50, 100 turns the limit off. */
+  readonly searchCpuPercent?: number;
+  /** Bytes answers in flight may hold before data requests answer 503; default 256 MiB. */
+  readonly responseMemoryBytes?: number;
 }
 
 /** Every route; `/openapi.json` must describe exactly these (a test compares them). */
-export function createRouter(deps: AppDeps, answers: AnswerCache = createAnswerCache()): Router {
+export function createRouter(deps: AppDeps, answers: AnswerCache = createAnswerCache(), budget: CpuBudget = createCpuBudget(deps.searchCpuPercent)): Router {
   const router = new Router();
   registerProbeRoutes(router, deps);
-  registerQueryRoutes(router, { ...deps, answers });
+  registerQueryRoutes(router, { ...deps, answers, budget });
   registerSiteRoutes(router, deps);
-  registerStatsRoutes(router, { ...deps, answers });
+  registerStatsRoutes(router, { ...deps, answers, budget });
   registerOpsRoutes(router, deps);
   registerDocsRoutes(router);
   registerProblemPages(router);
   return router;
 }
 
-export function createApp(deps: AppDeps): Koa {
+export function createApp(deps: AppDeps, inFlight: InFlight = new InFlight()): Koa {
   const app = new Koa();
   // Errors are answered and logged by problemMiddleware; Koa's default handler would print stacks to stderr.
   app.silent = true;
-  app.on('error', (error: unknown) => deps.logger.error({ err: error }, 'response error'));
+  app.on('error', (error: unknown) => logResponseError(deps.logger, error));
 
   // One cache for computed answers and their compressed codings, per app.
   const answers = createAnswerCache(deps.answerCacheBytes);
-  const router = createRouter(deps, answers);
+  // Searches are refused past their CPU share only while other clients are connected: Node reads
+  // and answers one request at a time, so "other requests waiting" cannot be seen, but their
+  // connections can.
+  const router = createRouter(deps, answers, createCpuBudget(deps.searchCpuPercent, () => inFlight.connections > 1));
 
   // Preflights and 405s match no handler; they are labelled with the route their path belongs to.
   const patternOf = (path: string) => {
@@ -64,7 +84,8 @@ export function createApp(deps: AppDeps): Koa {
   app.use(problemMiddleware(deps.logger));
   app.use(corsMiddleware(deps.corsOrigins ?? ['*']));
   app.use(requestLimits);
-  app.use(compressBodies(answers));
+  app.use(memoryGuard(inFlight, deps.responseMemoryBytes ?? RESPONSE_MEMORY_WITHOUT_LIMIT));
+  app.use(compressBodies(answers, inFlight));
   app.use(router.routes());
   app.use(router.allowedMethods());
   return app;
@@ -72,5 +93,6 @@ export function createApp(deps: AppDeps): Koa {
 
 /** What the server listens with: the lookup fast path in front of the Koa app. */
 export function createRequestListener(deps: AppDeps): RequestListener {
-  return withLookupFastPath(createApp(deps).callback(), deps);
+  const inFlight = new InFlight();
+  return inFlight.counting(withLookupFastPath(createApp(deps, inFlight).callback(), deps));
 }

@@ -4,10 +4,12 @@
  * content coding is a different representation, so it gets its own strong ETag (`"...-br"`,
  * as Apache's mod_deflate does); `conditional.ts` strips the suffix to compare.
  */
+import { availableParallelism } from 'node:os';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import type { Middleware } from 'koa';
 import type { AnswerCache } from './answer-cache.js';
+import type { InFlight } from './in-flight.js';
 
 const brotli = promisify(zlib.brotliCompress);
 const gzip = promisify(zlib.gzip);
@@ -19,6 +21,29 @@ const brotliOptions = (size: number): zlib.BrotliOptions => ({
   params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 4, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: size },
 });
 
+/**
+ * Compressions run on libuv's pool, off the event loop but not off the CPU: twenty at once (a
+ * 2.4 MB page takes about 40 ms of gzip) took both cores of the test machine from the event loop
+ * that answers lookups. So at most one per core but one run at once, process-wide (the CPU is
+ * the process's); the others wait their turn, their bytes counted as held (`InFlight`), so the
+ * memory bound refuses new work rather than let the queue grow.
+ */
+export const MAX_CONCURRENT_COMPRESSIONS = Math.max(1, availableParallelism() - 1);
+let compressing = 0;
+const waiting: (() => void)[] = [];
+
+async function withCompressionSlot<T>(work: () => Promise<T>): Promise<T> {
+  if (compressing >= MAX_CONCURRENT_COMPRESSIONS) await new Promise<void>((resolve) => waiting.push(resolve));
+  else compressing++;
+  try {
+    return await work();
+  } finally {
+    const next = waiting.shift();
+    if (next === undefined) compressing--;
+    else next(); // the slot passes straight on
+  }
+}
+
 export interface CompressionState {
   compress?: boolean;
 }
@@ -29,7 +54,7 @@ export function markCompressible(ctx: { state: unknown }): void {
 }
 
 /** Compressed bodies are kept in `cache` by their ETag: brotli on a 400 KB page costs milliseconds. */
-export const compressBodies = (cache: AnswerCache): Middleware<CompressionState> => async (ctx, next) => {
+export const compressBodies = (cache: AnswerCache, inFlight: InFlight): Middleware<CompressionState> => async (ctx, next) => {
   await next();
   if (ctx.state.compress !== true || (ctx.status !== 200 && ctx.status !== 304)) return;
   ctx.vary('Accept-Encoding');
@@ -48,7 +73,8 @@ export const compressBodies = (cache: AnswerCache): Middleware<CompressionState>
   let coded = codedEtag === undefined ? undefined : cache.get(codedEtag)?.body;
   if (coded === undefined) {
     const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
-    coded = coding === 'br' ? await brotli(bytes, brotliOptions(bytes.length)) : await gzip(bytes);
+    // The input, and an output up to its size, are held while waiting and while zlib works.
+    coded = await inFlight.holdDuring(2 * bytes.length, () => withCompressionSlot(() => (coding === 'br' ? brotli(bytes, brotliOptions(bytes.length)) : gzip(bytes))));
     if (codedEtag !== undefined) cache.set(codedEtag, { body: coded, headers: {} });
   }
   ctx.body = coded;

@@ -5,9 +5,9 @@
  */
 import cors from '@koa/cors';
 import type { Middleware } from 'koa';
-import { TOTAL_COUNT_HEADER } from './list-headers.js';
+import { NEXT_CURSOR_HEADER, TOTAL_COUNT_HEADER } from './list-headers.js';
 
-export const EXPOSED_HEADERS = ['ETag', 'Link', TOTAL_COUNT_HEADER] as const;
+export const EXPOSED_HEADERS = ['ETag', 'Link', TOTAL_COUNT_HEADER, NEXT_CURSOR_HEADER] as const;
 
 export function corsMiddleware(allowedOrigins: readonly string[]): Middleware {
   const anyOrigin = allowedOrigins.includes('*');

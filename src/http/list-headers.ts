@@ -3,8 +3,11 @@ import { createHash } from 'node:crypto';
 import type { Dataset } from '../data/dataset.js';
 import { encodeCursor, type Cursor } from '../query/cursor.js';
 import type { RawParams } from './query-params.js';
+import { MAX_URL_LENGTH } from './request-limits.js';
 
 export const TOTAL_COUNT_HEADER = 'X-Total-Count';
+/** The next page's cursor alone, for clients that page with POST (a body's parameters may not fit a URL). */
+export const NEXT_CURSOR_HEADER = 'X-Next-Cursor';
 
 /**
  * An answer is a pure function of the dataset, the route, the parameters and the format, so
@@ -17,13 +20,19 @@ export function computedEtag(dataset: Dataset, route: string, format: string, pa
   return `"${dataset.version.id.slice(0, 16)}-${digest}"`;
 }
 
-/** `Link: </query?...&cursor=...>; rel="next"` (RFC 8288): the same parameters, the next cursor. */
-export function nextLink(path: string, params: RawParams, next: Cursor): string {
+/**
+ * The next page's headers: `X-Next-Cursor`, and `Link: </query?...&cursor=...>; rel="next"`
+ * (RFC 8288: the same parameters, the next cursor) unless that URL would be longer than this
+ * server accepts, as a POST body's parameters can make it: a link that answers 414 is no link.
+ */
+export function nextPageHeaders(path: string, params: RawParams, next: Cursor): Record<string, string> {
+  const cursor = encodeCursor(next);
   const search = new URLSearchParams();
   for (const [name, value] of Object.entries(params)) {
     if (name === 'cursor' || value === undefined) continue;
     for (const v of Array.isArray(value) ? value : [value]) search.append(name, v);
   }
-  search.set('cursor', encodeCursor(next));
-  return `<${path}?${search.toString()}>; rel="next"`;
+  search.set('cursor', cursor);
+  const url = `${path}?${search.toString()}`;
+  return url.length > MAX_URL_LENGTH ? { [NEXT_CURSOR_HEADER]: cursor } : { [NEXT_CURSOR_HEADER]: cursor, Link: `<${url}>; rel="next"` };
 }

@@ -15,8 +15,10 @@ export const PROBLEM_KINDS = {
   PAYLOAD_TOO_LARGE: { status: 413, title: 'Request body too large' },
   URI_TOO_LONG: { status: 414, title: 'URI too long' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported media type' },
+  EXPECTATION_FAILED: { status: 417, title: 'Expectation failed' },
   HEADERS_TOO_LARGE: { status: 431, title: 'Request header fields too large' },
   NOT_READY: { status: 503, title: 'Service not ready' },
+  OVERLOADED: { status: 503, title: 'Service overloaded' },
   INTERNAL: { status: 500, title: 'Internal server error' },
 } as const;
 

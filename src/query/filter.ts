@@ -30,9 +30,9 @@ function searchMask(index: QueryIndex, terms: readonly string[]): Uint8Array {
 function checksOf(index: QueryIndex, f: FilterParams): Check[] {
   const checks: Check[] = [];
   const add = (check: Check) => checks.push(check);
-  if (f.unique_number !== undefined) add(({ row }) => row.unique_number === f.unique_number);
-  if (f.id_no !== undefined) add(({ row }) => row.id_no === f.id_no);
-  if (f.category !== undefined) add(({ row }) => (f.category as readonly string[]).includes(row.category));
+  if (f.unique_number !== undefined) add((site) => site.uniqueNumber === f.unique_number);
+  if (f.id_no !== undefined) add((site) => site.idNo === f.id_no);
+  if (f.category !== undefined) add((site) => (f.category as readonly string[]).includes(site.category));
   if (f.region !== undefined) {
     const wanted = anyIn(f.region);
     add((site) => wanted(site.regions));
@@ -45,12 +45,12 @@ function checksOf(index: QueryIndex, f: FilterParams): Check[] {
     const wanted = anyIn(f.state);
     add((site) => wanted(site.states));
   }
-  if (f.danger !== undefined) add(({ row }) => (row.danger === true) === f.danger);
-  if (f.transboundary !== undefined) add(({ row }) => (row.transboundary === true) === f.transboundary);
+  if (f.danger !== undefined) add((site) => site.danger === f.danger);
+  if (f.transboundary !== undefined) add((site) => site.transboundary === f.transboundary);
   const from = f.inscribed_from;
-  if (from !== undefined) add(({ row }) => row.date_inscribed !== null && row.date_inscribed >= from);
+  if (from !== undefined) add(({ dateInscribed }) => dateInscribed !== null && dateInscribed >= from);
   const to = f.inscribed_to;
-  if (to !== undefined) add(({ row }) => row.date_inscribed !== null && row.date_inscribed <= to);
+  if (to !== undefined) add(({ dateInscribed }) => dateInscribed !== null && dateInscribed <= to);
   const criteria = f.criterion;
   if (criteria !== undefined) add((site) => criteria.some((c) => site.criteria.has(c)));
   if (f.q !== undefined) {

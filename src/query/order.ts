@@ -40,7 +40,8 @@ export function columnSortKeys(index: QueryIndex, column: ColumnName): readonly 
   let byColumn = columnKeys.get(index);
   if (byColumn === undefined) columnKeys.set(index, (byColumn = new Map()));
   let keys = byColumn.get(column);
-  if (keys === undefined) byColumn.set(column, (keys = index.sites.map((site) => keyOfValue(site.row[column]))));
+  // Columns the index does not keep are read back from the bodies, once per dataset and column.
+  if (keys === undefined) byColumn.set(column, (keys = index.sites.map((site) => (column === 'unique_number' ? site.uniqueNumber : keyOfValue(site.row[column])))));
   return keys;
 }
 

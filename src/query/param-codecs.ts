@@ -8,13 +8,17 @@
 import * as t from 'io-ts';
 import * as E from 'fp-ts/lib/Either.js';
 
+/** Longer than any single value makes sense for (a cursor is under 100); bounds what parsing one costs. */
+export const MAX_VALUE_LENGTH = 1000;
+
 /** A parameter given exactly once, whose text `parse` accepts (undefined rejects it as malformed; a `Rejection` says why). */
-export function singleParam<A>(name: string, expected: string, parse: (text: string) => A | undefined | Rejection): t.Type<A, string, unknown> {
+export function singleParam<A>(name: string, expected: string, parse: (text: string) => A | undefined | Rejection, maxLength = MAX_VALUE_LENGTH): t.Type<A, string, unknown> {
   const validate: t.Validate<unknown, A> = (u, c) => {
     if (u === undefined) return t.failure(u, c, 'is required');
     if (Array.isArray(u)) return t.failure(u, c, 'is given more than once; give it once');
     if (u === '') return t.failure(u, c, `is empty; expected ${expected}`);
     if (typeof u !== 'string') return t.failure(u, c, `expected ${expected}`);
+    if (u.length > maxLength) return t.failure(u, c, `is ${u.length} characters long; at most ${maxLength} are allowed`);
     const value = parse(u);
     if (value instanceof Rejection) return t.failure(u, c, value.message);
     return value === undefined ? t.failure(u, c, `expected ${expected}, got ${JSON.stringify(u)}`) : t.success(value);
@@ -31,6 +35,8 @@ export class Rejection {
 }
 
 const MAX_LIST_ELEMENTS = 200;
+/** Longer than any name in the data (the longest state name is under 100 characters); bounds each element's cost. */
+export const MAX_ELEMENT_LENGTH = 200;
 
 /** `a,b,c`: each element trimmed and parsed; empty elements and duplicates are mistakes worth naming. */
 export function listParam<A>(name: string, expected: string, parseElement: (text: string) => A | undefined): t.Type<readonly A[], string, unknown> {
@@ -40,12 +46,13 @@ export function listParam<A>(name: string, expected: string, parseElement: (text
     const values: A[] = [];
     for (const element of elements) {
       if (element === '') return new Rejection(`has an empty element; expected a comma-separated list of ${expected}`);
+      if (element.length > MAX_ELEMENT_LENGTH) return new Rejection(`has an element ${element.length} characters long; at most ${MAX_ELEMENT_LENGTH} are allowed`);
       const value = parseElement(element);
       if (value === undefined) return new Rejection(`has ${JSON.stringify(element)}; expected ${expected}`);
       values.push(value);
     }
     return values;
-  });
+  }, MAX_LIST_ELEMENTS * (MAX_ELEMENT_LENGTH + 1));
 }
 
 const POSITIVE_INTEGER = /^[1-9][0-9]*$/;

@@ -35,7 +35,7 @@ export function matchingSites(index: QueryIndex, query: Pick<SiteQuery, 'filter'
       site,
       distanceKm: near ? distance : undefined,
       key: byDistance ? distance : (keys?.[i] ?? null),
-      uniqueNumber: site.row.unique_number,
+      uniqueNumber: site.uniqueNumber,
     });
   });
   return matches;

@@ -1,31 +1,74 @@
 /**
- * What queries test a site against, prepared once per dataset: folded list elements, criteria,
- * search words and the map point. Built on the first query that needs it, not at load, so
- * start-up and `/query?unique_number=` lookups pay nothing for it.
+ * What queries test a site against: the few values filters, sorts and facets read, folded list
+ * elements, criteria, the map point, and the words `q` searches. Built at load, row by row, from
+ * the decoded row, which is then dropped: the row itself is kept only as its JSON body (the
+ * dataset's storage). `row` and `json` read that body back, for the page being rendered only.
  */
-import type { Dataset } from '../data/dataset.js';
 import type { Row } from '../data/row.js';
 import { criteriaOf, type Criterion } from './criteria.js';
 import type { Point } from './geo.js';
 import { fold, plainText, words } from './text.js';
 import { buildWordIndex, type WordIndex } from './word-index.js';
 
-export interface SearchableSite {
-  readonly row: Row;
-  /** The row as JSON, as `/query` sends it. */
-  readonly json: string;
-  readonly category: string;
+/** Where a site's body lives: the dataset's slabs. */
+export type BodyOf = (position: number) => Buffer;
+
+/** One shared empty set: most sites have one region and one state, many none of some lists. */
+const NONE: ReadonlySet<never> = new Set<never>();
+/** Interned strings: a million rows hold a few hundred distinct names, not millions of copies. */
+type Intern = (s: string) => string;
+
+export class SearchableSite {
+  readonly uniqueNumber: number;
+  readonly idNo: number | null;
+  readonly category: Row['category'];
+  readonly danger: boolean;
+  readonly transboundary: boolean;
+  readonly dateInscribed: number | null;
+  /** Regions (English) and states (English) as written, for facets. */
+  readonly regionNames: readonly string[];
+  readonly stateNames: readonly string[];
+  /** Folded, English and French: what `region`, `state` and `iso_code` match. */
   readonly regions: ReadonlySet<string>;
-  /** English and French names of the states parties, folded. */
   readonly states: ReadonlySet<string>;
   readonly isoCodes: ReadonlySet<string>;
   readonly criteria: ReadonlySet<Criterion>;
   /** Undefined where the file has no usable position (no coordinates, or the 0,0 placeholder). */
   readonly point: Point | undefined;
+  readonly #bodyOf: BodyOf;
+  readonly #position: number;
+
+  constructor(row: Row, bodyOf: BodyOf, position: number, intern: Intern) {
+    this.uniqueNumber = row.unique_number;
+    this.idNo = row.id_no;
+    this.category = row.category;
+    this.danger = row.danger === true;
+    this.transboundary = row.transboundary === true;
+    this.dateInscribed = row.date_inscribed;
+    this.regionNames = [...listElements(row.region_en)].map(intern);
+    this.stateNames = [...listElements(row.states_name_en)].map(intern);
+    this.regions = foldedList(intern, row.region_en, row.region_fr);
+    this.states = foldedList(intern, row.states_name_en, row.states_name_fr);
+    this.isoCodes = foldedList(intern, row.iso_code);
+    this.criteria = criteriaOf(row);
+    this.point = pointOf(row);
+    this.#bodyOf = bodyOf;
+    this.#position = position;
+  }
+
+  /** The row as JSON, as `/query` sends it (the body without its brackets). */
+  get json(): string {
+    const body = this.#bodyOf(this.#position);
+    return body.toString('utf8', 1, body.length - 1);
+  }
+
+  /** The whole row, parsed from its body on each call: JSON round-trips these values exactly. */
+  get row(): Row {
+    return JSON.parse(this.json) as Row;
+  }
 }
 
 export interface QueryIndex {
-  readonly dataset: Dataset;
   /** In `unique_number` order: the tie-break of every sort, so the base order is already right. */
   readonly sites: readonly SearchableSite[];
   /** The words of the names and short descriptions (HTML removed, folded), for `q`. */
@@ -35,21 +78,21 @@ export interface QueryIndex {
 /** The columns `q` searches. */
 export const SEARCHED_COLUMNS = ['name_en', 'name_fr', 'short_description_en', 'short_description_fr'] as const satisfies readonly (keyof Row)[];
 
-/** Splits a comma-separated list cell (states, ISO codes, regions are aligned lists) into folded elements. */
-function foldedList(...cells: (string | null)[]): Set<string> {
+/** The distinct trimmed, non-empty elements of a comma-separated list cell, as written. */
+export function listElements(cell: string | null): Set<string> {
+  return new Set((cell ?? '').split(',').map((e) => e.trim()).filter((e) => e !== ''));
+}
+
+/** Splits aligned list cells (states, ISO codes, regions) into folded elements. */
+function foldedList(intern: Intern, ...cells: (string | null)[]): ReadonlySet<string> {
   const elements = new Set<string>();
   for (const cell of cells) {
     for (const element of listElements(cell)) {
       const folded = fold(plainText(element));
-      if (folded !== '') elements.add(folded);
+      if (folded !== '') elements.add(intern(folded));
     }
   }
-  return elements;
-}
-
-/** The distinct trimmed, non-empty elements of a comma-separated list cell, as written. */
-export function listElements(cell: string | null): Set<string> {
-  return new Set((cell ?? '').split(',').map((e) => e.trim()).filter((e) => e !== ''));
+  return elements.size === 0 ? NONE : elements;
 }
 
 /** 0,0 is where the export puts a site it has no position for, not a site in the Gulf of Guinea. */
@@ -64,27 +107,28 @@ function searchedWords(row: Row): string[] {
   return words(SEARCHED_COLUMNS.map((column) => plainText(row[column] ?? '')).join(' '));
 }
 
-function searchableSite(row: Row): SearchableSite {
-  return {
-    row,
-    json: JSON.stringify(row),
-    category: fold(row.category),
-    regions: foldedList(row.region_en, row.region_fr),
-    states: foldedList(row.states_name_en, row.states_name_fr),
-    isoCodes: foldedList(row.iso_code),
-    criteria: criteriaOf(row),
-    point: pointOf(row),
+/** Collects the index row by row while a file loads; `build` orders it by `unique_number`. */
+export class QueryIndexBuilder {
+  readonly #sites: SearchableSite[] = [];
+  readonly #words: (readonly string[])[] = [];
+  readonly #strings = new Map<string, string>();
+  readonly #intern: Intern = (s) => {
+    const known = this.#strings.get(s);
+    if (known !== undefined) return known;
+    this.#strings.set(s, s);
+    return s;
   };
-}
 
-const indexes = new WeakMap<Dataset, QueryIndex>();
-
-export function queryIndexOf(dataset: Dataset): QueryIndex {
-  let index = indexes.get(dataset);
-  if (index === undefined) {
-    const rows = [...dataset.rows].sort((a, b) => a.unique_number - b.unique_number);
-    index = { dataset, sites: rows.map(searchableSite), words: buildWordIndex(rows.map(searchedWords)) };
-    indexes.set(dataset, index);
+  add(row: Row, bodyOf: BodyOf, position: number): void {
+    this.#sites.push(new SearchableSite(row, bodyOf, position, this.#intern));
+    this.#words.push([...new Set(searchedWords(row))].map(this.#intern));
   }
-  return index;
+
+  build(): QueryIndex {
+    const order = this.#sites.map((_, i) => i).sort((a, b) => (this.#sites[a] as SearchableSite).uniqueNumber - (this.#sites[b] as SearchableSite).uniqueNumber);
+    const sites = order.map((i) => this.#sites[i] as SearchableSite);
+    const words = buildWordIndex(order.map((i) => this.#words[i] as readonly string[]));
+    this.#words.length = 0;
+    return { sites, words };
+  }
 }

@@ -1,7 +1,7 @@
 /** Facets: how many matching sites fall under each category, region, state and danger status. */
 import type { FilterParams } from './parameters.js';
 import { compileFilter } from './filter.js';
-import { listElements, type QueryIndex } from './searchable-site.js';
+import type { QueryIndex } from './searchable-site.js';
 
 export interface FacetCount<V> {
   readonly value: V;
@@ -43,10 +43,10 @@ export function computeStats(index: QueryIndex, filter: FilterParams): Stats {
   for (const [position, site] of index.sites.entries()) {
     if (test(site, position) === undefined) continue;
     total += 1;
-    category.add(site.row.category);
-    for (const r of listElements(site.row.region_en)) region.add(r);
-    for (const s of listElements(site.row.states_name_en)) state.add(s);
-    danger.add(site.row.danger === true);
+    category.add(site.category);
+    for (const r of site.regionNames) region.add(r);
+    for (const s of site.stateNames) state.add(s);
+    danger.add(site.danger);
   }
   return { total, facets: { category: category.sorted(), region: region.sorted(), state: state.sorted(), danger: danger.sorted() } };
 }

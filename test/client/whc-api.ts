@@ -451,8 +451,10 @@ export interface operations {
                     "Cache-Control": "public, max-age=60";
                     /** @description Rows matching the filters, over all pages. */
                     "X-Total-Count": number;
-                    /** @description `</query?...&cursor=...>; rel="next"` (RFC 8288) when there is a next page. */
+                    /** @description `</query?...&cursor=...>; rel="next"` (RFC 8288) when there is a next page, unless that URL would be longer than 8 KiB (a long POST body). */
                     Link?: string;
+                    /** @description The next page's `cursor` when there is one: send it in the POST body (or the URL) to continue. */
+                    "X-Next-Cursor"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -531,11 +533,13 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No dataset is loaded yet, or the server is shutting down. */
+            /** @description No dataset is loaded yet, the server is shutting down, or it is overloaded (code OVERLOADED; `Retry-After` says when to try again). */
             503: {
                 headers: {
                     /** @description Problems are never cached. */
                     "Cache-Control": "no-store";
+                    /** @description Seconds to wait before trying again, when the server is overloaded. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -620,8 +624,10 @@ export interface operations {
                     "Cache-Control": "public, max-age=60";
                     /** @description Rows matching the filters, over all pages. */
                     "X-Total-Count": number;
-                    /** @description `</query?...&cursor=...>; rel="next"` (RFC 8288) when there is a next page. */
+                    /** @description `</query?...&cursor=...>; rel="next"` (RFC 8288) when there is a next page, unless that URL would be longer than 8 KiB (a long POST body). */
                     Link?: string;
+                    /** @description The next page's `cursor` when there is one: send it in the POST body (or the URL) to continue. */
+                    "X-Next-Cursor"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -722,11 +728,13 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No dataset is loaded yet, or the server is shutting down. */
+            /** @description No dataset is loaded yet, the server is shutting down, or it is overloaded (code OVERLOADED; `Retry-After` says when to try again). */
             503: {
                 headers: {
                     /** @description Problems are never cached. */
                     "Cache-Control": "no-store";
+                    /** @description Seconds to wait before trying again, when the server is overloaded. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -815,11 +823,13 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No dataset is loaded yet, or the server is shutting down. */
+            /** @description No dataset is loaded yet, the server is shutting down, or it is overloaded (code OVERLOADED; `Retry-After` says when to try again). */
             503: {
                 headers: {
                     /** @description Problems are never cached. */
                     "Cache-Control": "no-store";
+                    /** @description Seconds to wait before trying again, when the server is overloaded. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -925,11 +935,13 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No dataset is loaded yet, or the server is shutting down. */
+            /** @description No dataset is loaded yet, the server is shutting down, or it is overloaded (code OVERLOADED; `Retry-After` says when to try again). */
             503: {
                 headers: {
                     /** @description Problems are never cached. */
                     "Cache-Control": "no-store";
+                    /** @description Seconds to wait before trying again, when the server is overloaded. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1024,11 +1036,13 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No dataset is loaded yet, or the server is shutting down. */
+            /** @description No dataset is loaded yet, the server is shutting down, or it is overloaded (code OVERLOADED; `Retry-After` says when to try again). */
             503: {
                 headers: {
                     /** @description Problems are never cached. */
                     "Cache-Control": "no-store";
+                    /** @description Seconds to wait before trying again, when the server is overloaded. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {

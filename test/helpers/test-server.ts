@@ -16,7 +16,7 @@ export interface TestServer {
 }
 
 export async function startTestServer(
-  options: { dataFile?: string | null; corsOrigins?: readonly string[]; answerCacheBytes?: number; processMetrics?: boolean } = {},
+  options: { dataFile?: string | null; corsOrigins?: readonly string[]; answerCacheBytes?: number; processMetrics?: boolean; searchCpuPercent?: number; responseMemoryBytes?: number } = {},
 ): Promise<TestServer> {
   const store = new DatasetStore();
   const dataFile = options.dataFile === undefined ? DATA_FILE : options.dataFile;
@@ -25,6 +25,10 @@ export async function startTestServer(
   const metrics = createMetrics({ processMetrics: options.processMetrics ?? false });
   const listener = createRequestListener({ store, logger: silentLogger, metrics, isShuttingDown: () => shuttingDown, ...(options.corsOrigins === undefined ? {} : { corsOrigins: options.corsOrigins }),
     ...(options.answerCacheBytes === undefined ? {} : { answerCacheBytes: options.answerCacheBytes }),
+    // Tests of answers send searches as fast as they can over several connections, which the CPU
+    // budget would rightly refuse: it is off unless asked for (test/http/cpu-budget.test.ts).
+    searchCpuPercent: options.searchCpuPercent ?? 100,
+    ...(options.responseMemoryBytes === undefined ? {} : { responseMemoryBytes: options.responseMemoryBytes }),
   });
   const running = await startServer(listener, { port: 0, host: '127.0.0.1' }, { beginShutdown: () => (shuttingDown = true) });
   return {

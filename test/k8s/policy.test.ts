@@ -20,6 +20,7 @@ interface Container {
   livenessProbe?: { httpGet: { path: string; port: string } };
   readinessProbe?: { httpGet: { path: string; port: string } };
   lifecycle?: { preStop?: { sleep?: { seconds: number } } };
+  resources?: { limits?: Record<string, string>; requests?: Record<string, string> };
 }
 interface PodSpec {
   containers: Container[];
@@ -187,6 +188,16 @@ describe('chart policies (rendered objects)', function () {
       const data = findObject<{ data: Labels } & K8sObject>(custom, 'ConfigMap').data;
       expect(loadConfig(data).corsOrigins).to.deep.equal(['https://maps.example', 'http://localhost:5173']);
       expect(loadConfig(data).answerCacheMb).to.equal(0);
+    });
+
+    it("sizes V8's heap from the container's memory limit (three eighths, NODE_OPTIONS) and leaves the answers' bound to the app", () => {
+      for (const [objects, limitMi] of [[dev, 768], [prod, 384], [render('dev', ['--set', 'resources.limits.memory=1Gi']), 1024]] as const) {
+        const container = deploymentOf(objects).spec.template.spec.containers[0];
+        expect(container?.resources?.limits?.['memory']).to.equal(limitMi === 1024 ? '1Gi' : `${limitMi}Mi`);
+        const data = findObject<{ data: Labels } & K8sObject>(objects, 'ConfigMap').data;
+        expect(data['NODE_OPTIONS']).to.equal(`--max-old-space-size=${Math.floor((limitMi * 3) / 8)}`);
+        expect(loadConfig(data).responseMemoryMb, 'derived from the cgroup limit at run time').to.equal(0);
+      }
     });
 
     it('rolls the pods when the configuration changes (checksum annotation)', () => {

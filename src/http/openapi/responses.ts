@@ -1,6 +1,6 @@
 /** Response objects of the document: problems by status, and the headers answers carry. */
 import { MAX_URL_LENGTH } from '../request-limits.js';
-import { TOTAL_COUNT_HEADER } from '../list-headers.js';
+import { NEXT_CURSOR_HEADER, TOTAL_COUNT_HEADER } from '../list-headers.js';
 import { PROBLEM_MEDIA_TYPE } from '../problems.js';
 import { MAX_QUERY_BODY } from '../routes/query.js';
 
@@ -16,7 +16,8 @@ export const CACHEABLE_HEADERS = { ETag: ETAG, 'Cache-Control': CACHE_CONTROL };
 export const LIST_HEADERS = {
   ...CACHEABLE_HEADERS,
   [TOTAL_COUNT_HEADER]: header('Rows matching the filters, over all pages.', { type: 'integer', minimum: 0 }),
-  Link: header('`</query?...&cursor=...>; rel="next"` (RFC 8288) when there is a next page.', { type: 'string', pattern: '^<[^>]+>; rel="next"$' }, false),
+  Link: header(`\`</query?...&cursor=...>; rel="next"\` (RFC 8288) when there is a next page, unless that URL would be longer than ${MAX_URL_LENGTH / 1024} KiB (a long POST body).`, { type: 'string', pattern: '^<[^>]+>; rel="next"$' }, false),
+  [NEXT_CURSOR_HEADER]: header("The next page's `cursor` when there is one: send it in the POST body (or the URL) to continue.", { type: 'string', minLength: 1 }, false),
 };
 
 export const NOT_MODIFIED = { description: 'If-None-Match matched the ETag.', headers: { ETag: ETAG } };
@@ -29,7 +30,7 @@ const DESCRIPTIONS: Readonly<Record<number, string>> = {
   413: `The JSON body is larger than ${MAX_QUERY_BODY.replace('kb', ' KiB')}.`,
   414: `The URL is longer than ${MAX_URL_LENGTH / 1024} KiB.`,
   415: 'The body is not application/json.',
-  503: 'No dataset is loaded yet, or the server is shutting down.',
+  503: 'No dataset is loaded yet, the server is shutting down, or it is overloaded (code OVERLOADED; `Retry-After` says when to try again).',
 };
 
 const problem = (status: number): Json => ({
@@ -37,6 +38,7 @@ const problem = (status: number): Json => ({
   headers: {
     'Cache-Control': header('Problems are never cached.', { type: 'string', enum: ['no-store'] }),
     ...(status === 405 ? { Allow: header('The methods this path takes.', { type: 'string', pattern: '^[A-Z]+(, [A-Z]+)*$' }) } : {}),
+    ...(status === 503 ? { 'Retry-After': header('Seconds to wait before trying again, when the server is overloaded.', { type: 'string', pattern: '^[0-9]+$' }, false) } : {}),
   },
   content: { [PROBLEM_MEDIA_TYPE]: { schema: { $ref: '#/components/schemas/Problem' } } },
 });

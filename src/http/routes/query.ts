@@ -12,13 +12,13 @@ import { geoJsonDocument } from '../../formats/geojson.js';
 import { jsonArray } from '../../formats/json.js';
 import { FILTER_PARAMETERS, OUTPUT_PARAMETERS, codecsOf, type Format } from '../../query/parameters.js';
 import { runQuery, type QueryResult } from '../../query/run.js';
-import { queryIndexOf } from '../../query/searchable-site.js';
 import { planQuery, type SiteQuery } from '../../query/site-query.js';
 import { sendCached, type AnswerCache } from '../answer-cache.js';
+import type { CpuBudget } from '../cpu-budget.js';
 import { paramsFromBody } from '../body-params.js';
 import { markCompressible } from '../compression.js';
 import { answeredNotModified } from '../conditional.js';
-import { TOTAL_COUNT_HEADER, computedEtag, nextLink } from '../list-headers.js';
+import { TOTAL_COUNT_HEADER, computedEtag, nextPageHeaders } from '../list-headers.js';
 import { CONTENT_TYPES, chooseFormat } from '../negotiate.js';
 import { HttpProblem } from '../problems.js';
 import { decodeQuery, invalidParameters, queryDecoder, type RawParams } from '../query-params.js';
@@ -45,6 +45,7 @@ function isLookup(params: RawParams, format: Format): boolean {
 
 export interface QueryRouteDeps extends RouteDeps {
   readonly answers: AnswerCache;
+  readonly budget: CpuBudget;
 }
 
 function answerQuery(ctx: Context, params: RawParams, deps: QueryRouteDeps): void {
@@ -71,10 +72,10 @@ function answerQuery(ctx: Context, params: RawParams, deps: QueryRouteDeps): voi
   ctx.set('ETag', etag);
   markCompressible(ctx);
   if (answeredNotModified(ctx, etag)) return;
-  sendCached(ctx, deps.answers, etag, () => {
-    const result = runQuery(queryIndexOf(dataset), query);
+  sendCached(ctx, deps.answers, deps.budget, etag, () => {
+    const result = runQuery(dataset.index, query);
     const headers: Record<string, string> = { [TOTAL_COUNT_HEADER]: String(result.total), 'Content-Type': CONTENT_TYPES[format] };
-    if (result.next !== undefined) headers['Link'] = nextLink('/query', params, result.next);
+    if (result.next !== undefined) Object.assign(headers, nextPageHeaders('/query', params, result.next));
     return { headers, body: Buffer.from(render(format, result, query), 'utf8') };
   });
 }

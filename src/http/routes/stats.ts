@@ -1,10 +1,10 @@
 /** `GET /stats`: counts of matching sites by category, region, state and danger (facets), for `/query`'s filters. */
 import type Router from '@koa/router';
 import { FILTER_PARAMETERS, codecsOf } from '../../query/parameters.js';
-import { queryIndexOf } from '../../query/searchable-site.js';
 import { filterErrors } from '../../query/site-query.js';
 import { computeStats } from '../../query/stats.js';
 import { sendCached, type AnswerCache } from '../answer-cache.js';
+import type { CpuBudget } from '../cpu-budget.js';
 import { markCompressible } from '../compression.js';
 import { answeredNotModified } from '../conditional.js';
 import { computedEtag } from '../list-headers.js';
@@ -15,7 +15,7 @@ import { requireDataset, type RouteDeps } from './route-deps.js';
 
 export const STATS_DECODER = queryDecoder({}, codecsOf(FILTER_PARAMETERS));
 
-export function registerStatsRoutes(router: Router, deps: RouteDeps & { readonly answers: AnswerCache }): void {
+export function registerStatsRoutes(router: Router, deps: RouteDeps & { readonly answers: AnswerCache; readonly budget: CpuBudget }): void {
   router.get('/stats', (ctx) => {
     const filter = decodeQuery(STATS_DECODER, ctx.query);
     const errors = filterErrors(filter);
@@ -26,9 +26,9 @@ export function registerStatsRoutes(router: Router, deps: RouteDeps & { readonly
     ctx.set('Cache-Control', CACHE_CONTROL);
     markCompressible(ctx);
     if (answeredNotModified(ctx, etag)) return;
-    sendCached(ctx, deps.answers, etag, () => ({
+    sendCached(ctx, deps.answers, deps.budget, etag, () => ({
       headers: { 'Content-Type': CONTENT_TYPES.json },
-      body: Buffer.from(JSON.stringify(computeStats(queryIndexOf(dataset), filter)), 'utf8'),
+      body: Buffer.from(JSON.stringify(computeStats(dataset.index, filter)), 'utf8'),
     }));
   });
 }
