@@ -52,7 +52,8 @@ image_config() { "${BUILDAH[@]}" inspect --type image "$1" | jq -c ".OCIv1.confi
 descendant_named() {
   local child found
   for child in $(pgrep -P "$1" || true); do
-    if [ "$(cat "/proc/$child/comm" 2>/dev/null)" = "$2" ]; then echo "$child"; return 0; fi
+    # Node 24 and later name their main thread, and so the process, "node-MainThread".
+    case "$(cat "/proc/$child/comm" 2>/dev/null)" in "$2" | "$2-MainThread") echo "$child"; return 0 ;; esac
     if found=$(descendant_named "$child" "$2"); then echo "$found"; return 0; fi
   done
   return 1
