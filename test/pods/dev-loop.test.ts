@@ -16,10 +16,8 @@ import { buildImage } from './images.js';
 import { applyLiveUpdate, decide, liveUpdateRules, type LiveUpdateRules } from './live-update.js';
 import { containerName, exec, logs, MemoryCgroup, play, state, unplay, volumePath } from './podman.js';
 import { probeUntilSuccess } from './probes.js';
-import { answerAfter, canRehearse, get, median, recordFigures, workspace } from './rehearsal.js';
-import { apiContainer, probePort, quantityBytes, renderPods, type RenderedPods } from './rendered.js';
-
-const PLAY_DIR = join(ROOT, '.cache/pods');
+import { answerAfter, canRehearse, PLAY_DIR, get, median, recordFigures, workspace } from './rehearsal.js';
+import { apiContainer, podmanVolumes, probePort, quantityBytes, renderPods, type RenderedPods } from './rendered.js';
 
 describe('dev loop rehearsal: the dev profile as a pod, live-updated as Tilt does it', function () {
   this.timeout(20 * 60_000);
@@ -30,7 +28,6 @@ describe('dev loop rehearsal: the dev profile as a pod, live-updated as Tilt doe
   let base: string;
   let claimDir: string;
   const files = { claim: join(PLAY_DIR, 'dev-claim.yaml'), pod: join(PLAY_DIR, 'dev-pod.yaml') };
-  const volumes = () => [String(pods.claim.metadata.name), 'tmp'];
 
   /** Edits files of the workspace, then live-updates them into the pod as Tilt would. */
   function save(edits: Record<string, string>) {
@@ -55,7 +52,7 @@ describe('dev loop rehearsal: the dev profile as a pod, live-updated as Tilt doe
     rules = liveUpdateRules(shim.record);
     ws = workspace();
     unplay(files.pod, []);
-    unplay(files.claim, volumes());
+    unplay(files.claim, podmanVolumes(pods));
     // The claim first, so the data is on it before the pod starts: on kind it is the repository's
     // data/, mounted into the node (ctlptl.yaml) and bound through the dev profile's hostPath PV.
     play([pods.claim], files.claim);
@@ -78,7 +75,7 @@ describe('dev loop rehearsal: the dev profile as a pod, live-updated as Tilt doe
     if (container !== undefined && this.currentTest?.state === 'failed') console.log(logs(container).slice(-4000));
     if (pods !== undefined) {
       unplay(files.pod, []);
-      unplay(files.claim, volumes());
+      unplay(files.claim, podmanVolumes(pods));
     }
     ws?.remove();
   });

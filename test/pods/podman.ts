@@ -82,24 +82,31 @@ export function state(container: string): ContainerState {
   };
 }
 
-export function inspectField(container: string, goTemplate: string): string {
-  return podmanOk(['inspect', container, '--format', goTemplate]).trim();
-}
-
 export function volumePath(volume: string): string {
   return podmanOk(['volume', 'inspect', volume, '--format', '{{.Mountpoint}}']).trim();
 }
 
-/** Runs argv in the container as its own user (Tilt's exec gives no user either), in its working directory. */
-export function exec(container: string, argv: readonly string[], options: { input?: Buffer; env?: Record<string, string> } = {}): Result {
-  const envArgs = Object.entries(options.env ?? {}).flatMap(([k, v]) => ['--env', `${k}=${v}`]);
-  return podman(['exec', ...(options.input ? ['--interactive'] : []), ...envArgs, container, ...argv], options.input);
+interface ExecOptions {
+  input?: Buffer;
+  env?: Record<string, string>;
+}
+
+/** `podman exec` as the container's own user (Tilt's exec gives no user either), in its working directory. */
+const execArgs = (container: string, argv: readonly string[], options: ExecOptions): string[] => [
+  'exec',
+  ...(options.input ? ['--interactive'] : []),
+  ...Object.entries(options.env ?? {}).flatMap(([k, v]) => ['--env', `${k}=${v}`]),
+  container,
+  ...argv,
+];
+
+export function exec(container: string, argv: readonly string[], options: ExecOptions = {}): Result {
+  return podman(execArgs(container, argv, options), options.input);
 }
 
 /** The same, without blocking the event loop (the rehearsal samples memory and probes meanwhile). */
-export function execAsync(container: string, argv: readonly string[], options: { input?: Buffer; env?: Record<string, string> } = {}): Promise<Result> {
-  const envArgs = Object.entries(options.env ?? {}).flatMap(([k, v]) => ['--env', `${k}=${v}`]);
-  return podmanAsync(['exec', ...(options.input ? ['--interactive'] : []), ...envArgs, container, ...argv], options.input);
+export function execAsync(container: string, argv: readonly string[], options: ExecOptions = {}): Promise<Result> {
+  return podmanAsync(execArgs(container, argv, options), options.input);
 }
 
 export function logs(container: string): string {

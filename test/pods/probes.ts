@@ -4,18 +4,15 @@
  * failed after failureThreshold failures in a row. Podman publishes each containerPort on the
  * host under the same number, so the probe goes to 127.0.0.1:containerPort.
  */
+import { get } from './rehearsal.js';
 import { probePort, type Container, type Probe } from './rendered.js';
 
 export type ProbeName = 'startupProbe' | 'livenessProbe' | 'readinessProbe';
 
+/** One probe: the kubelet's default timeoutSeconds is 1. */
 export async function probeOnce(url: string): Promise<boolean> {
-  try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(1_000) });
-    await response.arrayBuffer();
-    return response.status >= 200 && response.status < 400;
-  } catch {
-    return false;
-  }
+  const { status } = await get(url, 1_000);
+  return status >= 200 && status < 400;
 }
 
 export function probeUrl(container: Container, probe: Probe): string {

@@ -7,15 +7,12 @@
 import { expect } from 'chai';
 import { chownSync, chmodSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT } from '../k8s/helm.js';
 import { buildImage } from './images.js';
 import { startLookupLoad } from './lookup-load.js';
 import { containerName, exec, logs, play, podmanAsync, state, unplay, volumePath, writtenOutsideVolumes } from './podman.js';
 import { probeSuccesses, probeUntilSuccess } from './probes.js';
-import { answerAfter, canRehearse, get, recordFigures } from './rehearsal.js';
-import { apiContainer, jobAsPod, probePort, renderPods, type RenderedPods } from './rendered.js';
-
-const PLAY_DIR = join(ROOT, '.cache/pods');
+import { answerAfter, canRehearse, PLAY_DIR, get, recordFigures } from './rehearsal.js';
+import { apiContainer, jobAsPod, podmanVolumes, probePort, renderPods, type RenderedPods } from './rendered.js';
 
 describe('prod profile rehearsal: the API pod and the data publisher on one claim', function () {
   this.timeout(20 * 60_000);
@@ -23,7 +20,6 @@ describe('prod profile rehearsal: the API pod and the data publisher on one clai
   let container: string;
   let base: string;
   const files = { claim: join(PLAY_DIR, 'prod-claim.yaml'), pod: join(PLAY_DIR, 'prod-pod.yaml'), publisher: join(PLAY_DIR, 'prod-publisher.yaml') };
-  const volumes = () => [String(pods.claim.metadata.name), 'tmp'];
 
   before(async function () {
     if (!canRehearse()) this.skip();
@@ -31,7 +27,7 @@ describe('prod profile rehearsal: the API pod and the data publisher on one clai
     buildImage('production');
     pods = renderPods('prod');
     for (const file of [files.publisher, files.pod]) unplay(file, []);
-    unplay(files.claim, volumes());
+    unplay(files.claim, podmanVolumes(pods));
     play([pods.claim], files.claim);
     // fsGroup: the kubelet makes the claim's root group-owned by it and group-writable; podman does not.
     const fsGroup = pods.deployment.spec.template.spec.securityContext?.fsGroup;
@@ -49,7 +45,7 @@ describe('prod profile rehearsal: the API pod and the data publisher on one clai
     if (container !== undefined && this.currentTest?.state === 'failed') console.log(logs(container).slice(-4000));
     if (pods !== undefined) {
       for (const file of [files.publisher, files.pod]) unplay(file, []);
-      unplay(files.claim, volumes());
+      unplay(files.claim, podmanVolumes(pods));
     }
   });
 

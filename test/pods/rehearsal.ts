@@ -31,9 +31,9 @@ export interface Answer {
   body: string;
 }
 
-export async function get(url: string): Promise<Answer> {
+export async function get(url: string, timeoutMs = 2_000): Promise<Answer> {
   try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+    const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
     return { status: response.status, body: await response.text() };
   } catch (error) {
     return { status: 0, body: String((error as { cause?: { code?: string } }).cause?.code ?? error) };
@@ -58,11 +58,12 @@ export const median = (values: readonly number[]): number => {
   return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 };
 
-const FIGURES_DIR = join(ROOT, '.cache/pods');
+/** Where the rehearsal keeps what it plays and measures (git-ignored). */
+export const PLAY_DIR = join(ROOT, '.cache/pods');
 
-/** Keeps a scenario's figures in .cache/pods/figures-NAME.json and prints them, for docs/dev-loop.md. */
+/** Keeps a scenario's figures in PLAY_DIR/figures-NAME.json and prints them, for docs/dev-loop.md. */
 export function recordFigures(name: string, figures: Record<string, unknown>): void {
-  mkdirSync(FIGURES_DIR, { recursive: true });
-  writeFileSync(join(FIGURES_DIR, `figures-${name}.json`), `${JSON.stringify(figures, null, 2)}\n`);
+  mkdirSync(PLAY_DIR, { recursive: true });
+  writeFileSync(join(PLAY_DIR, `figures-${name}.json`), `${JSON.stringify(figures, null, 2)}\n`);
   console.log(`      figures ${name}: ${JSON.stringify(figures)}`);
 }

@@ -78,6 +78,12 @@ export function renderPods(profile: keyof typeof PROFILE_TARGET): RenderedPods {
   };
 }
 
+/** The podman volumes a play of these pods makes: the claim's, and one per emptyDir of the API pod. */
+export function podmanVolumes(pods: RenderedPods): string[] {
+  const volumes = (pods.deployment.spec.template.spec as PodSpec & { volumes?: { name: string; emptyDir?: unknown }[] }).volumes ?? [];
+  return [String(pods.claim.metadata.name), ...volumes.filter((v) => v.emptyDir !== undefined).map((v) => v.name)];
+}
+
 /** A Job's pod template as a Pod of its own: podman kube play runs no Jobs. */
 export function jobAsPod(job: Job): K8sObject {
   return { apiVersion: 'v1', kind: 'Pod', metadata: { name: job.metadata.name, labels: job.spec.template.metadata.labels ?? {} }, spec: job.spec.template.spec };
