@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { loadDataset } from '../../src/data/load.js';
+import { lookupEtag } from '../../src/http/representation/etag.js';
 
 const dataset = await loadDataset(process.env['DATA_FILE'] ?? 'data/whc-sites-2019.csv');
 /** Other answers to serve as they are, by path: `{ "/query?region=Africa": { "type": ..., "etag": ..., "body": base64 } }`. */
@@ -25,16 +26,18 @@ const server = createServer((req, res) => {
   if (answer !== undefined) {
     res.writeHead(200, { 'Content-Type': answer.type, 'Content-Length': answer.body.length, ETag: answer.etag }).end(answer.body);
   } else if (url.startsWith(PREFIX)) {
-    const site = dataset.site(Number(url.slice(PREFIX.length)));
+    const id = Number(url.slice(PREFIX.length));
+    const site = dataset.site(id);
     if (site === undefined) {
       res.writeHead(404).end();
       return;
     }
-    if (req.headers['if-none-match'] === site.queryEtag) {
-      res.writeHead(304, { ETag: site.queryEtag }).end();
+    const etag = lookupEtag(dataset.version.id, id);
+    if (req.headers['if-none-match'] === etag) {
+      res.writeHead(304, { ETag: etag }).end();
       return;
     }
-    res.writeHead(200, { 'Content-Type': JSON_TYPE, 'Content-Length': site.queryBody.length, ETag: site.queryEtag });
+    res.writeHead(200, { 'Content-Type': JSON_TYPE, 'Content-Length': site.queryBody.length, ETag: etag });
     res.end(site.queryBody);
   } else if (url === '/health' || url === '/ready') {
     res.writeHead(200, { 'Content-Type': JSON_TYPE, 'Content-Length': HEALTH.length }).end(HEALTH);

@@ -20,15 +20,12 @@ export interface DatasetVersion {
   readonly file: string;
 }
 
-/** One site with what the HTTP layer sends for it. */
+/** One site's bodies; the version id names the file they came from (ETags: src/http/representation/etag.ts). */
 export interface Site {
   /** `[row]` as UTF-8 JSON: the body of `/query?unique_number=N`, the original service's shape. */
   readonly queryBody: Buffer;
-  /** Strong ETag of `queryBody`: the version id names the bytes of the file the body came from. */
-  readonly queryEtag: string;
   /** The row alone, `/sites/N`'s body: a view into `queryBody` without its brackets. */
   readonly siteBody: Buffer;
-  readonly siteEtag: string;
 }
 
 export interface Dataset {
@@ -40,31 +37,19 @@ export interface Dataset {
   site(uniqueNumber: number): Site | undefined;
 }
 
-const ETAG_VERSION_CHARS = 16;
-
 /**
  * A site as one lookup sees it. The `/sites` form is derived on access: the `/query` lookup, the
  * hot path, makes only what it sends.
  */
 class SiteView implements Site {
   readonly queryBody: Buffer;
-  readonly queryEtag: string;
-  readonly #versionTag: string;
-  readonly #uniqueNumber: number;
 
-  constructor(queryBody: Buffer, versionTag: string, uniqueNumber: number) {
+  constructor(queryBody: Buffer) {
     this.queryBody = queryBody;
-    this.queryEtag = `"${versionTag}-q${uniqueNumber}"`;
-    this.#versionTag = versionTag;
-    this.#uniqueNumber = uniqueNumber;
   }
 
   get siteBody(): Buffer {
     return this.queryBody.subarray(1, this.queryBody.length - 1);
-  }
-
-  get siteEtag(): string {
-    return `"${this.#versionTag}-s${this.#uniqueNumber}"`;
   }
 }
 
@@ -83,7 +68,7 @@ const SLAB_BYTES = 8 * 1024 * 1024;
  */
 export const INDEX_BYTES_PER_SITE = 1100;
 
-/** Collects rows as bodies while a file loads; the ETags wait for the file's hash, known at the end. */
+/** Collects rows as bodies while a file loads; the version waits for the file's hash, known at the end. */
 export class DatasetBuilder {
   readonly #ids: number[] = [];
   readonly #slabOf: number[] = [];
@@ -128,7 +113,6 @@ export class DatasetBuilder {
   }
 
   build(version: Omit<DatasetVersion, 'rows'>): Dataset {
-    const versionTag = version.id.slice(0, ETAG_VERSION_CHARS);
     const slabs = this.#slabs;
     const slabOf = Uint32Array.from(this.#slabOf);
     const starts = Uint32Array.from(this.#starts);
@@ -151,7 +135,7 @@ export class DatasetBuilder {
       },
       site: (uniqueNumber) => {
         const position = positions.get(uniqueNumber);
-        return position === undefined ? undefined : new SiteView(body(position), versionTag, uniqueNumber);
+        return position === undefined ? undefined : new SiteView(body(position));
       },
     };
   }

@@ -6,6 +6,7 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { HttpProblem, PROBLEM_KINDS, PROBLEM_MEDIA_TYPE, type ProblemCode } from './problems.js';
+import { CACHE_CONTROL, NOSNIFF } from './representation/headers.js';
 
 /** Node reports HTTP parse errors with an `HPE_*` code and the bytes it had read. */
 interface ParserError extends Error {
@@ -33,7 +34,7 @@ const DETAILS: Partial<Record<ProblemCode, string>> = {
   BAD_REQUEST: 'the request is not valid HTTP/1.1',
 };
 
-const PROBLEM_HEADERS = `X-Content-Type-Options: nosniff\r\nCache-Control: no-store\r\nConnection: close`;
+const PROBLEM_HEADERS = `X-Content-Type-Options: ${NOSNIFF}\r\nCache-Control: ${CACHE_CONTROL.never}\r\nConnection: close`;
 
 export function answerClientError(error: ParserError, socket: Socket): void {
   if (!socket.writable || (error.code === 'ECONNRESET')) {
@@ -57,8 +58,8 @@ function closeWithProblem(res: ServerResponse, code: ProblemCode, detail: string
   res.writeHead(problem.status, {
     'Content-Type': PROBLEM_MEDIA_TYPE,
     'Content-Length': Buffer.byteLength(body),
-    'X-Content-Type-Options': 'nosniff',
-    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': NOSNIFF,
+    'Cache-Control': CACHE_CONTROL.never,
     Connection: 'close',
   });
   res.end(body);

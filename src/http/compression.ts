@@ -1,8 +1,7 @@
 /**
  * gzip and brotli for answers worth compressing. A route opts in with `ctx.state.compress`;
  * single rows do not, since compressing 4 KB per request costs more than sending it. Each
- * content coding is a different representation, so it gets its own strong ETag (`"...-br"`,
- * as Apache's mod_deflate does); `conditional.ts` strips the suffix to compare.
+ * content coding gets its own strong ETag (representation/etag.ts).
  */
 import { availableParallelism } from 'node:os';
 import { promisify } from 'node:util';
@@ -10,11 +9,10 @@ import zlib from 'node:zlib';
 import type { Middleware } from 'koa';
 import type { AnswerCache } from './answer-cache.js';
 import type { InFlight } from './in-flight.js';
+import { CODINGS, codedEtag as etagInCoding } from './representation/etag.js';
 
 const brotli = promisify(zlib.brotliCompress);
 const gzip = promisify(zlib.gzip);
-
-export const CODING_SUFFIXES = ['-br', '-gzip'] as const;
 
 // Brotli quality 4 compresses JSON about as well as gzip -6 at a fraction of the default 11's time.
 const brotliOptions = (size: number): zlib.BrotliOptions => ({
@@ -58,13 +56,13 @@ export const compressBodies = (cache: AnswerCache, inFlight: InFlight): Middlewa
   await next();
   if (ctx.state.compress !== true || (ctx.status !== 200 && ctx.status !== 304)) return;
   ctx.vary('Accept-Encoding');
-  const coding = ctx.acceptsEncodings('br', 'gzip', 'identity');
+  const coding = ctx.acceptsEncodings(...CODINGS, 'identity');
   if (coding !== 'br' && coding !== 'gzip') return;
   // Every answer of an opted-in route is coded, whatever its size, so a 304 (which has no body
   // to measure) can name the same ETag as the 200 it revalidates.
   // Koa 3's response.get answers undefined for a header that is not set.
   const etag = ctx.response.get('ETag') as string | undefined;
-  const codedEtag = etag?.endsWith('"') === true ? `${etag.slice(0, -1)}-${coding}"` : undefined;
+  const codedEtag = etagInCoding(etag, coding);
   if (codedEtag !== undefined) ctx.set('ETag', codedEtag);
   if (ctx.status === 304) return;
   const body: unknown = ctx.body;

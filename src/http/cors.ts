@@ -5,7 +5,7 @@
  */
 import cors from '@koa/cors';
 import type { Middleware } from 'koa';
-import { NEXT_CURSOR_HEADER, TOTAL_COUNT_HEADER } from './list-headers.js';
+import { NEXT_CURSOR_HEADER, TOTAL_COUNT_HEADER } from './representation/headers.js';
 
 export const EXPOSED_HEADERS = ['ETag', 'Link', TOTAL_COUNT_HEADER, NEXT_CURSOR_HEADER] as const;
 

@@ -10,11 +10,9 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
-import { matchesIfNoneMatch } from './conditional.js';
 import { CONTENT_TYPES } from './negotiate.js';
-import { TOTAL_COUNT_HEADER } from './list-headers.js';
-import { SECURITY_HEADERS } from './request-log.js';
-import { CACHE_CONTROL } from './routes/query.js';
+import { lookupEtag, matchesIfNoneMatch } from './representation/etag.js';
+import { CACHE_CONTROL, SECURITY_HEADERS, TOTAL_COUNT_HEADER } from './representation/headers.js';
 import type { RouteDeps } from './routes/route-deps.js';
 
 const PREFIX = '/query?unique_number=';
@@ -49,15 +47,17 @@ export function withLookupFastPath(fallback: RequestListener, deps: FastPathDeps
       return;
     }
     const id = url.slice(PREFIX.length);
-    const site = ID.test(id) ? deps.store.current?.site(Number(id)) : undefined;
-    if (site === undefined) {
+    const dataset = deps.store.current;
+    const site = ID.test(id) ? dataset?.site(Number(id)) : undefined;
+    if (site === undefined || dataset === undefined) {
       fallback(req, res);
       return;
     }
     // The Koa route's headers, in its order: CORS adds Vary: Origin to every answer.
-    const common = ['Vary', 'Origin, Accept', 'Cache-Control', CACHE_CONTROL, 'ETag', site.queryEtag, TOTAL_COUNT_HEADER, '1'];
+    const etag = lookupEtag(dataset.version.id, Number(id));
+    const common = ['Vary', 'Origin, Accept', 'Cache-Control', CACHE_CONTROL.data, 'ETag', etag, TOTAL_COUNT_HEADER, '1'];
     const ifNoneMatch = req.headers['if-none-match'];
-    if (ifNoneMatch !== undefined && matchesIfNoneMatch(ifNoneMatch, site.queryEtag)) {
+    if (ifNoneMatch !== undefined && matchesIfNoneMatch(ifNoneMatch, etag)) {
       res.writeHead(304, [...common, ...SECURITY_HEADERS]);
       res.end();
       finish(304, start);

@@ -6,6 +6,7 @@
 import type { Middleware } from 'koa';
 import type { Logger } from '../log.js';
 import { HttpProblem, PROBLEM_MEDIA_TYPE, type ProblemCode } from './problems.js';
+import { CACHE_CONTROL } from './representation/headers.js';
 
 const notFound = (path: string) => new HttpProblem('ROUTE_NOT_FOUND', `no resource at ${path}`);
 const notAllowed = (method: string, path: string) => new HttpProblem('METHOD_NOT_ALLOWED', `${method} is not allowed on ${path}`);
@@ -55,7 +56,7 @@ export function problemMiddleware(logger: Logger): Middleware {
     ctx.status = document.status;
     for (const [name, value] of Object.entries(problem.headers)) ctx.set(name, value);
     ctx.set('Content-Type', PROBLEM_MEDIA_TYPE);
-    ctx.set('Cache-Control', 'no-store');
+    ctx.set('Cache-Control', CACHE_CONTROL.never);
     ctx.body = JSON.stringify(document);
   };
 }

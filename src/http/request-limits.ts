@@ -1,14 +1,10 @@
 /**
- * Limits checked before routing. Node itself caps the request line and headers together at
- * 16 KiB (answered 414/431 by client-errors.ts); a URL over MAX_URL_LENGTH answers 414 here, and
- * more than MAX_QUERY_PARAMETERS parameters answer 400: Koa's query parser silently drops keys
- * past 1000, and no route of ours takes more than a dozen.
+ * Limits checked before routing (representation/limits.ts states them): a URL over
+ * MAX_URL_LENGTH answers 414, more than MAX_QUERY_PARAMETERS parameters answer 400.
  */
 import type { Middleware } from 'koa';
 import { HttpProblem } from './problems.js';
-
-export const MAX_URL_LENGTH = 8 * 1024;
-export const MAX_QUERY_PARAMETERS = 100;
+import { MAX_QUERY_PARAMETERS, MAX_URL_LENGTH } from './representation/limits.js';
 
 export const requestLimits: Middleware = (ctx, next) => {
   if (ctx.url.length > MAX_URL_LENGTH) throw new HttpProblem('URI_TOO_LONG', `the URL is ${ctx.url.length} characters long; at most ${MAX_URL_LENGTH} are accepted`);

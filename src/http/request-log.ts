@@ -1,14 +1,8 @@
-/** Observes every request (metrics, one structured log line) and sets the headers every response carries. */
+/** Observes every request (metrics, one structured log line) and sets the security headers (representation/headers.ts) every response carries. */
 import type { Middleware } from 'koa';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
-
-const NOSNIFF = 'nosniff';
-/** Answers are data, never documents to render: nothing may load, run or frame them. */
-const DATA_POLICY = "default-src 'none'; frame-ancestors 'none'";
-
-/** The headers every data answer carries, as name/value pairs (the lookup fast path sends them too). */
-export const SECURITY_HEADERS = ['X-Content-Type-Options', NOSNIFF, 'Content-Security-Policy', DATA_POLICY] as const;
+import { DATA_POLICY, NOSNIFF } from './representation/headers.js';
 
 /** Finds the route pattern of a path whatever the method, for answers no handler gave (preflights, 405s). */
 export type RoutePatternOf = (path: string) => string | undefined;

@@ -1,22 +1,21 @@
 /** Response objects of the document: problems by status, and the headers answers carry. */
-import { MAX_URL_LENGTH } from '../request-limits.js';
-import { NEXT_CURSOR_HEADER, TOTAL_COUNT_HEADER } from '../list-headers.js';
 import { PROBLEM_MEDIA_TYPE } from '../problems.js';
-import { MAX_QUERY_BODY } from '../routes/query.js';
+import { CACHE_CONTROL, NEXT_CURSOR_HEADER, TOTAL_COUNT_HEADER } from '../representation/headers.js';
+import { MAX_QUERY_BODY_BYTES, MAX_URL_LENGTH, inKib } from '../representation/limits.js';
 
 type Json = Record<string, unknown>;
 
 const header = (description: string, schema: Json = { type: 'string' }, required = true) => ({ description, required, schema });
 
 const ETAG = header('Strong validator of this answer; `-br`/`-gzip` is appended for compressed codings.', { type: 'string', pattern: '^"[^"]+"$' });
-const CACHE_CONTROL = header('How long caches may keep the answer.', { type: 'string', enum: ['public, max-age=60'] });
+const DATA_CACHE_CONTROL = header('How long caches may keep the answer.', { type: 'string', enum: [CACHE_CONTROL.data] });
 
 /** Headers of a cacheable answer; lists add their total and the next page. */
-export const CACHEABLE_HEADERS = { ETag: ETAG, 'Cache-Control': CACHE_CONTROL };
+export const CACHEABLE_HEADERS = { ETag: ETAG, 'Cache-Control': DATA_CACHE_CONTROL };
 export const LIST_HEADERS = {
   ...CACHEABLE_HEADERS,
   [TOTAL_COUNT_HEADER]: header('Rows matching the filters, over all pages.', { type: 'integer', minimum: 0 }),
-  Link: header(`\`</query?...&cursor=...>; rel="next"\` (RFC 8288) when there is a next page, unless that URL would be longer than ${MAX_URL_LENGTH / 1024} KiB (a long POST body).`, { type: 'string', pattern: '^<[^>]+>; rel="next"$' }, false),
+  Link: header(`\`</query?...&cursor=...>; rel="next"\` (RFC 8288) when there is a next page, unless that URL would be longer than ${inKib(MAX_URL_LENGTH)} (a long POST body).`, { type: 'string', pattern: '^<[^>]+>; rel="next"$' }, false),
   [NEXT_CURSOR_HEADER]: header("The next page's `cursor` when there is one: send it in the POST body (or the URL) to continue.", { type: 'string', minLength: 1 }, false),
 };
 
@@ -27,8 +26,8 @@ const DESCRIPTIONS: Readonly<Record<number, string>> = {
   404: 'No such site or resource.',
   405: 'The path exists, but not for this method; `Allow` lists those that work.',
   406: 'No representation matches the Accept header; `available` lists the media types.',
-  413: `The JSON body is larger than ${MAX_QUERY_BODY.replace('kb', ' KiB')}.`,
-  414: `The URL is longer than ${MAX_URL_LENGTH / 1024} KiB.`,
+  413: `The JSON body is larger than ${inKib(MAX_QUERY_BODY_BYTES)}.`,
+  414: `The URL is longer than ${inKib(MAX_URL_LENGTH)}.`,
   415: 'The body is not application/json.',
   503: 'No dataset is loaded yet, the server is shutting down, or it is overloaded (code OVERLOADED; `Retry-After` says when to try again).',
 };
@@ -36,7 +35,7 @@ const DESCRIPTIONS: Readonly<Record<number, string>> = {
 const problem = (status: number): Json => ({
   description: DESCRIPTIONS[status] ?? 'Error.',
   headers: {
-    'Cache-Control': header('Problems are never cached.', { type: 'string', enum: ['no-store'] }),
+    'Cache-Control': header('Problems are never cached.', { type: 'string', enum: [CACHE_CONTROL.never] }),
     ...(status === 405 ? { Allow: header('The methods this path takes.', { type: 'string', pattern: '^[A-Z]+(, [A-Z]+)*$' }) } : {}),
     ...(status === 503 ? { 'Retry-After': header('Seconds to wait before trying again, when the server is overloaded.', { type: 'string', pattern: '^[0-9]+$' }, false) } : {}),
   },

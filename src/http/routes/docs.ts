@@ -14,6 +14,8 @@ import { CONTENT_TYPES } from '../negotiate.js';
 import { openApiDocument } from '../openapi/document.js';
 import { HttpProblem } from '../problems.js';
 import { NO_PARAMETERS, decodeQuery } from '../query-params.js';
+import { releaseEtag } from '../representation/etag.js';
+import { CACHE_CONTROL } from '../representation/headers.js';
 
 // Resolved at run time from wherever this module ends up (src/ under tsx, a chunk of dist/ when
 // bundled): the assets are files of the installed package, never part of the bundle.
@@ -70,7 +72,7 @@ export function registerDocsRoutes(router: Router): void {
   router.get('/openapi.json', (ctx) => {
     decodeQuery(NO_PARAMETERS, ctx.query);
     ctx.set('Content-Type', CONTENT_TYPES.json);
-    ctx.set('Cache-Control', 'public, max-age=300');
+    ctx.set('Cache-Control', CACHE_CONTROL.document);
     markCompressible(ctx);
     ctx.body = document;
   });
@@ -78,7 +80,7 @@ export function registerDocsRoutes(router: Router): void {
   router.get('/docs', (ctx) => {
     ctx.set('Content-Type', 'text/html; charset=utf-8');
     ctx.set('Content-Security-Policy', DOCS_POLICY);
-    ctx.set('Cache-Control', 'no-cache');
+    ctx.set('Cache-Control', CACHE_CONTROL.revalidate);
     ctx.body = PAGE;
   });
 
@@ -86,8 +88,8 @@ export function registerDocsRoutes(router: Router): void {
     const asset = DOCS_ASSETS[ctx.params.asset ?? ''];
     if (asset === undefined || !Object.hasOwn(DOCS_ASSETS, ctx.params.asset ?? '')) throw new HttpProblem('ROUTE_NOT_FOUND', `no resource at ${ctx.path}`);
     ctx.set('Content-Type', asset.type);
-    ctx.set('Cache-Control', 'public, max-age=86400');
-    const etag = `"swagger-ui-${SWAGGER_VERSION}-${ctx.params.asset}"`;
+    ctx.set('Cache-Control', CACHE_CONTROL.release);
+    const etag = releaseEtag(`swagger-ui-${SWAGGER_VERSION}`, ctx.params.asset ?? '');
     ctx.set('ETag', etag);
     markCompressible(ctx);
     if (answeredNotModified(ctx, etag)) return;

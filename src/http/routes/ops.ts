@@ -2,12 +2,13 @@
 import type Router from '@koa/router';
 import type { Metrics } from '../../metrics.js';
 import { publicDatasetView, publicErrorMessages, type RouteDeps } from './route-deps.js';
+import { CACHE_CONTROL } from '../representation/headers.js';
 
 export function registerOpsRoutes(router: Router, deps: RouteDeps & { readonly metrics: Metrics }): void {
   router.get('/status', (ctx) => {
     const dataset = deps.store.current;
     const failure = deps.store.lastFailure;
-    ctx.set('Cache-Control', 'no-store');
+    ctx.set('Cache-Control', CACHE_CONTROL.never);
     ctx.body = {
       ready: dataset !== undefined && !deps.isShuttingDown(),
       shuttingDown: deps.isShuttingDown(),
@@ -19,7 +20,7 @@ export function registerOpsRoutes(router: Router, deps: RouteDeps & { readonly m
 
   router.get('/metrics', async (ctx) => {
     ctx.set('Content-Type', deps.metrics.registry.contentType);
-    ctx.set('Cache-Control', 'no-store');
+    ctx.set('Cache-Control', CACHE_CONTROL.never);
     ctx.body = await deps.metrics.registry.metrics();
   });
 }

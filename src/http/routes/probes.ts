@@ -4,6 +4,7 @@
 import type Router from '@koa/router';
 import { CONTENT_TYPES } from '../negotiate.js';
 import { HttpProblem } from '../problems.js';
+import { CACHE_CONTROL } from '../representation/headers.js';
 import { notReadyReason, publicDatasetView, publicErrorMessages, type RouteDeps } from './route-deps.js';
 
 const HEALTH_BODY = Buffer.from(JSON.stringify({ status: 'ok' }));
@@ -11,13 +12,13 @@ const HEALTH_BODY = Buffer.from(JSON.stringify({ status: 'ok' }));
 export function registerProbeRoutes(router: Router, deps: RouteDeps): void {
   router.get('/health', (ctx) => {
     ctx.set('Content-Type', CONTENT_TYPES.json);
-    ctx.set('Cache-Control', 'no-store');
+    ctx.set('Cache-Control', CACHE_CONTROL.never);
     ctx.body = HEALTH_BODY;
   });
 
   router.get('/ready', (ctx) => {
     const dataset = deps.store.current;
-    ctx.set('Cache-Control', 'no-store');
+    ctx.set('Cache-Control', CACHE_CONTROL.never);
     if (dataset === undefined || deps.isShuttingDown()) {
       const failure = deps.store.lastFailure;
       throw new HttpProblem('NOT_READY', notReadyReason(deps), {

@@ -4,6 +4,7 @@
  */
 import type Router from '@koa/router';
 import { HttpProblem, PROBLEM_KINDS, problemType, type ProblemCode } from '../problems.js';
+import { CACHE_CONTROL } from '../representation/headers.js';
 
 /** When each kind is answered and what the client can do; a kind without an entry still gets its title and status. */
 const EXPLANATIONS: Partial<Record<ProblemCode, string>> = {
@@ -49,7 +50,7 @@ export function registerProblemPages(router: Router): void {
     const body = PAGES.get(ctx.path);
     if (body === undefined) throw new HttpProblem('ROUTE_NOT_FOUND', `no problem type at ${ctx.path}`);
     ctx.set('Content-Type', 'text/html; charset=utf-8');
-    ctx.set('Cache-Control', 'public, max-age=86400');
+    ctx.set('Cache-Control', CACHE_CONTROL.release);
     ctx.body = body;
   });
 }

@@ -18,18 +18,16 @@ import type { CpuBudget } from '../cpu-budget.js';
 import { paramsFromBody } from '../body-params.js';
 import { markCompressible } from '../compression.js';
 import { answeredNotModified } from '../conditional.js';
-import { TOTAL_COUNT_HEADER, computedEtag, nextPageHeaders } from '../list-headers.js';
+import { nextPageHeaders } from '../list-headers.js';
 import { CONTENT_TYPES, chooseFormat } from '../negotiate.js';
 import { HttpProblem } from '../problems.js';
 import { decodeQuery, invalidParameters, queryDecoder, type RawParams } from '../query-params.js';
+import { answerEtag, lookupEtag } from '../representation/etag.js';
+import { CACHE_CONTROL, TOTAL_COUNT_HEADER } from '../representation/headers.js';
+import { MAX_QUERY_BODY_BYTES, inKib } from '../representation/limits.js';
 import { requireDataset, type RouteDeps } from './route-deps.js';
 
 export const QUERY_DECODER = queryDecoder({}, { ...codecsOf(FILTER_PARAMETERS), ...codecsOf(OUTPUT_PARAMETERS) });
-
-/** JSON bodies of POST /query: parameters only, so a few KiB is plenty. */
-export const MAX_QUERY_BODY = '16kb';
-
-export const CACHE_CONTROL = 'public, max-age=60';
 
 function render(format: Format, result: QueryResult, query: SiteQuery): string {
   if (format === 'json') return jsonArray(result.page, query.fields);
@@ -55,20 +53,21 @@ function answerQuery(ctx: Context, params: RawParams, deps: QueryRouteDeps): voi
   const format = chooseFormat(ctx, decoded.format);
   const dataset = requireDataset(deps);
   ctx.vary('Accept');
-  ctx.set('Cache-Control', CACHE_CONTROL);
+  ctx.set('Cache-Control', CACHE_CONTROL.data);
 
   if (isLookup(params, format) && decoded.unique_number !== undefined) {
     const site = dataset.site(decoded.unique_number);
     if (site === undefined) throw new HttpProblem('SITE_NOT_FOUND', `no site has unique_number ${decoded.unique_number}`);
-    ctx.set('ETag', site.queryEtag);
+    const etag = lookupEtag(dataset.version.id, decoded.unique_number);
+    ctx.set('ETag', etag);
     ctx.set(TOTAL_COUNT_HEADER, '1');
-    if (answeredNotModified(ctx, site.queryEtag)) return;
+    if (answeredNotModified(ctx, etag)) return;
     ctx.set('Content-Type', CONTENT_TYPES.json);
     ctx.body = site.queryBody;
     return;
   }
 
-  const etag = computedEtag(dataset, '/query', format, params);
+  const etag = answerEtag(dataset.version.id, '/query', format, params);
   ctx.set('ETag', etag);
   markCompressible(ctx);
   if (answeredNotModified(ctx, etag)) return;
@@ -85,12 +84,13 @@ const isEmptyBody = (ctx: Context): boolean => ctx.get('Content-Length') === '0'
 function jsonBodyParser(bodyParser: typeof import('koa-bodyparser')): Middleware {
   return bodyParser({
     enableTypes: ['json'],
-    jsonLimit: MAX_QUERY_BODY,
+    // The types ask for a string; raw-body's `bytes` reads digits alone as bytes.
+    jsonLimit: String(MAX_QUERY_BODY_BYTES),
     strict: true,
     // co-body marks a syntax error with status 400 but not `expose`; say what happened in the client's terms.
     onerror: (error) => {
       const status = (error as { status?: unknown }).status;
-      if (status === 413) throw new HttpProblem('PAYLOAD_TOO_LARGE', `the JSON body is larger than ${MAX_QUERY_BODY}; send fewer or shorter parameters`);
+      if (status === 413) throw new HttpProblem('PAYLOAD_TOO_LARGE', `the JSON body is larger than ${inKib(MAX_QUERY_BODY_BYTES)}; send fewer or shorter parameters`);
       throw new HttpProblem('BAD_REQUEST', `the body is not valid JSON: ${error.message}`);
     },
   });

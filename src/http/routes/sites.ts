@@ -3,10 +3,11 @@ import type Router from '@koa/router';
 import * as E from 'fp-ts/lib/Either.js';
 import { PositiveIntegerParam } from '../../query/param-codecs.js';
 import { answeredNotModified } from '../conditional.js';
+import { siteEtag } from '../representation/etag.js';
+import { CACHE_CONTROL } from '../representation/headers.js';
 import { CONTENT_TYPES } from '../negotiate.js';
 import { HttpProblem } from '../problems.js';
 import { NO_PARAMETERS, decodeQuery, invalidParameters } from '../query-params.js';
-import { CACHE_CONTROL } from './query.js';
 import { requireDataset, type RouteDeps } from './route-deps.js';
 
 export function registerSiteRoutes(router: Router, deps: RouteDeps): void {
@@ -17,9 +18,10 @@ export function registerSiteRoutes(router: Router, deps: RouteDeps): void {
     const dataset = requireDataset(deps);
     const site = dataset.site(id.right);
     if (site === undefined) throw new HttpProblem('SITE_NOT_FOUND', `no site has unique_number ${id.right}`);
-    ctx.set('ETag', site.siteEtag);
-    ctx.set('Cache-Control', CACHE_CONTROL);
-    if (answeredNotModified(ctx, site.siteEtag)) return;
+    const etag = siteEtag(dataset.version.id, id.right);
+    ctx.set('ETag', etag);
+    ctx.set('Cache-Control', CACHE_CONTROL.data);
+    if (answeredNotModified(ctx, etag)) return;
     ctx.set('Content-Type', CONTENT_TYPES.json);
     ctx.body = site.siteBody;
   });

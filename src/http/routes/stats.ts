@@ -7,10 +7,10 @@ import { sendCached, type AnswerCache } from '../answer-cache.js';
 import type { CpuBudget } from '../cpu-budget.js';
 import { markCompressible } from '../compression.js';
 import { answeredNotModified } from '../conditional.js';
-import { computedEtag } from '../list-headers.js';
 import { CONTENT_TYPES } from '../negotiate.js';
 import { decodeQuery, invalidParameters, queryDecoder } from '../query-params.js';
-import { CACHE_CONTROL } from './query.js';
+import { answerEtag } from '../representation/etag.js';
+import { CACHE_CONTROL } from '../representation/headers.js';
 import { requireDataset, type RouteDeps } from './route-deps.js';
 
 export const STATS_DECODER = queryDecoder({}, codecsOf(FILTER_PARAMETERS));
@@ -21,9 +21,9 @@ export function registerStatsRoutes(router: Router, deps: RouteDeps & { readonly
     const errors = filterErrors(filter);
     if (errors.length > 0) throw invalidParameters(errors);
     const dataset = requireDataset(deps);
-    const etag = computedEtag(dataset, '/stats', 'json', ctx.query);
+    const etag = answerEtag(dataset.version.id, '/stats', 'json', ctx.query);
     ctx.set('ETag', etag);
-    ctx.set('Cache-Control', CACHE_CONTROL);
+    ctx.set('Cache-Control', CACHE_CONTROL.data);
     markCompressible(ctx);
     if (answeredNotModified(ctx, etag)) return;
     sendCached(ctx, deps.answers, deps.budget, etag, () => ({
