@@ -2,6 +2,10 @@
  * The service's configuration, decoded once from the environment with io-ts. This is the only
  * module that reads `process.env`; everything else receives a frozen, typed `Config`.
  * Every problem is reported at once, so a bad deployment is fixed in one round.
+ *
+ * One codec states each setting once: its type, its rule and its default. `Config` is the
+ * codec's own type, and each setting's variable is its name in capitals (`dataPollMs` is
+ * DATA_POLL_MS), so a new setting is one line here.
  */
 import * as t from 'io-ts';
 // The fp-ts index loads every module (about 65 ms at start-up); io-ts already loads these.
@@ -54,72 +58,62 @@ const CorsOrigins = new t.Type<readonly string[], string, unknown>(
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const LogLevel = t.keyof(Object.fromEntries(LOG_LEVELS.map((l) => [l, null])) as Record<(typeof LOG_LEVELS)[number], null>, 'LogLevel');
 
-const Environment = t.partial({
-  PORT: integerInRange('Port', 0, 65535),
-  HOST: NonEmptyString,
-  DATA_FILE: NonEmptyString,
-  CSV_PATH: NonEmptyString,
-  LOG_LEVEL: LogLevel,
-  SHUTDOWN_TIMEOUT_MS: integerInRange('Milliseconds', 0, 600_000),
-  SHUTDOWN_DELAY_MS: integerInRange('Milliseconds', 0, 600_000),
-  DATA_POLL_MS: integerInRange('Milliseconds', 0, 3_600_000),
-  DATA_WATCH: t.keyof({ true: null, false: null }, 'Boolean'),
-  DATA_DEBOUNCE_MS: integerInRange('Milliseconds', 0, 60_000),
-  DATA_SETTLE_MS: integerInRange('Milliseconds', 0, 600_000),
-  CORS_ORIGINS: CorsOrigins,
-  ANSWER_CACHE_MB: integerInRange('Megabytes', 0, 65_536),
-  SEARCH_CPU_PERCENT: integerInRange('Percent', 1, 100),
-  RESPONSE_MEMORY_MB: integerInRange('Megabytes', 0, 65_536),
-  DATA_MEMORY_MB: integerInRange('Megabytes', 0, 1_048_576),
-});
+const BooleanFlag = new t.Type<boolean, string, unknown>(
+  'Boolean',
+  (u): u is boolean => typeof u === 'boolean',
+  (u, c) => (u === 'true' || u === 'false' ? t.success(u === 'true') : t.failure(u, c, 'expected true or false')),
+  String,
+);
 
-export const DEFAULTS = {
-  port: 3000,
-  host: '127.0.0.1',
-  dataFile: 'data/whc-sites-2019.csv',
-  logLevel: 'info',
-  shutdownTimeoutMs: 10_000,
-  shutdownDelayMs: 0,
-  dataPollMs: 2000,
-  dataWatch: true,
-  dataDebounceMs: 200,
-  dataSettleMs: 1000,
-  corsOrigins: ['*'],
-  answerCacheMb: 32,
-  searchCpuPercent: 50,
-  responseMemoryMb: 0,
-  dataMemoryMb: 0,
-} as const;
-
-export interface Config {
-  /** TCP port; 0 picks a free one (tests). */
-  readonly port: number;
-  readonly host: string;
-  readonly dataFile: string;
-  readonly logLevel: (typeof LOG_LEVELS)[number];
-  /** Longest wait for in-flight requests after SIGTERM before connections are cut. */
-  readonly shutdownTimeoutMs: number;
-  /** Pause between turning unready and closing the listener, for load balancers to notice. */
-  readonly shutdownDelayMs: number;
-  /** Stat the data file this often to notice changes (0: off); works where change events do not arrive. */
-  readonly dataPollMs: number;
-  /** Also react to change events on the data file's directory. */
-  readonly dataWatch: boolean;
-  /** Quiet time after a change before the file is loaded, so a burst of writes loads once. */
-  readonly dataDebounceMs: number;
-  /** A changed file is loaded only once its size and mtime have stayed the same this long (a writer may still be at work). */
-  readonly dataSettleMs: number;
-  /** Origins whose browser pages may read answers (CORS); `*` allows any. */
-  readonly corsOrigins: readonly string[];
-  /** Memory for computed answers (searches, facets, compressed codings), by ETag; 0 turns the cache off. */
-  readonly answerCacheMb: number;
-  /** Share of the main thread that computing answers may take (the rest stays for lookups); 100 turns the limit off. */
-  readonly searchCpuPercent: number;
-  /** Bound (MB) on the bytes held for answers in flight; past it data requests answer 503. 0: an eighth of the container's memory limit (256 MB without one). */
-  readonly responseMemoryMb: number;
-  /** Budget (MB) for a loaded dataset (bodies and query index); a larger file is refused. 0: half the container's memory limit, none without one. */
-  readonly dataMemoryMb: number;
+/** `codec`, with `fallback` for a variable that is not set. */
+function withDefault<A, O>(codec: t.Type<A, O, unknown>, fallback: A): t.Type<A, O, unknown> {
+  return new t.Type<A, O, unknown>(codec.name, codec.is, (u, c) => (u === undefined ? t.success(fallback) : codec.validate(u, c)), codec.encode);
 }
+
+const Milliseconds = (max: number) => integerInRange('Milliseconds', 0, max);
+const Megabytes = (max: number) => integerInRange('Megabytes', 0, max);
+
+export const Config = t.readonly(
+  t.type({
+    /** TCP port; 0 picks a free one (tests). */
+    port: withDefault(integerInRange('Port', 0, 65535), 3000),
+    host: withDefault(NonEmptyString, '127.0.0.1'),
+    /** Also read from CSV_PATH, the old service's name for it. */
+    dataFile: withDefault(NonEmptyString, 'data/whc-sites-2019.csv'),
+    logLevel: withDefault(LogLevel, 'info'),
+    /** Longest wait for in-flight requests after SIGTERM before connections are cut. */
+    shutdownTimeoutMs: withDefault(Milliseconds(600_000), 10_000),
+    /** Pause between turning unready and closing the listener, for load balancers to notice. */
+    shutdownDelayMs: withDefault(Milliseconds(600_000), 0),
+    /** Stat the data file this often to notice changes (0: off); works where change events do not arrive. */
+    dataPollMs: withDefault(Milliseconds(3_600_000), 2000),
+    /** Also react to change events on the data file's directory. */
+    dataWatch: withDefault(BooleanFlag, true),
+    /** Quiet time after a change before the file is loaded, so a burst of writes loads once. */
+    dataDebounceMs: withDefault(Milliseconds(60_000), 200),
+    /** A changed file is loaded only once its size and mtime have stayed the same this long (a writer may still be at work). */
+    dataSettleMs: withDefault(Milliseconds(600_000), 1000),
+    /** Origins whose browser pages may read answers (CORS); `*` allows any. */
+    corsOrigins: withDefault(CorsOrigins, ['*']),
+    /** Memory for computed answers (searches, facets, compressed codings), by ETag; 0 turns the cache off. */
+    answerCacheMb: withDefault(Megabytes(65_536), 32),
+    /** Share of the main thread that computing answers may take (the rest stays for lookups); 100 turns the limit off. */
+    searchCpuPercent: withDefault(integerInRange('Percent', 1, 100), 50),
+    /** Bound (MB) on the bytes held for answers in flight; past it data requests answer 503. 0: an eighth of the container's memory limit (256 MB without one). */
+    responseMemoryMb: withDefault(Megabytes(65_536), 0),
+    /** Budget (MB) for a loaded dataset (bodies and query index); a larger file is refused. 0: half the container's memory limit, none without one. */
+    dataMemoryMb: withDefault(Megabytes(1_048_576), 0),
+  }),
+  'Config',
+);
+export type Config = t.TypeOf<typeof Config>;
+type Setting = keyof Config;
+
+/** The variable a setting is read from: `shutdownTimeoutMs` is SHUTDOWN_TIMEOUT_MS. */
+export const variableOf = (setting: Setting): string => setting.replace(/[A-Z]/g, (letter) => `_${letter}`).toUpperCase();
+
+/** DATA_FILE's old name, still read when DATA_FILE is not set. */
+const OLD_DATA_FILE = 'CSV_PATH';
 
 export class ConfigError extends Error {
   readonly problems: readonly string[];
@@ -130,38 +124,33 @@ export class ConfigError extends Error {
   }
 }
 
-function describe(errors: t.Errors): string[] {
-  return errors.map((error) => {
-    const name = error.context[1]?.key ?? '?';
-    return `${name}=${JSON.stringify(error.value)}: ${error.message ?? 'invalid value'}`;
-  });
-}
-
 /** Decodes `env` (unset and empty variables take their defaults); throws `ConfigError` listing every problem. */
 export function loadConfig(env: Readonly<Record<string, string | undefined>>): Config {
   // An empty variable (`PORT=`) means "not set", as in most shells' and Kubernetes' habits.
-  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
-  const decoded = Environment.decode(present);
-  if (E.isLeft(decoded)) throw new ConfigError(describe(decoded.left));
-  const e = decoded.right;
-  if (e.DATA_FILE !== undefined && e.CSV_PATH !== undefined && e.DATA_FILE !== e.CSV_PATH) {
-    throw new ConfigError([`DATA_FILE=${JSON.stringify(e.DATA_FILE)} and CSV_PATH=${JSON.stringify(e.CSV_PATH)} disagree: set only DATA_FILE (CSV_PATH is the old name)`]);
+  const read = (name: string) => (env[name] === '' ? undefined : env[name]);
+  const [newName, oldName] = [read(variableOf('dataFile')), read(OLD_DATA_FILE)];
+  const problems: string[] = [];
+  if (newName !== undefined && oldName !== undefined && newName !== oldName) {
+    problems.push(`DATA_FILE=${JSON.stringify(newName)} and CSV_PATH=${JSON.stringify(oldName)} disagree: set only DATA_FILE (CSV_PATH is the old name)`);
   }
-  return Object.freeze({
-    port: e.PORT ?? DEFAULTS.port,
-    host: e.HOST ?? DEFAULTS.host,
-    dataFile: e.DATA_FILE ?? e.CSV_PATH ?? DEFAULTS.dataFile,
-    logLevel: e.LOG_LEVEL ?? DEFAULTS.logLevel,
-    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS ?? DEFAULTS.shutdownTimeoutMs,
-    shutdownDelayMs: e.SHUTDOWN_DELAY_MS ?? DEFAULTS.shutdownDelayMs,
-    dataPollMs: e.DATA_POLL_MS ?? DEFAULTS.dataPollMs,
-    dataWatch: e.DATA_WATCH === undefined ? DEFAULTS.dataWatch : e.DATA_WATCH === 'true',
-    dataDebounceMs: e.DATA_DEBOUNCE_MS ?? DEFAULTS.dataDebounceMs,
-    dataSettleMs: e.DATA_SETTLE_MS ?? DEFAULTS.dataSettleMs,
-    corsOrigins: e.CORS_ORIGINS ?? DEFAULTS.corsOrigins,
-    answerCacheMb: e.ANSWER_CACHE_MB ?? DEFAULTS.answerCacheMb,
-    searchCpuPercent: e.SEARCH_CPU_PERCENT ?? DEFAULTS.searchCpuPercent,
-    responseMemoryMb: e.RESPONSE_MEMORY_MB ?? DEFAULTS.responseMemoryMb,
-    dataMemoryMb: e.DATA_MEMORY_MB ?? DEFAULTS.dataMemoryMb,
-  });
+  // Each setting's value and the variable it came from, to name in errors.
+  const sources = new Map<string, string>();
+  const input: Record<string, string | undefined> = {};
+  for (const setting of Object.keys(Config.type.props) as Setting[]) {
+    const variable = setting === 'dataFile' && newName === undefined && oldName !== undefined ? OLD_DATA_FILE : variableOf(setting);
+    sources.set(setting, variable);
+    input[setting] = read(variable);
+  }
+  const decoded = Config.decode(input);
+  if (E.isLeft(decoded)) {
+    for (const error of decoded.left) {
+      const setting = error.context[1]?.key ?? '?';
+      problems.push(`${sources.get(setting) ?? setting}=${JSON.stringify(error.value)}: ${error.message ?? 'invalid value'}`);
+    }
+  }
+  if (problems.length > 0 || E.isLeft(decoded)) throw new ConfigError(problems);
+  return Object.freeze(decoded.right);
 }
+
+/** Every setting's default: the configuration of an empty environment. */
+export const DEFAULTS: Config = loadConfig({});
