@@ -1,16 +1,14 @@
 /**
- * Entry point: wires configuration, logging, data and the HTTP server, and owns the process's
- * lifecycle (signals, exit codes). Nothing else calls process.exit.
+ * Entry point: reads the configuration, serves the service (assembled by service.ts, as the
+ * tests do) and owns the process's lifecycle (signals, exit codes). Nothing else calls process.exit.
  */
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { DatasetReloader } from './data/reloader.js';
 import { DatasetStore } from './data/store.js';
-import { watchDataFile } from './data/watch.js';
-import { createRequestListener } from './http/app.js';
 import { createLogger } from './log.js';
-import { containerMemoryLimit, defaultDataMemory, defaultResponseMemory } from './memory-limit.js';
+import { containerMemoryLimit } from './memory-limit.js';
 import { createMetrics } from './metrics.js';
 import { startServer, type RunningServer } from './server.js';
+import { createService } from './service.js';
 
 const EXIT_CONFIG = 2;
 const MB = 1024 * 1024;
@@ -29,37 +27,25 @@ function readConfig(): Config {
 async function main(): Promise<void> {
   const config = readConfig();
   const logger = createLogger(config.logLevel);
-  const metrics = createMetrics();
-  const store = new DatasetStore();
   let shuttingDown = false;
-  const isShuttingDown = () => shuttingDown;
   const memoryLimit = containerMemoryLimit();
-  const responseMemoryBytes = config.responseMemoryMb > 0 ? config.responseMemoryMb * MB : defaultResponseMemory(memoryLimit);
-  const listener = createRequestListener({
-    store, logger, metrics, isShuttingDown,
-    corsOrigins: config.corsOrigins,
-    answerCacheBytes: config.answerCacheMb * MB,
-    searchCpuPercent: config.searchCpuPercent,
-    responseMemoryBytes,
-  });
+  const service = createService(config, { store: new DatasetStore(), logger, metrics: createMetrics(), isShuttingDown: () => shuttingDown, memoryLimit });
 
   let running: RunningServer;
   try {
-    running = await startServer(listener, config, { beginShutdown: () => (shuttingDown = true) });
+    running = await startServer(service.listener, config, { beginShutdown: () => (shuttingDown = true) });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? String(error);
     logger.fatal({ host: config.host, port: config.port, code }, `cannot listen on ${config.host}:${config.port}: ${code}`);
     logger.flush(() => process.exit(EXIT_LISTEN));
     return;
   }
-  logger.info({ url: running.url, dataFile: config.dataFile, memoryLimitMb: memoryLimit === undefined ? null : Math.round(memoryLimit / MB), responseMemoryMb: Math.round(responseMemoryBytes / MB) }, 'listening');
+  logger.info({ url: running.url, dataFile: config.dataFile, memoryLimitMb: memoryLimit === undefined ? null : Math.round(memoryLimit / MB), responseMemoryMb: Math.round(service.responseMemoryBytes / MB) }, 'listening');
 
   // Liveness answers while the data loads; readiness waits for it. Every later change to the
   // file is loaded off the request path and swapped in whole; a bad file keeps the good one.
-  const dataMemoryBytes = config.dataMemoryMb > 0 ? config.dataMemoryMb * MB : defaultDataMemory(memoryLimit);
-  const reloader = new DatasetReloader(config.dataFile, store, logger, metrics, { quietMs: config.dataSettleMs, maxBytes: dataMemoryBytes });
-  const watcher = watchDataFile(config.dataFile, { useEvents: config.dataWatch, pollIntervalMs: config.dataPollMs, debounceMs: config.dataDebounceMs }, () => void reloader.reload());
-  void reloader.reload();
+  service.watchData();
+  void service.loadData();
 
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals) => {
@@ -69,8 +55,7 @@ async function main(): Promise<void> {
       process.exit(1);
     }
     logger.info({ signal, timeoutMs: config.shutdownTimeoutMs }, 'shutting down');
-    watcher.close();
-    reloader.close();
+    service.closeData();
     void running.shutdown({ delayMs: config.shutdownDelayMs, timeoutMs: config.shutdownTimeoutMs }).then((result) => {
       logger.info(result, result.forced ? 'shutdown forced: connections were cut' : 'shutdown complete');
       logger.flush(() => process.exit(result.forced ? 1 : 0));

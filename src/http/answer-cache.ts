@@ -13,15 +13,13 @@ export interface CachedAnswer {
   readonly headers: Readonly<Record<string, string>>;
 }
 
-export const ANSWER_CACHE_BYTES = 32 * 1024 * 1024;
-
 export interface AnswerCache {
   get(etag: string): CachedAnswer | undefined;
   set(etag: string, answer: CachedAnswer): void;
 }
 
 /** `maxBytes` 0 turns caching off (every answer is computed; the benchmark measures both). */
-export function createAnswerCache(maxBytes = ANSWER_CACHE_BYTES): AnswerCache {
+export function createAnswerCache(maxBytes: number): AnswerCache {
   if (maxBytes === 0) return { get: () => undefined, set: () => undefined };
   return new LRUCache<string, CachedAnswer>({
     maxSize: maxBytes,

@@ -1,8 +1,8 @@
 /**
  * Builds the Koa application from its dependencies. It never listens: `server.ts` does, so tests
- * can serve the same app on an ephemeral port without side effects.
+ * can serve the same app on an ephemeral port without side effects. `service.ts` puts the lookup
+ * fast path in front of it.
  */
-import type { RequestListener } from 'node:http';
 import Router from '@koa/router';
 import Koa from 'koa';
 import type { Logger } from '../log.js';
@@ -10,10 +10,8 @@ import type { Metrics } from '../metrics.js';
 import { createAnswerCache, type AnswerCache } from './answer-cache.js';
 import { compressBodies } from './compression.js';
 import { createCpuBudget, type CpuBudget } from './cpu-budget.js';
-import { withLookupFastPath } from './lookup-fast-path.js';
-import { InFlight } from './in-flight.js';
+import type { InFlight } from './in-flight.js';
 import { memoryGuard } from './memory-guard.js';
-import { RESPONSE_MEMORY_WITHOUT_LIMIT } from '../memory-limit.js';
 import { corsMiddleware } from './cors.js';
 import { problemMiddleware } from './problem-middleware.js';
 import { observeRequests } from './request-log.js';
@@ -36,21 +34,22 @@ function logResponseError(logger: Logger, error: unknown): void {
   else logger.error({ err: error }, 'response error');
 }
 
+/** What the app is made of; the settings come from `Config` (config.ts holds their defaults). */
 export interface AppDeps extends RouteDeps {
   readonly logger: Logger;
   readonly metrics: Metrics;
-  /** CORS origins; default `*`. */
-  readonly corsOrigins?: readonly string[];
-  /** Bytes for computed answers; default 32 MiB, 0 turns the cache off. */
-  readonly answerCacheBytes?: number;
-  /** Percent of the main thread computed answers may take; default 50, 100 turns the limit off. */
-  readonly searchCpuPercent?: number;
-  /** Bytes answers in flight may hold before data requests answer 503; default 256 MiB. */
-  readonly responseMemoryBytes?: number;
+  /** CORS origins, `*` for any. */
+  readonly corsOrigins: readonly string[];
+  /** Bytes for computed answers; 0 turns the cache off. */
+  readonly answerCacheBytes: number;
+  /** Percent of the main thread computed answers may take; 100 turns the limit off. */
+  readonly searchCpuPercent: number;
+  /** Bytes answers in flight may hold before data requests answer 503. */
+  readonly responseMemoryBytes: number;
 }
 
 /** Every route; `/openapi.json` must describe exactly these (a test compares them). */
-export function createRouter(deps: AppDeps, answers: AnswerCache = createAnswerCache(), budget: CpuBudget = createCpuBudget(deps.searchCpuPercent)): Router {
+function createRouter(deps: AppDeps, answers: AnswerCache, budget: CpuBudget): Router {
   const router = new Router();
   registerProbeRoutes(router, deps);
   registerQueryRoutes(router, { ...deps, answers, budget });
@@ -62,7 +61,17 @@ export function createRouter(deps: AppDeps, answers: AnswerCache = createAnswerC
   return router;
 }
 
-export function createApp(deps: AppDeps, inFlight: InFlight = new InFlight()): Koa {
+/** Names a middleware, so that the stack can be read by name (`app.middleware`; the fast path's review checks it). */
+function named<T extends Koa.Middleware<never, never>>(name: string, middleware: T): T {
+  return Object.defineProperty(middleware, 'name', { value: name });
+}
+
+export interface KoaApp {
+  readonly app: Koa;
+  readonly router: Router;
+}
+
+export function createApp(deps: AppDeps, inFlight: InFlight): KoaApp {
   const app = new Koa();
   // Errors are answered and logged by problemMiddleware; Koa's default handler would print stacks to stderr.
   app.silent = true;
@@ -80,19 +89,15 @@ export function createApp(deps: AppDeps, inFlight: InFlight = new InFlight()): K
     const pattern = router.match(path, 'GET').path.find((layer) => layer.methods.length > 0)?.path;
     return typeof pattern === 'string' ? pattern : undefined;
   };
-  app.use(observeRequests(deps.logger, deps.metrics, deps.isShuttingDown, patternOf));
-  app.use(problemMiddleware(deps.logger));
-  app.use(corsMiddleware(deps.corsOrigins ?? ['*']));
-  app.use(requestLimits);
-  app.use(memoryGuard(inFlight, deps.responseMemoryBytes ?? RESPONSE_MEMORY_WITHOUT_LIMIT));
-  app.use(compressBodies(answers, inFlight));
-  app.use(router.routes());
-  app.use(router.allowedMethods());
-  return app;
-}
-
-/** What the server listens with: the lookup fast path in front of the Koa app. */
-export function createRequestListener(deps: AppDeps): RequestListener {
-  const inFlight = new InFlight();
-  return inFlight.counting(withLookupFastPath(createApp(deps, inFlight).callback(), deps));
+  // Outermost first. A middleware added here must be reviewed for the lookup fast path, which
+  // answers most lookups without Koa (fast-path-review.ts; test/http/fast-path.test.ts checks).
+  app.use(named('observeRequests', observeRequests(deps.logger, deps.metrics, deps.isShuttingDown, patternOf)));
+  app.use(named('problems', problemMiddleware(deps.logger)));
+  app.use(named('cors', corsMiddleware(deps.corsOrigins)));
+  app.use(named('requestLimits', requestLimits));
+  app.use(named('memoryGuard', memoryGuard(inFlight, deps.responseMemoryBytes)));
+  app.use(named('compression', compressBodies(answers, inFlight)));
+  app.use(named('routes', router.routes()));
+  app.use(named('allowedMethods', router.allowedMethods()));
+  return { app, router };
 }

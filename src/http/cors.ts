@@ -9,6 +9,9 @@ import { NEXT_CURSOR_HEADER, TOTAL_COUNT_HEADER } from './representation/headers
 
 export const EXPOSED_HEADERS = ['ETag', 'Link', TOTAL_COUNT_HEADER, NEXT_CURSOR_HEADER] as const;
 
+/** @koa/cors varies every answer on Origin, with an Origin header or without (the lookup fast path repeats it). */
+export const CORS_VARY = 'Origin';
+
 export function corsMiddleware(allowedOrigins: readonly string[]): Middleware {
   const anyOrigin = allowedOrigins.includes('*');
   const allowed = new Set(allowedOrigins);

@@ -7,7 +7,6 @@
  * (lookups, cached answers and probes are never charged). Measured in docs/benchmarks.md
  * ("searches beside lookups"): lookup p99 with and without the budget.
  */
-import { DEFAULTS } from '../config.js';
 import { HttpProblem } from './problems.js';
 
 export interface CpuBudget {
@@ -31,7 +30,7 @@ const WINDOW_MS = 100;
  * `contended` says whether others compete: a lone client running searches one after another is
  * never refused (there is nobody to protect), only one among others.
  */
-export function createCpuBudget(sharePercent: number = DEFAULTS.searchCpuPercent, contended: () => boolean = () => true, now: () => number = () => performance.now()): CpuBudget {
+export function createCpuBudget(sharePercent: number, contended: () => boolean = () => true, now: () => number = () => performance.now()): CpuBudget {
   if (sharePercent >= 100) return { run: (compute) => compute() };
   const share = sharePercent / 100;
   const capacity = share * WINDOW_MS;

@@ -3,22 +3,26 @@
  * the traffic; Koa's layers (context objects, seven async middlewares, the router) cost about
  * half of what a bare node:http server does per request (docs/benchmarks.md). This listener
  * answers exactly that request, in its common form, with the bytes, headers, metrics and log
- * line the Koa route produces; anything else (another parameter, an Origin, an Accept other than
- * JSON, an unknown id, a draining server) goes to Koa. test/http/fast-path.test.ts compares the
- * two answers header by header.
+ * line the Koa route produces: the route's own answer (lookup-answer.ts) and what the Koa
+ * middlewares add to it (fast-path-review.ts lists each and what was decided). Anything else
+ * (another parameter, an Origin, an Accept other than JSON, an unknown id, a draining server)
+ * goes to Koa. test/http/fast-path.test.ts compares the two answers header by header, and fails
+ * when the Koa middleware stack changes.
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
-import { CONTENT_TYPES } from './negotiate.js';
-import { lookupEtag, matchesIfNoneMatch } from './representation/etag.js';
-import { CACHE_CONTROL, SECURITY_HEADERS, TOTAL_COUNT_HEADER } from './representation/headers.js';
+import { CORS_VARY } from './cors.js';
+import { LOOKUP_VARY, lookupAnswer } from './lookup-answer.js';
+import { SECURITY_HEADERS } from './representation/headers.js';
 import type { RouteDeps } from './routes/route-deps.js';
 
 const PREFIX = '/query?unique_number=';
 /** The lookup codec's rule (digits, no leading zero), limited to 15 digits: always a safe integer. */
 const ID = /^[1-9][0-9]{0,14}$/;
 const ROUTE = '/query';
+/** CORS varies on Origin first, then the route adds its own (fast-path-review.ts). */
+const VARY = [CORS_VARY, ...LOOKUP_VARY].join(', ');
 
 export interface FastPathDeps extends RouteDeps {
   readonly logger: Logger;
@@ -48,23 +52,19 @@ export function withLookupFastPath(fallback: RequestListener, deps: FastPathDeps
     }
     const id = url.slice(PREFIX.length);
     const dataset = deps.store.current;
-    const site = ID.test(id) ? dataset?.site(Number(id)) : undefined;
-    if (site === undefined || dataset === undefined) {
+    const answer = ID.test(id) && dataset !== undefined ? lookupAnswer(dataset, Number(id), req.headers['if-none-match']) : undefined;
+    if (answer === undefined) {
       fallback(req, res);
       return;
     }
-    // The Koa route's headers, in its order: CORS adds Vary: Origin to every answer.
-    const etag = lookupEtag(dataset.version.id, Number(id));
-    const common = ['Vary', 'Origin, Accept', 'Cache-Control', CACHE_CONTROL.data, 'ETag', etag, TOTAL_COUNT_HEADER, '1'];
-    const ifNoneMatch = req.headers['if-none-match'];
-    if (ifNoneMatch !== undefined && matchesIfNoneMatch(ifNoneMatch, etag)) {
-      res.writeHead(304, [...common, ...SECURITY_HEADERS]);
+    // In the Koa answer's order: CORS's Vary first, the route's headers, Koa's Content-Length, the security headers last.
+    if (answer.body === undefined) {
+      res.writeHead(answer.status, ['Vary', VARY, ...answer.headers, ...SECURITY_HEADERS]);
       res.end();
-      finish(304, start);
-      return;
+    } else {
+      res.writeHead(answer.status, ['Vary', VARY, ...answer.headers, 'Content-Length', String(answer.body.length), ...SECURITY_HEADERS]);
+      res.end(answer.body);
     }
-    res.writeHead(200, [...common, 'Content-Type', CONTENT_TYPES.json, 'Content-Length', String(site.queryBody.length), ...SECURITY_HEADERS]);
-    res.end(site.queryBody);
-    finish(200, start);
+    finish(answer.status, start);
   };
 }

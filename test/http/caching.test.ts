@@ -123,7 +123,7 @@ describe('caching, compression and CORS', () => {
   });
 
   it('answers the same bytes from the answer cache as without it, compressed or not', async () => {
-    const uncached = await startTestServer({ answerCacheBytes: 0 });
+    const uncached = await startTestServer({ answerCacheMb: 0 });
     try {
       for (const qs of ['region=Africa&danger=true', 'q=temple&format=csv', 'near=48.85,2.35&radius_km=300&format=geojson', 'limit=1000']) {
         for (const encoding of ['identity', 'br', 'gzip']) {

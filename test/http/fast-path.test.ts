@@ -1,20 +1,18 @@
 /**
  * The lookup fast path answers `GET /query?unique_number=N` without Koa. It must be
  * indistinguishable from the Koa route: same status, bytes and headers, same metrics and log
- * line. Each case is sent twice to one real server: once in the fast path's form, once with a
- * header that only routes it through Koa; a recording fallback proves which path answered.
+ * line. Each case is sent twice to one real server (the service as main.ts assembles it): once in
+ * the fast path's form, once with a header that only routes it through Koa; a recording wrapper
+ * around Koa's listener proves which path answered. And the Koa middlewares it was reviewed
+ * against must be the app's.
  */
-import type { RequestListener } from 'node:http';
 import { Writable } from 'node:stream';
 import { expect } from 'chai';
 import { pino } from 'pino';
-import { createApp } from '../../src/http/app.js';
-import { withLookupFastPath } from '../../src/http/lookup-fast-path.js';
-import { loadDataset } from '../../src/data/load.js';
-import { DatasetStore } from '../../src/data/store.js';
-import { createMetrics } from '../../src/metrics.js';
-import { startServer, type RunningServer } from '../../src/server.js';
-import { DATA_FILE, referenceData } from '../helpers/reference-csv.js';
+import { DEFAULTS } from '../../src/config.js';
+import { REVIEWED_MIDDLEWARES } from '../../src/http/fast-path-review.js';
+import { referenceData } from '../helpers/reference-csv.js';
+import { startTestServer, type TestServer } from '../helpers/test-server.js';
 
 const VOLATILE = new Set(['date', 'connection', 'keep-alive']);
 const headersOf = (response: Response) => [...response.headers].filter(([name]) => !VOLATILE.has(name)).sort(([a], [b]) => a.localeCompare(b));
@@ -22,13 +20,10 @@ const headersOf = (response: Response) => [...response.headers].filter(([name]) 
 describe('lookup fast path', () => {
   const reference = referenceData();
   const logLines: Record<string, unknown>[] = [];
-  const metrics = createMetrics({ processMetrics: false });
-  let running: RunningServer;
+  let server: TestServer;
   let koaAnswers = 0;
 
   before(async () => {
-    const store = new DatasetStore();
-    store.replace(await loadDataset(DATA_FILE));
     const sink = new Writable({
       write(chunk: Buffer, _encoding, done) {
         for (const line of chunk.toString('utf8').split('\n').filter((l) => l !== '')) logLines.push(JSON.parse(line) as Record<string, unknown>);
@@ -36,26 +31,37 @@ describe('lookup fast path', () => {
       },
     });
     const logger = pino({ level: 'info' }, sink);
-    const deps = { store, logger, metrics, isShuttingDown: () => false };
-    const koa = createApp(deps).callback();
-    const recording: RequestListener = (req, res) => {
-      koaAnswers += 1;
-      void koa(req, res);
-    };
-    running = await startServer(withLookupFastPath(recording, deps), { port: 0, host: '127.0.0.1' }, { beginShutdown: () => undefined });
+    server = await startTestServer({
+      logger,
+      // The CPU budget the service runs with by default.
+      searchCpuPercent: DEFAULTS.searchCpuPercent,
+      wrapKoa: (koa) => (req, res) => {
+        koaAnswers += 1;
+        koa(req, res);
+      },
+    });
   });
-  after(async () => {
-    running.server.closeAllConnections();
-    await running.shutdown({ delayMs: 0, timeoutMs: 1000 });
+  after(() => server.close());
+
+  it('was reviewed against the Koa middleware stack the app runs', () => {
+    const running = server.service.app.middleware.map((middleware) => middleware.name || '(unnamed)');
+    const reviewed = REVIEWED_MIDDLEWARES.map((m) => m.name);
+    expect(
+      running,
+      `The Koa middleware stack is now [${running.join(', ')}]; the lookup fast path was reviewed against [${reviewed.join(', ')}]. ` +
+        'Most lookups never reach Koa. For each middleware added, removed or reordered, decide: must the fast path apply it too ' +
+        '(then do so in src/http/lookup-fast-path.ts), or does it not apply to the lookups the fast path answers? ' +
+        'Record the decision and why in src/http/fast-path-review.ts (and name the middleware in src/http/app.ts).',
+    ).to.deep.equal(reviewed);
   });
 
   /** Sends `init` as is (fast path) and with an Accept header only Koa handles; returns both. */
   async function bothPaths(path: string, headers: Record<string, string> = {}) {
     const before = koaAnswers;
-    const fast = await fetch(`${running.url}${path}`, { headers });
+    const fast = await fetch(`${server.url}${path}`, { headers });
     const fastBody = Buffer.from(await fast.arrayBuffer());
     expect(koaAnswers, 'the fast path answered').to.equal(before);
-    const viaKoa = await fetch(`${running.url}${path}`, { headers: { ...headers, Accept: 'application/json;q=0.9' } });
+    const viaKoa = await fetch(`${server.url}${path}`, { headers: { ...headers, Accept: 'application/json;q=0.9' } });
     const koaBody = Buffer.from(await viaKoa.arrayBuffer());
     expect(koaAnswers, 'Koa answered').to.equal(before + 1);
     return { fast, fastBody, viaKoa, koaBody };
@@ -72,7 +78,7 @@ describe('lookup fast path', () => {
   });
 
   it('answers 304 as the Koa route does', async () => {
-    const etag = (await fetch(`${running.url}/query?unique_number=230`)).headers.get('etag') ?? '';
+    const etag = (await fetch(`${server.url}/query?unique_number=230`)).headers.get('etag') ?? '';
     const { fast, fastBody, viaKoa, koaBody } = await bothPaths('/query?unique_number=230', { 'If-None-Match': etag });
     expect(fast.status).to.equal(304);
     expect(viaKoa.status).to.equal(304);
@@ -82,7 +88,7 @@ describe('lookup fast path', () => {
 
   it('counts and logs its answers as the Koa route does', async () => {
     const sample = async () => {
-      const text = await metrics.registry.metrics();
+      const text = await server.metrics.registry.metrics();
       const line = text.split('\n').find((l) => l.startsWith('whc_http_requests_total{') && l.includes('route="/query"') && l.includes('status="200"'));
       return Number(line?.split(' ').pop() ?? 0);
     };
@@ -108,7 +114,7 @@ describe('lookup fast path', () => {
     ];
     for (const [path, headers] of cases) {
       const before = koaAnswers;
-      await (await fetch(`${running.url}${path}`, { headers })).arrayBuffer();
+      await (await fetch(`${server.url}${path}`, { headers })).arrayBuffer();
       expect(koaAnswers, `${path} ${JSON.stringify(headers)}`).to.equal(before + 1);
     }
   });

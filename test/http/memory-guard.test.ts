@@ -7,12 +7,11 @@ import { expect } from 'chai';
 import { expectProblem } from '../helpers/problem.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 
-const MB = 1024 * 1024;
 
 describe('bound on bytes held for answers in flight', () => {
   let server: TestServer;
   // 2.4 MB pages: two waiting for compression hold about 10 MB. No CPU budget, so only this bound refuses.
-  before(async () => (server = await startTestServer({ responseMemoryBytes: 8 * MB, searchCpuPercent: 100, answerCacheBytes: 0 })));
+  before(async () => (server = await startTestServer({ responseMemoryMb: 8, searchCpuPercent: 100, answerCacheMb: 0 })));
   after(() => server.close());
 
   it('answers 503 OVERLOADED past the bound, keeps probes answering, and releases the bytes', async () => {

@@ -17,12 +17,13 @@ import { sendCached, type AnswerCache } from '../answer-cache.js';
 import type { CpuBudget } from '../cpu-budget.js';
 import { paramsFromBody } from '../body-params.js';
 import { markCompressible } from '../compression.js';
-import { answeredNotModified } from '../conditional.js';
+import { answeredNotModified, conditionalTags } from '../conditional.js';
 import { nextPageHeaders } from '../list-headers.js';
+import { LOOKUP_VARY, lookupAnswer } from '../lookup-answer.js';
 import { CONTENT_TYPES, chooseFormat } from '../negotiate.js';
 import { HttpProblem } from '../problems.js';
 import { decodeQuery, invalidParameters, queryDecoder, type RawParams } from '../query-params.js';
-import { answerEtag, lookupEtag } from '../representation/etag.js';
+import { answerEtag } from '../representation/etag.js';
 import { CACHE_CONTROL, TOTAL_COUNT_HEADER } from '../representation/headers.js';
 import { MAX_QUERY_BODY_BYTES, inKib } from '../representation/limits.js';
 import { requireDataset, type RouteDeps } from './route-deps.js';
@@ -56,14 +57,12 @@ function answerQuery(ctx: Context, params: RawParams, deps: QueryRouteDeps): voi
   ctx.set('Cache-Control', CACHE_CONTROL.data);
 
   if (isLookup(params, format) && decoded.unique_number !== undefined) {
-    const site = dataset.site(decoded.unique_number);
-    if (site === undefined) throw new HttpProblem('SITE_NOT_FOUND', `no site has unique_number ${decoded.unique_number}`);
-    const etag = lookupEtag(dataset.version.id, decoded.unique_number);
-    ctx.set('ETag', etag);
-    ctx.set(TOTAL_COUNT_HEADER, '1');
-    if (answeredNotModified(ctx, etag)) return;
-    ctx.set('Content-Type', CONTENT_TYPES.json);
-    ctx.body = site.queryBody;
+    const answer = lookupAnswer(dataset, decoded.unique_number, conditionalTags(ctx));
+    if (answer === undefined) throw new HttpProblem('SITE_NOT_FOUND', `no site has unique_number ${decoded.unique_number}`);
+    for (const field of LOOKUP_VARY) ctx.vary(field);
+    for (let i = 0; i < answer.headers.length; i += 2) ctx.set(answer.headers[i] as string, answer.headers[i + 1] as string);
+    if (answer.body === undefined) ctx.status = answer.status;
+    else ctx.body = answer.body;
     return;
   }
 
