@@ -6,6 +6,7 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { answerClientError, answerExpectation, requiringHost } from './http/client-errors.js';
+import { MAX_HEADER_BYTES } from './http/representation/limits.js';
 
 export interface ShutdownOptions {
   /** Pause after turning unready, before the listener closes (load balancers need a moment). */
@@ -32,7 +33,7 @@ const IDLE_SWEEP_MS = 50;
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export async function startServer(listener: RequestListener, listen: { port: number; host: string }, lifecycle: { beginShutdown: () => void }): Promise<RunningServer> {
-  const server = createServer({ requireHostHeader: false }, requiringHost(listener));
+  const server = createServer({ requireHostHeader: false, maxHeaderSize: MAX_HEADER_BYTES }, requiringHost(listener));
   server.on('clientError', answerClientError);
   server.on('checkExpectation', answerExpectation);
   await new Promise<void>((resolve, reject) => {

@@ -7,6 +7,7 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import type { Socket } from 'node:net';
 import { HttpProblem, PROBLEM_KINDS, PROBLEM_MEDIA_TYPE, type ProblemCode } from './problems.js';
 import { CACHE_CONTROL, NOSNIFF } from './representation/headers.js';
+import { MAX_URL_LENGTH } from './representation/limits.js';
 
 /** Node reports HTTP parse errors with an `HPE_*` code and the bytes it had read. */
 interface ParserError extends Error {
@@ -14,8 +15,8 @@ interface ParserError extends Error {
   rawPacket?: Buffer;
 }
 
-/** Longest request line answered 431 rather than 414 when the header limit overflows. */
-const LONG_REQUEST_LINE = 8 * 1024;
+/** Longest request line answered 431 rather than 414 when the header limit overflows: past it, the URL is to blame. */
+const LONG_REQUEST_LINE = MAX_URL_LENGTH;
 
 function codeFor(error: ParserError): ProblemCode {
   if (error.code === 'HPE_HEADER_OVERFLOW') {
