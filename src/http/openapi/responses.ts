@@ -1,5 +1,6 @@
 /** Response objects of the document: problems by status, and the headers answers carry. */
 import { PROBLEM_MEDIA_TYPE } from '../problems.js';
+import { CODINGS } from '../representation/etag.js';
 import { CACHE_CONTROL, NEXT_CURSOR_HEADER, TOTAL_COUNT_HEADER } from '../representation/headers.js';
 import { MAX_QUERY_BODY_BYTES, MAX_URL_LENGTH, inKib } from '../representation/limits.js';
 
@@ -7,7 +8,7 @@ type Json = Record<string, unknown>;
 
 const header = (description: string, schema: Json = { type: 'string' }, required = true) => ({ description, required, schema });
 
-const ETAG = header('Strong validator of this answer; `-br`/`-gzip` is appended for compressed codings.', { type: 'string', pattern: '^"[^"]+"$' });
+const ETAG = header(`Strong validator of this answer; ${CODINGS.map((coding) => `\`-${coding}\``).join('/')} is appended for compressed codings.`, { type: 'string', pattern: '^"[^"]+"$' });
 const DATA_CACHE_CONTROL = header('How long caches may keep the answer.', { type: 'string', enum: [CACHE_CONTROL.data] });
 
 /** Headers of a cacheable answer; lists add their total and the next page. */
