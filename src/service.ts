@@ -72,7 +72,8 @@ export function createService(config: Config, deps: ServiceDeps): Service {
     responseMemoryBytes,
     loadData: () => reloader.reload(),
     watchData: () => {
-      watcher ??= watchDataFile(config.dataFile, { useEvents: config.dataWatch, pollIntervalMs: config.dataPollMs, debounceMs: config.dataDebounceMs }, () => void reloader.reload());
+      const options = { useEvents: config.dataWatch, pollIntervalMs: config.dataPollMs, debounceMs: config.dataDebounceMs };
+      watcher ??= watchDataFile(config.dataFile, options, () => void reloader.reload());
     },
     closeData: () => {
       watcher?.close();

@@ -43,7 +43,14 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   let shuttingDown = false;
   const metrics = createMetrics({ processMetrics });
   // No memory limit: the budgets are the same on every machine the tests run on.
-  const service = createService(config, { store, logger, metrics, isShuttingDown: () => shuttingDown, memoryLimit: undefined, ...(wrapKoa === undefined ? {} : { wrapKoa }) });
+  const service = createService(config, {
+    store,
+    logger,
+    metrics,
+    isShuttingDown: () => shuttingDown,
+    memoryLimit: undefined,
+    ...(wrapKoa === undefined ? {} : { wrapKoa }),
+  });
   if (dataFile !== null) {
     await service.loadData();
     if (store.current === undefined) throw new Error(`the test data did not load: ${store.lastFailure?.errors[0]?.message ?? 'unknown error'}`);

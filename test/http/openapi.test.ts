@@ -39,7 +39,8 @@ describe('/openapi.json and /docs', () => {
   });
 
   it('documents every route the router has, and no other', () => {
-    const { router } = createService(DEFAULTS, { store: new DatasetStore(), logger: silentLogger, metrics: createMetrics({ processMetrics: false }), isShuttingDown: () => false, memoryLimit: undefined });
+    const deps = { store: new DatasetStore(), logger: silentLogger, metrics: createMetrics({ processMetrics: false }), isShuttingDown: () => false, memoryLimit: undefined };
+    const { router } = createService(DEFAULTS, deps);
     const routed = router.stack.flatMap((layer) =>
       layer.methods.filter((m) => m !== 'HEAD').map((m) => `${m} ${String(layer.path).replace(/:([A-Za-z_]+)/g, '{$1}')}`),
     );
