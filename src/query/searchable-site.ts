@@ -2,7 +2,8 @@
  * What queries test a site against: the few values filters, sorts and facets read, folded list
  * elements, criteria, the map point, and the words `q` searches. Built at load, row by row, from
  * the decoded row, which is then dropped: the row itself is kept only as its JSON body (the
- * dataset's storage). `row` and `json` read that body back, for the page being rendered only.
+ * dataset's storage). Pages are written from `body` (src/formats); `row` parses it back, for the
+ * few callers that need values the index does not keep.
  */
 import type { Row } from '../data/row.js';
 import { criteriaOf, type Criterion } from './criteria.js';
@@ -56,15 +57,15 @@ export class SearchableSite {
     this.#position = position;
   }
 
-  /** The row as JSON, as `/query` sends it (the body without its brackets). */
-  get json(): string {
-    const body = this.#bodyOf(this.#position);
-    return body.toString('utf8', 1, body.length - 1);
+  /** `[row]` as UTF-8 JSON, the lookup's body: a view into the dataset's storage. */
+  get body(): Buffer {
+    return this.#bodyOf(this.#position);
   }
 
   /** The whole row, parsed from its body on each call: JSON round-trips these values exactly. */
   get row(): Row {
-    return JSON.parse(this.json) as Row;
+    const body = this.body;
+    return JSON.parse(body.toString('utf8', 1, body.length - 1)) as Row;
   }
 }
 
