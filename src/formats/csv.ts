@@ -9,7 +9,7 @@ import type { Match } from '../query/run.js';
 import { DISTANCE_FIELD } from '../query/order.js';
 import { ByteWriter } from './byte-writer.js';
 import { columnIndex, roundKm } from './fields.js';
-import { ESCAPED, HAS_COMMA, newSpans, readSpans, type Spans } from './row-spans.js';
+import { ESCAPED, HAS_COMMA, newSpans, type Spans } from '../data/body-spans.js';
 
 const NEEDS_QUOTES = /[",\r\n]/;
 const QUOTE = 0x22;
@@ -42,7 +42,7 @@ export function csvDocument(matches: readonly Match[], fields: readonly OutputFi
   const columns = fields.map((field) => (field === DISTANCE_FIELD ? -1 : columnIndex(field)));
   for (const match of matches) {
     const { body } = match.site;
-    readSpans(body, spans);
+    match.site.readSpans(spans);
     columns.forEach((column, i) => {
       if (i > 0) out.byte(0x2c);
       if (column >= 0) writeValue(out, body, spans, column);

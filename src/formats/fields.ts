@@ -3,7 +3,7 @@ import { COLUMNS, type ColumnName } from '../data/row.js';
 import { DISTANCE_FIELD } from '../query/order.js';
 import { OUTPUT_FIELDS, type OutputField } from '../query/parameters.js';
 import type { ByteWriter } from './byte-writer.js';
-import type { Spans } from './row-spans.js';
+import type { Spans } from '../data/body-spans.js';
 
 /** Requested fields, or every column in file order plus `distance_km` when there is a distance. */
 export function outputFields(fields: readonly OutputField[] | undefined, withDistance: boolean): readonly OutputField[] {

@@ -7,7 +7,7 @@ import type { OutputField } from '../query/parameters.js';
 import type { Match } from '../query/run.js';
 import { ByteWriter } from './byte-writer.js';
 import { writeJsonMembers } from './fields.js';
-import { newSpans, readSpans } from './row-spans.js';
+import { newSpans } from '../data/body-spans.js';
 
 export function geoJsonDocument(matches: readonly Match[], fields: readonly OutputField[]): Buffer {
   const out = new ByteWriter(matches.reduce((sum, m) => sum + m.site.body.length + 128, 64));
@@ -17,7 +17,7 @@ export function geoJsonDocument(matches: readonly Match[], fields: readonly Outp
     const { point, body, uniqueNumber } = match.site;
     const geometry = point === undefined ? 'null' : `{"type":"Point","coordinates":[${point.lon},${point.lat}]}`;
     out.text(`${i > 0 ? ',' : ''}{"type":"Feature","id":${uniqueNumber},"geometry":${geometry},"properties":{`);
-    readSpans(body, spans);
+    match.site.readSpans(spans);
     writeJsonMembers(out, body, spans, fields, match.distanceKm);
     out.text('}}');
   });

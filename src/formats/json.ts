@@ -6,7 +6,7 @@ import type { OutputField } from '../query/parameters.js';
 import type { Match } from '../query/run.js';
 import { ByteWriter } from './byte-writer.js';
 import { roundKm, writeJsonMembers } from './fields.js';
-import { newSpans, readSpans } from './row-spans.js';
+import { newSpans } from '../data/body-spans.js';
 
 export function jsonArray(matches: readonly Match[], fields: readonly OutputField[] | undefined): Buffer {
   const bodies = matches.map((m) => m.site.body);
@@ -24,7 +24,7 @@ export function jsonArray(matches: readonly Match[], fields: readonly OutputFiel
       }
       return;
     }
-    readSpans(body, spans);
+    match.site.readSpans(spans);
     out.byte(0x7b); // {
     writeJsonMembers(out, body, spans, fields, match.distanceKm);
     out.byte(0x7d); // }
