@@ -40,7 +40,8 @@ export async function underAttack(url: string, pid: number, ids: readonly number
   let peak = rssBefore;
   const sampler = setInterval(() => {
     try {
-      peak = Math.max(peak, rssOf(pid));
+      const rss = rssOf(pid);
+      if (!Number.isNaN(rss)) peak = Math.max(peak, rss);
     } catch {
       /* exited: judged below */
     }
