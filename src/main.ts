@@ -2,6 +2,7 @@
  * Entry point: reads the configuration, serves the service (assembled by service.ts, as the
  * tests do) and owns the process's lifecycle (signals, exit codes). Nothing else calls process.exit.
  */
+import { getHeapStatistics } from 'node:v8';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { DatasetStore } from './data/store.js';
 import { createLogger } from './log.js';
@@ -40,7 +41,7 @@ async function main(): Promise<void> {
     logger.flush(() => process.exit(EXIT_LISTEN));
     return;
   }
-  logger.info({ url: running.url, dataFile: config.dataFile, memoryLimitMb: memoryLimit === undefined ? null : Math.round(memoryLimit / MB), responseMemoryMb: Math.round(service.responseMemoryBytes / MB) }, 'listening');
+  logger.info({ url: running.url, dataFile: config.dataFile, memoryLimitMb: memoryLimit === undefined ? null : Math.round(memoryLimit / MB), responseMemoryMb: Math.round(service.responseMemoryBytes / MB), heapLimitMb: Math.round(getHeapStatistics().heap_size_limit / MB) }, 'listening');
 
   // Liveness answers while the data loads; readiness waits for it. Every later change to the
   // file is loaded off the request path and swapped in whole; a bad file keeps the good one.

@@ -13,6 +13,12 @@ export interface ScenarioResult {
   /** The same scenario loaded by wrk, when it is installed. */
   readonly wrk?: { readonly service: LoadResult; readonly baseline: LoadResult };
 }
+/** One filter set of the uncached scenario under wrk alone: which of them costs what. */
+export interface FilterSetResult {
+  readonly path: string;
+  readonly serviceRps: number;
+  readonly baselineRps: number;
+}
 export interface ScalingResult {
   readonly rows: number;
   readonly fileMb: number;
@@ -36,6 +42,8 @@ export interface BenchReport {
   readonly node: string;
   readonly settings: string;
   readonly scenarios: readonly ScenarioResult[];
+  /** Empty without wrk. */
+  readonly filterSets: readonly FilterSetResult[];
   readonly startup: {
     readonly medianMs: number;
     readonly runs: readonly number[];
@@ -83,6 +91,16 @@ export function renderMarkdown(r: BenchReport): string {
     '',
     'The filtered scenarios cycle through the filter sets of `FILTERED_PATHS` in `scripts/bench/run.ts` (a region in danger, a country by year, words, a radius, a map window, CSV). With the answer cache (the default, `ANSWER_CACHE_MB`), repeated queries are answered from bytes kept by ETag; with it off (`ANSWER_CACHE_MB=0`, a second service process) every request filters 1121 rows, sorts, pages and renders its body, which is the price of a query the cache has not seen. The baseline answers the same bytes from memory. `/query?unique_number=N` is answered by the lookup fast path (`src/http/lookup-fast-path.ts`), without Koa.',
     '',
+    ...(r.filterSets.length === 0 ? [] : [
+      '### Uncached searches, one filter set at a time (wrk)',
+      '',
+      'The no-cache service, each filter set of the scenario alone, alternating with the baseline: what each costs (every one is filtered over all rows, sorted, paged and rendered on each request).',
+      '',
+      '| Filter set | Service req/s | Baseline req/s | Ratio (wrk) |',
+      '|---|---:|---:|---:|',
+      ...r.filterSets.map((f) => `| \`${f.path}\` | ${f0(f.serviceRps)} | ${f0(f.baselineRps)} | **${f2(f.serviceRps / f.baselineRps)}** |`),
+      '',
+    ]),
     '## Searches beside lookups',
     '',
     `Lookups (10 connections) alone, then while 20 connections send expensive searches (\`near\` with a radius covering the Earth, \`limit=1000\`: 2.4 MB answers, a distinct radius each so the cache never answers), which ignore \`Retry-After\` and send again at once. Same service process per row; both loads come from wrk (two processes) sharing the cores with it.`,

@@ -9,7 +9,7 @@ import { cpus, totalmem } from 'node:os';
 import { loadDataset } from '../../src/data/load.js';
 import { measureContention } from './contention.js';
 import { currentRss, peakRss, STARTUP_FLOOR, startServer, timeToReady, waitReady, type Server } from './processes.js';
-import { renderMarkdown, renderSvg, type BenchReport, type LoadResult, type ScalingResult, type ScenarioResult } from './report.js';
+import { renderMarkdown, renderSvg, type BenchReport, type FilterSetResult, type LoadResult, type ScalingResult, type ScenarioResult } from './report.js';
 import { writeSyntheticCsv } from './synthetic.js';
 import { hasWrk, wrk, type WrkRequest } from './wrk.js';
 
@@ -23,6 +23,7 @@ const ROUNDS = SMOKE ? 1 : 3;
 const WARM_UP_S = SMOKE ? 0 : 2;
 const DURATION_S = SMOKE ? 1 : 5;
 const SCALING_DURATION_S = SMOKE ? 1 : 3;
+const FILTER_SET_DURATION_S = SMOKE ? 1 : 3;
 const CONNECTIONS = 50;
 const SIZES = SMOKE ? [5_000, 20_000] : [10_000, 100_000, 1_000_000];
 const STARTUP_RUNS = SMOKE ? 2 : 9;
@@ -131,6 +132,7 @@ async function main(): Promise<void> {
   writeFileSync('.bench/fixed-answers.json', JSON.stringify(fixedAnswers));
   const baseline = await startServer(baselineArgv, { DATA_FILE: BUNDLED, FIXED_ANSWERS: '.bench/fixed-answers.json' });
   const scenarios: ScenarioResult[] = [];
+  const filterSets: FilterSetResult[] = [];
   try {
     await waitReady(baseline.url);
     // Byte-identical bodies, or the comparison means nothing.
@@ -176,6 +178,18 @@ async function main(): Promise<void> {
     try {
       await waitReady(uncached.url);
       await run('/query filtered (7 filter sets, no cache)', filtered, 200, uncached);
+      if (withWrk) {
+        process.stderr.write('bench: uncached filter sets one at a time\n');
+        for (const path of FILTERED_PATHS) {
+          const service: LoadResult[] = [];
+          const base: LoadResult[] = [];
+          for (let round = 0; round < ROUNDS; round++) {
+            service.push(await measureWrk(uncached, [{ path }], FILTER_SET_DURATION_S));
+            base.push(await measureWrk(baseline, [{ path }], FILTER_SET_DURATION_S));
+          }
+          filterSets.push({ path, serviceRps: combine(service).rps, baselineRps: combine(base).rps });
+        }
+      }
     } finally {
       await uncached.stop();
     }
@@ -247,6 +261,7 @@ async function main(): Promise<void> {
     node: process.version,
     settings: `${CONNECTIONS} keep-alive connections; per HTTP scenario a ${WARM_UP_S} s warm-up, then service and baseline alternate for ${ROUNDS} rounds of ${DURATION_S} s (medians reported); lookups per file size: ${ROUNDS} rounds of ${SCALING_DURATION_S} s, alternating with a bundled-data service; the service runs as in production (\`node dist/main.js\`, JSON request logs at info level, metrics on).${SMOKE ? ' SMOKE MODE: short runs, small files; figures are indicative only.' : ''}`,
     scenarios,
+    filterSets,
     startup: { medianMs: median(startupRuns), runs: startupRuns, floorMedianMs: median(floorRuns), floorRuns, peakRssMb: startupRss },
     scaling,
     contention,

@@ -14,10 +14,13 @@ const ORDER = [
   'shutdown-under-load',
   'fifo-at-start',
   'slow-rewrite',
+  'overload-pipelining-unbounded',
   'overload-pipelining',
   'overload-brotli',
   'overload-regex',
   'overload-expensive-searches',
+  'cgroup-limit',
+  'cgroup-limit-unbounded',
 ];
 const TITLES: Record<string, string> = {
   'hostile-input': 'Hostile HTTP input (test/reliability/hostile-input.test.ts)',
@@ -27,10 +30,13 @@ const TITLES: Record<string, string> = {
   'shutdown-under-load': 'Shutdown under load (test/lifecycle.test.ts)',
   'fifo-at-start': 'A FIFO at DATA_FILE, then SIGTERM (test/reliability/data-file-jams.test.ts)',
   'slow-rewrite': 'A data file rewritten in place, slowly (test/reliability/data-file-jams.test.ts)',
+  'overload-pipelining-unbounded': 'Pipelining clients that never read, the bound off: the control (test/reliability/overload.test.ts)',
   'overload-pipelining': 'Pipelining clients that never read (test/reliability/overload.test.ts)',
   'overload-brotli': 'Brotli pages at 100 connections (test/reliability/overload.test.ts)',
   'overload-regex': 'A quadratic-regex parameter (test/reliability/overload.test.ts)',
   'overload-expensive-searches': 'Expensive searches beside lookups (test/reliability/overload.test.ts)',
+  'cgroup-limit': 'In a 256 MiB cgroup: the limit found, 503 instead of an OOM kill (test/reliability/cgroup-limit.test.ts)',
+  'cgroup-limit-unbounded': 'In a 256 MiB cgroup with the bound off: the control, OOM-killed (test/reliability/cgroup-limit.test.ts)',
 };
 
 const figures = readdirSync(DIR)

@@ -9,7 +9,8 @@
  * fill most of V8's default 4 GB heap, whose garbage collector then runs almost constantly
  * (docs/benchmarks.md). The query index keeps only the few values filters, sorts and facets read.
  */
-import { QueryIndexBuilder, type QueryIndex } from '../query/searchable-site.js';
+import { QueryIndexBuilder, type QueryIndex, type StoredRows } from '../query/searchable-site.js';
+import { SPAN_WORDS_PER_ROW, scanBody, unpackSpans } from './body-spans.js';
 import type { Row } from './row.js';
 
 export interface DatasetVersion {
@@ -68,6 +69,9 @@ const SLAB_BYTES = 8 * 1024 * 1024;
  */
 export const INDEX_BYTES_PER_SITE = 1100;
 
+/** Where each value lies in a site's body (src/data/body-spans.ts): one 32-bit word per column. */
+export const SPAN_BYTES_PER_SITE = SPAN_WORDS_PER_ROW * 4;
+
 /** Collects rows as bodies while a file loads; the version waits for the file's hash, known at the end. */
 export class DatasetBuilder {
   readonly #ids: number[] = [];
@@ -76,13 +80,23 @@ export class DatasetBuilder {
   readonly #ends: number[] = [];
   readonly #slabs: Buffer[] = [];
   readonly #index = new QueryIndexBuilder();
+  /** Packed value spans, SPAN_WORDS_PER_ROW per row, grown by doubling while the file loads. */
+  #spanWords = new Uint32Array(1024 * SPAN_WORDS_PER_ROW);
   #used = 0;
   #slabBytes = 0;
   /** Set by `build`: until then no body is read. */
-  #body: (position: number) => Buffer = () => {
-    throw new Error('the dataset is still loading');
+  #stored: StoredRows = {
+    body: () => {
+      throw new Error('the dataset is still loading');
+    },
+    spans: () => {
+      throw new Error('the dataset is still loading');
+    },
   };
-  readonly #bodyOf = (position: number): Buffer => this.#body(position);
+  readonly #storedRows: StoredRows = {
+    body: (position) => this.#stored.body(position),
+    spans: (position, into) => this.#stored.spans(position, into),
+  };
 
   add(row: Row): void {
     const json = `[${JSON.stringify(row)}]`;
@@ -96,7 +110,14 @@ export class DatasetBuilder {
     }
     const start = this.#used;
     this.#used += slab.write(json, start, 'utf8');
-    this.#index.add(row, this.#bodyOf, this.#ids.length);
+    const position = this.#ids.length;
+    if ((position + 1) * SPAN_WORDS_PER_ROW > this.#spanWords.length) {
+      const grown = new Uint32Array(this.#spanWords.length * 2);
+      grown.set(this.#spanWords);
+      this.#spanWords = grown;
+    }
+    scanBody(slab.subarray(start, this.#used), this.#spanWords, position * SPAN_WORDS_PER_ROW);
+    this.#index.add(row, this.#storedRows, position);
     this.#ids.push(row.unique_number);
     this.#slabOf.push(this.#slabs.length - 1);
     this.#starts.push(start);
@@ -107,9 +128,9 @@ export class DatasetBuilder {
     return this.#ids.length;
   }
 
-  /** What the dataset will hold: its slabs and its index entries (an estimate, see INDEX_BYTES_PER_SITE). */
+  /** What the dataset will hold: its slabs, value spans and index entries (an estimate, see INDEX_BYTES_PER_SITE). */
   get estimatedBytes(): number {
-    return this.#slabBytes + this.#ids.length * INDEX_BYTES_PER_SITE;
+    return this.#slabBytes + this.#ids.length * (INDEX_BYTES_PER_SITE + SPAN_BYTES_PER_SITE);
   }
 
   build(version: Omit<DatasetVersion, 'rows'>): Dataset {
@@ -121,7 +142,10 @@ export class DatasetBuilder {
     const positions = new Map<number, number>();
     this.#ids.forEach((id, position) => positions.set(id, position));
     const body = (position: number): Buffer => (slabs[slabOf[position] as number] as Buffer).subarray(starts[position], ends[position]);
-    this.#body = body;
+    // Trimmed to the rows loaded: up to half the grown array would otherwise stay allocated.
+    const spanWords = this.#spanWords.slice(0, this.#ids.length * SPAN_WORDS_PER_ROW);
+    this.#spanWords = new Uint32Array(0);
+    this.#stored = { body, spans: (position, into) => unpackSpans(spanWords, position * SPAN_WORDS_PER_ROW, into) };
     const index = this.#index.build();
 
     return {

@@ -1,31 +1,54 @@
 /**
  * CSV (RFC 4180): a header row, CRLF line ends, fields quoted when they hold a comma, a quote or
  * a line break. Values are written as the source file writes them: flags as 1/0, nulls empty.
+ * Lines are transcoded from the rows' JSON bodies: a string without escapes is its bytes
+ * (quoted when it holds a comma), a number is its JSON text, which is JavaScript's own.
  */
-import { COLUMNS, type Row } from '../data/row.js';
 import type { OutputField } from '../query/parameters.js';
 import type { Match } from '../query/run.js';
-import { fieldValue, type FieldValue } from './fields.js';
+import { DISTANCE_FIELD } from '../query/order.js';
+import { ByteWriter } from './byte-writer.js';
+import { columnIndex, roundKm } from './fields.js';
+import { ESCAPED, HAS_COMMA, newSpans, type Spans } from '../data/body-spans.js';
 
 const NEEDS_QUOTES = /[",\r\n]/;
+const QUOTE = 0x22;
+const LETTER_T = 0x74;
+const LETTER_F = 0x66;
+const LETTER_N = 0x6e;
 
-function csvField(value: FieldValue | string): string {
-  if (value === null) return '';
-  if (typeof value === 'boolean') return value ? '1' : '0';
-  const text = String(value);
+function csvText(text: string): string {
   return NEEDS_QUOTES.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
-function wholeRowLine(row: Row): string {
-  return COLUMNS.map((column) => csvField(row[column])).join(',');
+function writeValue(out: ByteWriter, body: Buffer, spans: Spans, column: number): void {
+  const start = spans[column * 3] as number;
+  const end = spans[column * 3 + 1] as number;
+  const flags = spans[column * 3 + 2] as number;
+  const first = body[start];
+  if (first === QUOTE) {
+    if (flags & ESCAPED) out.text(csvText(JSON.parse(body.toString('utf8', start, end)) as string));
+    else if (flags & HAS_COMMA) out.bytes(body, start, end); // the JSON quotes are the CSV quotes: no quote inside
+    else out.bytes(body, start + 1, end - 1);
+  } else if (first === LETTER_T) out.byte(0x31); // true: 1
+  else if (first === LETTER_F) out.byte(0x30); // false: 0
+  else if (first !== LETTER_N) out.bytes(body, start, end); // a number; null is empty
 }
 
-export function csvDocument(matches: readonly Match[], fields: readonly OutputField[]): string {
-  const lines = [fields.map(csvField).join(',')];
-  const whole = fields === COLUMNS;
+export function csvDocument(matches: readonly Match[], fields: readonly OutputField[]): Buffer {
+  const out = new ByteWriter(matches.reduce((sum, m) => sum + m.site.body.length, 1024));
+  out.text(`${fields.map(csvText).join(',')}\r\n`);
+  const spans = newSpans();
+  const columns = fields.map((field) => (field === DISTANCE_FIELD ? -1 : columnIndex(field)));
   for (const match of matches) {
-    const row = match.site.row; // read back from the body, once per line
-    lines.push(whole ? wholeRowLine(row) : fields.map((field) => csvField(fieldValue(match, row, field))).join(','));
+    const { body } = match.site;
+    match.site.readSpans(spans);
+    columns.forEach((column, i) => {
+      if (i > 0) out.byte(0x2c);
+      if (column >= 0) writeValue(out, body, spans, column);
+      else if (match.distanceKm !== undefined) out.text(String(roundKm(match.distanceKm)));
+    });
+    out.text('\r\n');
   }
-  return `${lines.join('\r\n')}\r\n`;
+  return out.done();
 }

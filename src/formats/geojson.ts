@@ -5,18 +5,22 @@
  */
 import type { OutputField } from '../query/parameters.js';
 import type { Match } from '../query/run.js';
-import { fieldValue } from './fields.js';
+import { ByteWriter } from './byte-writer.js';
+import { writeJsonMembers } from './fields.js';
+import { newSpans } from '../data/body-spans.js';
 
-export function geoJsonDocument(matches: readonly Match[], fields: readonly OutputField[]): string {
-  const features = matches.map((match) => {
-    const { point } = match.site;
-    const row = match.site.row;
-    return {
-      type: 'Feature',
-      id: match.site.uniqueNumber,
-      geometry: point === undefined ? null : { type: 'Point', coordinates: [point.lon, point.lat] },
-      properties: Object.fromEntries(fields.map((field) => [field, fieldValue(match, row, field)])),
-    };
+export function geoJsonDocument(matches: readonly Match[], fields: readonly OutputField[]): Buffer {
+  const out = new ByteWriter(matches.reduce((sum, m) => sum + m.site.body.length + 128, 64));
+  const spans = newSpans();
+  out.text('{"type":"FeatureCollection","features":[');
+  matches.forEach((match, i) => {
+    const { point, body, uniqueNumber } = match.site;
+    const geometry = point === undefined ? 'null' : `{"type":"Point","coordinates":[${point.lon},${point.lat}]}`;
+    out.text(`${i > 0 ? ',' : ''}{"type":"Feature","id":${uniqueNumber},"geometry":${geometry},"properties":{`);
+    match.site.readSpans(spans);
+    writeJsonMembers(out, body, spans, fields, match.distanceKm);
+    out.text('}}');
   });
-  return JSON.stringify({ type: 'FeatureCollection', features });
+  out.text(']}');
+  return out.done();
 }

@@ -1,20 +1,34 @@
 /**
- * JSON arrays of rows. Whole rows reuse the JSON built once at load (the body), so a page is string
- * joins, not a `JSON.stringify` of every row; only chosen `fields` are serialised per request.
+ * JSON arrays of rows, written as bytes. Whole rows are copies of the bodies built once at load
+ * (no decoding to strings and back); chosen `fields` are copies of their values' bytes.
  */
 import type { OutputField } from '../query/parameters.js';
 import type { Match } from '../query/run.js';
-import { fieldValue, roundKm } from './fields.js';
+import { ByteWriter } from './byte-writer.js';
+import { roundKm, writeJsonMembers } from './fields.js';
+import { newSpans } from '../data/body-spans.js';
 
-export function jsonRow(match: Match, fields: readonly OutputField[] | undefined): string {
-  if (fields === undefined) {
-    const { json } = match.site;
-    return match.distanceKm === undefined ? json : `${json.slice(0, -1)},"distance_km":${roundKm(match.distanceKm)}}`;
-  }
-  const row = match.site.row;
-  return JSON.stringify(Object.fromEntries(fields.map((field) => [field, fieldValue(match, row, field)])));
-}
-
-export function jsonArray(matches: readonly Match[], fields: readonly OutputField[] | undefined): string {
-  return `[${matches.map((m) => jsonRow(m, fields)).join(',')}]`;
+export function jsonArray(matches: readonly Match[], fields: readonly OutputField[] | undefined): Buffer {
+  const bodies = matches.map((m) => m.site.body);
+  const out = new ByteWriter(bodies.reduce((sum, body) => sum + body.length + 24, 2));
+  const spans = newSpans();
+  out.byte(0x5b); // [
+  matches.forEach((match, i) => {
+    const body = bodies[i] as Buffer; // `[{…}]`
+    if (i > 0) out.byte(0x2c); // ,
+    if (fields === undefined) {
+      if (match.distanceKm === undefined) out.bytes(body, 1, body.length - 1);
+      else {
+        out.bytes(body, 1, body.length - 2);
+        out.text(`,"distance_km":${roundKm(match.distanceKm)}}`);
+      }
+      return;
+    }
+    match.site.readSpans(spans);
+    out.byte(0x7b); // {
+    writeJsonMembers(out, body, spans, fields, match.distanceKm);
+    out.byte(0x7d); // }
+  });
+  out.byte(0x5d); // ]
+  return out.done();
 }

@@ -10,7 +10,7 @@
  * when the Koa middleware stack changes.
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import type { Logger } from '../log.js';
+import { requestLineWriter, type Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import { CORS_VARY } from './cors.js';
 import { LOOKUP_VARY, lookupAnswer } from './lookup-answer.js';
@@ -36,11 +36,12 @@ function isPlainJsonRequest(req: IncomingMessage): boolean {
 }
 
 export function withLookupFastPath(fallback: RequestListener, deps: FastPathDeps): RequestListener {
-  const logging = deps.logger.isLevelEnabled('info');
-  const finish = (status: number, start: number) => {
+  const logLine = requestLineWriter(deps.logger);
+  const observe = { 200: deps.metrics.requestObserver('GET', ROUTE, 200), 304: deps.metrics.requestObserver('GET', ROUTE, 304) };
+  const finish = (status: 200 | 304, start: number) => {
     const ms = performance.now() - start;
-    deps.metrics.observeRequest('GET', ROUTE, status, ms / 1000);
-    if (logging) deps.logger.info({ method: 'GET', path: ROUTE, status, ms: Math.round(ms * 100) / 100 }, 'request');
+    observe[status](ms / 1000);
+    logLine('GET', ROUTE, status, Math.round(ms * 100) / 100);
   };
 
   return (req: IncomingMessage, res: ServerResponse) => {

@@ -3,10 +3,13 @@
  * list parameter. Only the parameters given become checks, and `q` is answered from the word
  * index as a mask of sites, so a request does not re-read every word of every site.
  */
-import { distanceKm, inBoundingBox } from './geo.js';
+import { EARTH_RADIUS_KM, distanceKm, inBoundingBox } from './geo.js';
 import type { FilterParams } from './parameters.js';
 import type { QueryIndex, SearchableSite } from './searchable-site.js';
 import { sitesWithPrefix } from './word-index.js';
+
+/** Slightly under the true figure, so that the latitude test never drops a site within the radius. */
+const KM_PER_DEGREE_OF_LATITUDE = ((EARTH_RADIUS_KM * Math.PI) / 180) * 0.999;
 
 type Check = (site: SearchableSite, position: number) => boolean;
 
@@ -16,7 +19,12 @@ type Check = (site: SearchableSite, position: number) => boolean;
  */
 export type SiteTest = (site: SearchableSite, position: number) => number | undefined;
 
-const anyIn = (wanted: readonly string[]) => (have: ReadonlySet<string>) => wanted.some((w) => have.has(w));
+/** One wanted value (the usual case) is one `has`, without a closure per site. */
+function anyIn(wanted: readonly string[]): (have: ReadonlySet<string>) => boolean {
+  const [only] = wanted;
+  if (wanted.length === 1 && only !== undefined) return (have) => have.has(only);
+  return (have) => wanted.some((w) => have.has(w));
+}
 
 /** Sites holding, for every term, a word that starts with it. */
 function searchMask(index: QueryIndex, terms: readonly string[]): Uint8Array {
@@ -65,11 +73,17 @@ function checksOf(index: QueryIndex, f: FilterParams): Check[] {
 export function compileFilter(index: QueryIndex, f: FilterParams): SiteTest {
   const checks = checksOf(index, f);
   const { near, radius_km: radius } = f;
+  // A great circle is at least as long as its north-south part: sites farther in latitude than
+  // the radius are out without the trigonometry (most of them, for a radius of a few hundred km).
+  const latitudeReach = radius === undefined ? Infinity : radius / KM_PER_DEGREE_OF_LATITUDE;
+  const count = checks.length;
   return (site, position) => {
-    for (const check of checks) if (!check(site, position)) return undefined;
+    for (let i = 0; i < count; i++) if (!(checks[i] as Check)(site, position)) return undefined;
     if (near === undefined) return 0;
-    if (site.point === undefined) return undefined;
-    const distance = distanceKm(near, site.point);
+    const { point } = site;
+    if (point === undefined) return undefined;
+    if (Math.abs(point.lat - near.lat) > latitudeReach) return undefined;
+    const distance = distanceKm(near, point);
     return radius === undefined || distance <= radius ? distance : undefined;
   };
 }

@@ -28,16 +28,18 @@ export function matchingSites(index: QueryIndex, query: Pick<SiteQuery, 'filter'
   const near = query.filter.near !== undefined;
   const test = compileFilter(index, query.filter);
   const matches: Match[] = [];
-  index.sites.forEach((site, i) => {
+  const { sites } = index;
+  for (let i = 0; i < sites.length; i++) {
+    const site = sites[i] as SearchableSite;
     const distance = test(site, i);
-    if (distance === undefined) return;
+    if (distance === undefined) continue;
     matches.push({
       site,
       distanceKm: near ? distance : undefined,
       key: byDistance ? distance : (keys?.[i] ?? null),
       uniqueNumber: site.uniqueNumber,
     });
-  });
+  }
   return matches;
 }
 

@@ -2,16 +2,21 @@
  * What queries test a site against: the few values filters, sorts and facets read, folded list
  * elements, criteria, the map point, and the words `q` searches. Built at load, row by row, from
  * the decoded row, which is then dropped: the row itself is kept only as its JSON body (the
- * dataset's storage). `row` and `json` read that body back, for the page being rendered only.
+ * dataset's storage). Pages are written from `body` (src/formats); `row` parses it back, for the
+ * few callers that need values the index does not keep.
  */
+import type { Spans } from '../data/body-spans.js';
 import type { Row } from '../data/row.js';
 import { criteriaOf, type Criterion } from './criteria.js';
 import type { Point } from './geo.js';
 import { fold, plainText, words } from './text.js';
 import { buildWordIndex, type WordIndex } from './word-index.js';
 
-/** Where a site's body lives: the dataset's slabs. */
-export type BodyOf = (position: number) => Buffer;
+/** Where a site's body lives: the dataset's slabs, with where each value lies in it (src/data/body-spans.ts). */
+export interface StoredRows {
+  body(position: number): Buffer;
+  spans(position: number, into: Spans): void;
+}
 
 /** One shared empty set: most sites have one region and one state, many none of some lists. */
 const NONE: ReadonlySet<never> = new Set<never>();
@@ -35,10 +40,10 @@ export class SearchableSite {
   readonly criteria: ReadonlySet<Criterion>;
   /** Undefined where the file has no usable position (no coordinates, or the 0,0 placeholder). */
   readonly point: Point | undefined;
-  readonly #bodyOf: BodyOf;
+  readonly #stored: StoredRows;
   readonly #position: number;
 
-  constructor(row: Row, bodyOf: BodyOf, position: number, intern: Intern) {
+  constructor(row: Row, stored: StoredRows, position: number, intern: Intern) {
     this.uniqueNumber = row.unique_number;
     this.idNo = row.id_no;
     this.category = row.category;
@@ -52,19 +57,24 @@ export class SearchableSite {
     this.isoCodes = foldedList(intern, row.iso_code);
     this.criteria = criteriaOf(row);
     this.point = pointOf(row);
-    this.#bodyOf = bodyOf;
+    this.#stored = stored;
     this.#position = position;
   }
 
-  /** The row as JSON, as `/query` sends it (the body without its brackets). */
-  get json(): string {
-    const body = this.#bodyOf(this.#position);
-    return body.toString('utf8', 1, body.length - 1);
+  /** `[row]` as UTF-8 JSON, the lookup's body: a view into the dataset's storage. */
+  get body(): Buffer {
+    return this.#stored.body(this.#position);
+  }
+
+  /** Where each column's value lies in `body`. */
+  readSpans(into: Spans): void {
+    this.#stored.spans(this.#position, into);
   }
 
   /** The whole row, parsed from its body on each call: JSON round-trips these values exactly. */
   get row(): Row {
-    return JSON.parse(this.json) as Row;
+    const body = this.body;
+    return JSON.parse(body.toString('utf8', 1, body.length - 1)) as Row;
   }
 }
 
@@ -119,8 +129,8 @@ export class QueryIndexBuilder {
     return s;
   };
 
-  add(row: Row, bodyOf: BodyOf, position: number): void {
-    this.#sites.push(new SearchableSite(row, bodyOf, position, this.#intern));
+  add(row: Row, stored: StoredRows, position: number): void {
+    this.#sites.push(new SearchableSite(row, stored, position, this.#intern));
     this.#words.push([...new Set(searchedWords(row))].map(this.#intern));
   }
 

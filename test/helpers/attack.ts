@@ -40,7 +40,8 @@ export async function underAttack(url: string, pid: number, ids: readonly number
   let peak = rssBefore;
   const sampler = setInterval(() => {
     try {
-      peak = Math.max(peak, rssOf(pid));
+      const rss = rssOf(pid);
+      if (!Number.isNaN(rss)) peak = Math.max(peak, rss);
     } catch {
       /* exited: judged below */
     }
@@ -74,13 +75,13 @@ export async function underAttack(url: string, pid: number, ids: readonly number
  * answers, for `holdMs`; then they close. Node parses every request already received and keeps
  * each answer until the socket drains: the issue's 20 x 50 `limit=1000` took RSS to 2.4 GB.
  */
-export async function pipeliningNonReaders(port: number, clients: number, perClient: number, holdMs: number, path: (client: number, i: number) => string): Promise<void> {
+export async function pipeliningNonReaders(port: number, clients: number, perClient: number, holdMs: number, path: (client: number, i: number) => string, acceptEncoding = 'identity'): Promise<void> {
   await Promise.all(
     Array.from({ length: clients }, (_, c) =>
       new Promise<void>((resolve) => {
         const socket = connect(port, '127.0.0.1', () => {
           let requests = '';
-          for (let i = 0; i < perClient; i++) requests += `GET ${path(c, i)} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept-Encoding: identity\r\n\r\n`;
+          for (let i = 0; i < perClient; i++) requests += `GET ${path(c, i)} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept-Encoding: ${acceptEncoding}\r\n\r\n`;
           socket.write(requests);
           socket.pause(); // never read: the answers pile up on the server side
         });

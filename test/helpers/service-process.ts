@@ -18,9 +18,11 @@ export interface ServiceProcess {
   waitForLog(predicate: (line: Record<string, unknown>) => boolean, timeoutMs?: number): Promise<Record<string, unknown>>;
 }
 
-export function spawnService(env: Record<string, string>, options: { builtEntry?: string } = {}): ServiceProcess {
-  const argv = options.builtEntry === undefined ? ['--import', 'tsx', MAIN] : [options.builtEntry];
-  const child = spawn(process.execPath, argv, {
+/** `prefix`: a command that runs Node as its last arguments, e.g. one entering a cgroup first (test/helpers/cgroup.ts). */
+export function spawnService(env: Record<string, string>, options: { builtEntry?: string; prefix?: readonly string[] } = {}): ServiceProcess {
+  const argv = [process.execPath, ...(options.builtEntry === undefined ? ['--import', 'tsx', MAIN] : [options.builtEntry])];
+  const [command, ...args] = [...(options.prefix ?? []), ...argv] as [string, ...string[]];
+  const child = spawn(command, args, {
     cwd: ROOT,
     env: { PATH: process.env['PATH'] ?? '', PORT: '0', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

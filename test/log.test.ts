@@ -1,0 +1,36 @@
+/** The fast path's request line (src/log.ts) against pino's own line for the same fields, read back as JSON. */
+import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
+import { pino } from 'pino';
+import { requestLineWriter } from '../src/log.js';
+import { tempDir } from './helpers/temp-files.js';
+
+describe('requestLineWriter', () => {
+  const dir = tempDir();
+  after(() => dir.remove());
+
+  it('writes the line pino writes for logger.info({ method, path, status, ms }, "request"), field for field and in order', () => {
+    const file = `${dir.path}/log.ndjson`;
+    const logger = pino({ level: 'info', base: { service: 'whc-api' } }, pino.destination({ dest: file, sync: true }));
+    const cases: [string, string, number, number][] = [['GET', '/query', 200, 0.05], ['GET', '/query', 304, 12], ['GET', '/query', 200, 1234.56]];
+    for (const [method, path, status, ms] of cases) {
+      logger.info({ method, path, status, ms }, 'request');
+      requestLineWriter(logger)(method, path, status, ms);
+    }
+    const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines).to.have.length(cases.length * 2);
+    for (let i = 0; i < lines.length; i += 2) {
+      const [fromPino, fromWriter] = [lines[i], lines[i + 1]] as [Record<string, unknown>, Record<string, unknown>];
+      expect(Object.keys(fromWriter)).to.deep.equal(Object.keys(fromPino));
+      expect(Math.abs(Number(fromWriter['time']) - Number(fromPino['time']))).to.be.below(1000);
+      expect({ ...fromWriter, time: 0 }).to.deep.equal({ ...fromPino, time: 0 });
+    }
+  });
+
+  it('writes nothing when info is off', () => {
+    const file = `${dir.path}/quiet.ndjson`;
+    const logger = pino({ level: 'warn', base: { service: 'whc-api' } }, pino.destination({ dest: file, sync: true }));
+    requestLineWriter(logger)('GET', '/query', 200, 1);
+    expect(readFileSync(file, 'utf8')).to.equal('');
+  });
+});
