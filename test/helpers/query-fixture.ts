@@ -1,0 +1,38 @@
+/**
+ * The query modules' inputs, made the way the service makes them: the bundled CSV loaded by
+ * `loadDataset` into its `QueryIndex`, and parameters decoded by the codecs of `parameters.ts`
+ * from their text. Unit tests of `src/query` call the modules directly on these; no server.
+ */
+import * as t from 'io-ts';
+import * as E from 'fp-ts/lib/Either.js';
+import { PathReporter } from 'io-ts/lib/PathReporter.js';
+import type { Dataset } from '../../src/data/dataset.js';
+import { loadDataset } from '../../src/data/load.js';
+import { FILTER_PARAMETERS, OUTPUT_PARAMETERS, codecsOf, type QueryParams } from '../../src/query/parameters.js';
+import type { QueryIndex } from '../../src/query/searchable-site.js';
+import { planQuery, type SiteQuery } from '../../src/query/site-query.js';
+import { DATA_FILE } from './reference-csv.js';
+
+let loading: Promise<Dataset> | undefined;
+
+/** The bundled data's index, loaded once per mocha run. */
+export async function bundledIndex(): Promise<QueryIndex> {
+  loading ??= loadDataset(DATA_FILE);
+  return (await loading).index;
+}
+
+const QueryParamsCodec = t.partial({ ...codecsOf(FILTER_PARAMETERS), ...codecsOf(OUTPUT_PARAMETERS) });
+
+/** Decodes parameters as a query string carries them; throws with io-ts's report when they do not decode. */
+export function decodeParams(params: URLSearchParams): QueryParams {
+  const decoded = QueryParamsCodec.decode(Object.fromEntries(params));
+  if (E.isLeft(decoded)) throw new Error(`parameters ${params.toString()} do not decode: ${PathReporter.report(decoded).join('; ')}`);
+  return decoded.right as QueryParams;
+}
+
+/** A runnable query from parameters text; throws when a rule between parameters is broken. */
+export function plan(params: URLSearchParams): SiteQuery {
+  const planned = planQuery(decodeParams(params));
+  if (Array.isArray(planned)) throw new Error(`parameters ${params.toString()} break rules: ${JSON.stringify(planned)}`);
+  return planned;
+}

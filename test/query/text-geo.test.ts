@@ -1,0 +1,77 @@
+/**
+ * Search text and geometry, the pure helpers under the filters: `plainText`, `fold` and `words`
+ * against `he` and a combining-marks range (the service uses `entities` and `\p{M}`), `distanceKm` (haversine) against
+ * the unit-vector formula of the model and a published distance, and bounding boxes.
+ */
+import { expect } from 'chai';
+import fc from 'fast-check';
+import { distanceKm, EARTH_RADIUS_KM, inBoundingBox } from '../../src/query/geo.js';
+import { fold, plainText, words } from '../../src/query/text.js';
+import { referenceData } from '../helpers/reference-csv.js';
+import { htmlToText, referenceDistanceKm } from '../helpers/reference-query.js';
+
+const reference = referenceData();
+/** NFD, not the model's NFKD: folding keeps compatibility characters (`km²` stays `km²`). */
+const nfdFold = (s: string) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+const cells = (column: string) => reference.rows.map((row) => row[column]).filter((v): v is string => typeof v === 'string');
+
+describe('search text (unit)', () => {
+  it('reads every name and short description of the data as he and NFD folding do', () => {
+    const collapse = (s: string) => s.replace(/\s+/g, ' ').trim();
+    let checked = 0;
+    for (const column of ['name_en', 'name_fr', 'short_description_en', 'short_description_fr', 'states_name_fr']) {
+      for (const cell of cells(column)) {
+        expect(fold(plainText(cell)), cell.slice(0, 60)).to.equal(collapse(nfdFold(htmlToText(cell))));
+        checked += 1;
+      }
+    }
+    expect(checked).to.be.above(4000);
+  });
+
+  it('decodes the entities and drops the tags the data uses', () => {
+    expect(plainText('<p>C&ocirc;te d&rsquo;Ivoire</p>  <br/>x')).to.equal('Côte d’Ivoire x');
+    expect(words(plainText('Vallée de <em>Bamiyan</em>, 1979&nbsp;AD'))).to.deep.equal(['vallee', 'de', 'bamiyan', '1979', 'ad']);
+    expect(fold('ÉCIJA Ñandú')).to.equal('ecija nandu');
+  });
+
+  it('splits words on anything but letters and digits (property)', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom('a', 'É', ' ', '-', '’', '7', ',', 'ß', '\t') }), (s) => {
+        const expected = nfdFold(s).split(/[^\p{L}\p{N}]+/u).filter((w) => w !== '');
+        expect(words(s)).to.deep.equal(expected);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe('geometry (unit)', () => {
+  const lat = fc.double({ min: -90, max: 90, noNaN: true });
+  const lon = fc.double({ min: -180, max: 180, noNaN: true });
+
+  it('agrees with the unit-vector distance of the model to a metre (property)', () => {
+    fc.assert(
+      fc.property(lat, lon, lat, lon, (a, b, c, d) => {
+        expect(distanceKm({ lat: a, lon: b }, { lat: c, lon: d })).to.be.closeTo(referenceDistanceKm([a, b], [c, d]), 1e-3);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('gives Rosetta Code\'s haversine figure, Nashville BNA to Los Angeles LAX, once scaled to its radius', () => {
+    // Rosetta Code "Haversine formula": 2887.2599506071106 km with a radius of 6372.8 km.
+    const km = distanceKm({ lat: 36.12, lon: -86.67 }, { lat: 33.94, lon: -118.4 });
+    expect((km * 6372.8) / EARTH_RADIUS_KM).to.be.closeTo(2887.2599506, 1e-6);
+  });
+
+  it('tests boxes as the model does, across the 180th meridian too (property)', () => {
+    fc.assert(
+      fc.property(lat, lon, lat, lat, lon, lon, (pLat, pLon, lat1, lat2, minLon, maxLon) => {
+        const [minLat, maxLat] = lat1 <= lat2 ? [lat1, lat2] : [lat2, lat1];
+        const lonInside = minLon <= maxLon ? pLon >= minLon && pLon <= maxLon : pLon >= minLon || pLon <= maxLon;
+        expect(inBoundingBox({ lat: pLat, lon: pLon }, { minLon, minLat, maxLon, maxLat })).to.equal(pLat >= minLat && pLat <= maxLat && lonInside);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});

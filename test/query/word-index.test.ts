@@ -1,0 +1,50 @@
+/**
+ * The word index against a scan: for any words and any prefix, the sites `sitesWithPrefix` marks
+ * are those holding a word that starts with the prefix. Then on the bundled data, against words
+ * read from the hand-read CSV with `he` and a Unicode regex (not `text.ts`).
+ */
+import { expect } from 'chai';
+import fc from 'fast-check';
+import { buildWordIndex, sitesWithPrefix } from '../../src/query/word-index.js';
+import { bundledIndex } from '../helpers/query-fixture.js';
+import { referenceData } from '../helpers/reference-csv.js';
+import { foldText, htmlToText } from '../helpers/reference-query.js';
+
+const scan = (wordsBySite: readonly (readonly string[])[], prefix: string) => wordsBySite.map((words) => (words.some((w) => w.startsWith(prefix)) ? 1 : 0));
+
+describe('word index (unit)', () => {
+  const word = fc.string({ unit: fc.constantFrom('a', 'b', 'c', 'é', 'z', '1', '\u{1F600}'), maxLength: 5 });
+
+  it('marks exactly the sites a scan finds, for any words and prefix (property)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.array(word, { maxLength: 6 }), { maxLength: 20 }), word, (wordsBySite, prefix) => {
+        const index = buildWordIndex(wordsBySite);
+        expect([...sitesWithPrefix(index, prefix, wordsBySite.length)]).to.deep.equal(scan(wordsBySite, prefix));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('keeps each word once, sorted, with ascending postings', () => {
+    const index = buildWordIndex([['b', 'a', 'b'], [], ['a', 'c']]);
+    expect(index.words).to.deep.equal(['a', 'b', 'c']);
+    expect(index.postings.map((p) => [...p])).to.deep.equal([[0, 2], [0], [2]]);
+  });
+
+  it('finds on the bundled data the sites whose names and descriptions hold a word with the prefix', async () => {
+    const { sites, words } = await bundledIndex();
+    const text = (row: Record<string, unknown>, c: string) => (typeof row[c] === 'string' ? (row[c] as string) : '');
+    const byNumber = new Map(
+      referenceData().rows.map((row) => [
+        row['unique_number'] as number,
+        foldText(['name_en', 'name_fr', 'short_description_en', 'short_description_fr'].map((c) => htmlToText(text(row, c))).join(' ')).split(/[^\p{L}\p{N}]+/u),
+      ]),
+    );
+    const modelWords = sites.map((site) => byNumber.get(site.uniqueNumber) ?? []);
+    for (const prefix of ['cath', 'temple', 'vall', 'eglise', 'xyzzy', 'bamiyan', '1', 'w']) {
+      const expected = scan(modelWords, prefix);
+      expect([...sitesWithPrefix(words, prefix, sites.length)], prefix).to.deep.equal(expected);
+      if (prefix !== 'xyzzy') expect(expected, `${prefix} is in the data`).to.include(1);
+    }
+  });
+});
