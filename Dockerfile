@@ -34,7 +34,7 @@ RUN --mount=type=secret,id=npm_ca,required=false,mode=0444 \
 
 # ---- type-check src/, then bundle it into dist/ (scripts/build/bundle.ts says why a bundle)
 FROM deps AS build
-COPY --chown=node:node tsconfig.json tsconfig.build.json ./
+COPY --chown=node:node tsconfig.json tsconfig.src.json ./
 COPY --chown=node:node scripts/build ./scripts/build
 COPY --chown=node:node src ./src
 RUN npm run build
