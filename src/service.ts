@@ -57,7 +57,9 @@ export function createService(config: Config, deps: ServiceDeps): Service {
   };
   const inFlight = new InFlight();
   const { app, router } = createApp(appDeps, inFlight);
-  const koa = app.callback();
+  const handle = app.callback();
+  // Koa's handler settles its own errors (ctx.onerror answers and logs them): nothing to await here.
+  const koa: RequestListener = (req, res) => void handle(req, res);
   const listener = inFlight.counting(withLookupFastPath(deps.wrapKoa?.(koa) ?? koa, appDeps));
 
   // A file over the budget is refused; a bad file keeps the good one (reloader.ts).

@@ -55,7 +55,7 @@ async function load(url: string, pick: () => Request, durationS: number, expectS
     url,
     connections: CONNECTIONS,
     duration: durationS,
-    requests: [{ setupRequest: (req: any) => ({ ...req, ...pick() }) }],
+    requests: [{ setupRequest: (req) => ({ ...req, ...pick() }) }],
   });
   const okCount = expectStatus === 304 ? result['3xx'] : result['2xx'];
   const unexpected = result['1xx'] + result['2xx'] + result['3xx'] + result['4xx'] + result['5xx'] - okCount;
@@ -105,7 +105,7 @@ async function measureSearches(server: Server): Promise<Pick<ScalingResult, 'fir
     if (r.errors + r.non2xx > 0) throw new Error(`${r.errors + r.non2xx} failed searches`);
     searchRps = r.rps;
   } else {
-    const r = await autocannon({ url: server.url, connections: SEARCH_CONNECTIONS, duration: SCALING_DURATION_S, requests: [{ setupRequest: (req: any) => ({ ...req, path: randomOf(SCALING_SEARCHES) }) }] });
+    const r = await autocannon({ url: server.url, connections: SEARCH_CONNECTIONS, duration: SCALING_DURATION_S, requests: [{ setupRequest: (req) => ({ ...req, path: randomOf(SCALING_SEARCHES) }) }] });
     searchRps = r.requests.average;
   }
   return { firstSearchMs, searchRps, rssAfterSearchesMb: currentRss(server.child.pid ?? 0) / MB };

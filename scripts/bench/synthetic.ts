@@ -11,7 +11,7 @@ import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 
 export async function writeSyntheticCsv(source: string, rows: number, target: string): Promise<void> {
-  const records = parse(await readFile(source), { bom: true }) as string[][];
+  const records = parse(await readFile(source), { bom: true });
   const [header, ...body] = records;
   if (header === undefined || body.length === 0) throw new Error(`${source}: no rows`);
   const uniqueColumn = header.indexOf('unique_number');

@@ -38,7 +38,7 @@ const columnKeys = new WeakMap<QueryIndex, Map<ColumnName, readonly SortKey[]>>(
 /** The sort keys of a column, aligned with `index.sites`, computed once per dataset and column. */
 export function columnSortKeys(index: QueryIndex, column: ColumnName): readonly SortKey[] {
   let byColumn = columnKeys.get(index);
-  if (byColumn === undefined) columnKeys.set(index, (byColumn = new Map()));
+  if (byColumn === undefined) columnKeys.set(index, (byColumn = new Map<ColumnName, readonly SortKey[]>()));
   let keys = byColumn.get(column);
   // Columns the index does not keep are read back from the bodies, once per dataset and column.
   if (keys === undefined) byColumn.set(column, (keys = index.sites.map((site) => (column === 'unique_number' ? site.uniqueNumber : keyOfValue(site.row[column])))));

@@ -24,7 +24,7 @@ export interface QueryResult {
 /** Every matching site, unordered (in `unique_number` order, which is the index's order). */
 export function matchingSites(index: QueryIndex, query: Pick<SiteQuery, 'filter' | 'sort'>): Match[] {
   const byDistance = query.sort.field === DISTANCE_FIELD;
-  const keys = byDistance ? undefined : columnSortKeys(index, query.sort.field as Exclude<typeof query.sort.field, typeof DISTANCE_FIELD>);
+  const keys = byDistance ? undefined : columnSortKeys(index, query.sort.field);
   const near = query.filter.near !== undefined;
   const test = compileFilter(index, query.filter);
   const matches: Match[] = [];

@@ -8,6 +8,8 @@ import { tempDir, type TempDir } from '../helpers/temp-files.js';
 function changes(times: number, timeoutMs: number, start: (onChange: () => void) => FileWatcher): Promise<FileWatcher> {
   return new Promise((resolve, reject) => {
     let count = 0;
+    // Assigned once, below, but read by the timeout's closure first: it cannot be a const.
+    // eslint-disable-next-line prefer-const
     let watcher: FileWatcher | undefined;
     const timer = setTimeout(() => {
       watcher?.close();

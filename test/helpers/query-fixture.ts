@@ -27,7 +27,7 @@ const QueryParamsCodec = t.partial({ ...codecsOf(FILTER_PARAMETERS), ...codecsOf
 export function decodeParams(params: URLSearchParams): QueryParams {
   const decoded = QueryParamsCodec.decode(Object.fromEntries(params));
   if (E.isLeft(decoded)) throw new Error(`parameters ${params.toString()} do not decode: ${PathReporter.report(decoded).join('; ')}`);
-  return decoded.right as QueryParams;
+  return decoded.right;
 }
 
 /** A runnable query from parameters text; throws when a rule between parameters is broken. */

@@ -28,7 +28,7 @@ export interface Filters {
 
 export const foldText = (s: string): string => s.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
 export const htmlToText = (s: string): string => decodeHtml(s.replace(/<[^>]+>/g, ' '));
-const text = (row: ReferenceRow, column: string): string => (typeof row[column] === 'string' ? (row[column] as string) : '');
+const text = (row: ReferenceRow, column: string): string => (typeof row[column] === 'string' ? (row[column]) : '');
 const listOf = (row: ReferenceRow, ...columns: string[]): string[] =>
   columns.flatMap((c) => text(row, c).split(',')).map((e) => foldText(htmlToText(e)).trim()).filter((e) => e !== '');
 

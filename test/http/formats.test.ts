@@ -7,7 +7,7 @@ import { position } from '../helpers/reference-query.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 
 /** The source file's conventions: empty for null, 1/0 for flags. */
-const asCsvCell = (value: unknown): string => (value === null ? '' : typeof value === 'boolean' ? (value ? '1' : '0') : String(value));
+const asCsvCell = (value: string | number | boolean | null): string => (value === null ? '' : typeof value === 'boolean' ? (value ? '1' : '0') : String(value));
 
 describe('GET /query formats', () => {
   const reference = referenceData();
@@ -38,7 +38,7 @@ describe('GET /query formats', () => {
         expect(text.endsWith('\r\n')).to.equal(true);
         const [header, ...records] = readRecords(text).map((r) => r.fields);
         expect(header).to.deep.equal(fields ?? columns);
-        expect(records.map((r) => r.join('\u0000'))).to.deep.equal(json.map((row) => (fields ?? columns).map((c) => asCsvCell(row[c])).join('\u0000')));
+        expect(records.map((r) => r.join('\u0000'))).to.deep.equal(json.map((row) => (fields ?? columns).map((c) => asCsvCell(row[c] as string | number | boolean | null)).join('\u0000')));
       }),
       { numRuns: 25 },
     );

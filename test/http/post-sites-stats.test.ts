@@ -71,7 +71,7 @@ describe('POST /query, /sites and /stats', () => {
         for (const v of values) counts[String(v)] = (counts[String(v)] ?? 0) + 1;
         return counts;
       };
-      const listed = (column: string) => rows.flatMap((r) => [...new Set(String(r[column] ?? '').split(',').map((s) => s.trim()).filter((s) => s !== ''))]);
+      const listed = (column: string) => rows.flatMap((r) => [...new Set(String(r[column] as string | number | null ?? '').split(',').map((s) => s.trim()).filter((s) => s !== ''))]);
       return {
         total: rows.length,
         category: count(rows.map((r) => r['category'])),

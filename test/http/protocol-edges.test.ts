@@ -44,7 +44,7 @@ describe('protocol edges', () => {
 
   it('gives a long POST query no Link past the URL limit, and an X-Next-Cursor that pages it with POST', async () => {
     const rows = referenceData().rows;
-    const names = (column: string) => [...new Set(rows.flatMap((r) => String(r[column] ?? '').split(',')).map((s) => s.trim()).filter((s) => s !== ''))];
+    const names = (column: string) => [...new Set(rows.flatMap((r) => String(r[column] as string | number | null ?? '').split(',')).map((s) => s.trim()).filter((s) => s !== ''))];
     // Real names (so rows match) padded with long names no site has, up to the 200 allowed.
     const real = names('states_name_en').slice(0, 60);
     const state = [...real, ...Array.from({ length: 200 - real.length }, (_, i) => `Nowhere Republic of the Very Long Names and Province Number ${i}`)];

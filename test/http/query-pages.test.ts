@@ -91,7 +91,7 @@ describe('GET /query sorting and paging', () => {
         params.set('sort', sort);
         params.set('limit', String(limit));
         params.set('fields', 'unique_number');
-        const { ids, pages, totals } = await allPages(`${server.url}/query?${params}`);
+        const { ids, pages, totals } = await allPages(`${server.url}/query?${params.toString()}`);
         expect(ids).to.deep.equal(expected);
         expect(pages).to.equal(Math.max(1, Math.ceil(expected.length / limit)));
         expect(new Set(totals)).to.deep.equal(new Set([expected.length]));
@@ -104,7 +104,7 @@ describe('GET /query sorting and paging', () => {
     const f: Filters = { near: [35.0, 135.7], radius_km: 2000 };
     const params = filterParams(f);
     params.set('limit', '7');
-    const { ids } = await allPages(`${server.url}/query?${params}`);
+    const { ids } = await allPages(`${server.url}/query?${params.toString()}`);
     const expected = reference.rows
       .map((row) => ({ id: row['unique_number'] as number, m: referenceMatch(row, f) }))
       .filter((x) => x.m !== undefined)

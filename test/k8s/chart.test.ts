@@ -62,11 +62,11 @@ describe('Helm chart k8s/whc-api', function () {
     });
 
     it('the schema check does catch a wrong type, in a built-in kind and in HTTPRoute and ServiceMonitor', async () => {
-      const deployment = structuredClone(findObject(rendered.everything, 'Deployment')) as any;
+      const deployment = structuredClone<any>(findObject(rendered.everything, 'Deployment'));
       deployment.spec.replicas = 'two';
-      const route = structuredClone(findObject(rendered.everything, 'HTTPRoute')) as any;
+      const route = structuredClone<any>(findObject(rendered.everything, 'HTTPRoute'));
       route.spec.parentRefs[0].port = 'http';
-      const monitor = structuredClone(findObject(rendered.everything, 'ServiceMonitor')) as any;
+      const monitor = structuredClone<any>(findObject(rendered.everything, 'ServiceMonitor'));
       monitor.spec.endpoints = 'metrics';
       const cases: [any, string][] = [[deployment, 'spec/replicas must be integer'], [route, 'spec/parentRefs/0/port must be integer'], [monitor, 'spec/endpoints must be array']];
       for (const [broken, message] of cases) expect((await schemaErrors(broken)).join('\n'), modelModule(broken)).to.include(message);
@@ -77,9 +77,9 @@ describe('Helm chart k8s/whc-api', function () {
       const container = (deployment as any).spec.template.spec.containers[0];
       container.readinesProbe = container.readinessProbe;
       delete container.readinessProbe;
-      const route = structuredClone(findObject(rendered.everything, 'HTTPRoute')) as any;
+      const route = structuredClone<any>(findObject(rendered.everything, 'HTTPRoute'));
       route.spec.parentRef = route.spec.parentRefs;
-      const monitor = structuredClone(findObject(rendered.everything, 'ServiceMonitor')) as any;
+      const monitor = structuredClone<any>(findObject(rendered.everything, 'ServiceMonitor'));
       monitor.spec.endpoints[0].scrapeInterval = '30s';
       const diagnostics = unknownFieldDiagnostics({ misspelled: [deployment, route, monitor] });
       for (const field of ['readinesProbe', 'parentRef', 'scrapeInterval']) expect(diagnostics).to.include(`'"${field}"' does not exist`);

@@ -49,7 +49,7 @@ const examplesOf = (document: OpenApiDocument, path: string): [string, string][]
 function requests(document: OpenApiDocument): Sent[] {
   const filters = examplesOf(document, '/stats').filter(([name]) => name !== 'radius_km');
   const outputs = examplesOf(document, '/query').filter(([name]) => ['sort', 'limit', 'fields', 'format'].includes(name));
-  const q = (params: Record<string, string>) => `/query?${new URLSearchParams(params)}`;
+  const q = (params: Record<string, string>) => `/query?${new URLSearchParams(params).toString()}`;
   return [
     // The original lookup, and a few more sites.
     ...[230, 4, 5, 999_999, 2300].map((n) => ({ url: `/query?unique_number=${n}`, expect: n === 999_999 ? 404 : 200 })),
@@ -59,7 +59,7 @@ function requests(document: OpenApiDocument): Sent[] {
     { url: '/query', expect: 200 },
     // Each filter alone, on /query and /stats; each output parameter alone.
     ...filters.map(([name, value]) => ({ url: q({ [name]: value }), expect: 200 })),
-    ...filters.map(([name, value]) => ({ url: `/stats?${new URLSearchParams({ [name]: value })}`, expect: 200 })),
+    ...filters.map(([name, value]) => ({ url: `/stats?${new URLSearchParams({ [name]: value }).toString()}`, expect: 200 })),
     ...outputs.map(([name, value]) => ({ url: q({ [name]: value }), expect: 200 })),
     { url: q({ near: '48.8566,2.3522', radius_km: '100', fields: 'unique_number,name_en,distance_km' }), expect: 200 },
     { url: q({ near: '48.8566,2.3522', limit: '3' }), expect: 200 },

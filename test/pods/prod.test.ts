@@ -21,7 +21,7 @@ describe('prod profile rehearsal: the API pod and the data publisher on one clai
   let base: string;
   const files = { claim: join(PLAY_DIR, 'prod-claim.yaml'), pod: join(PLAY_DIR, 'prod-pod.yaml'), publisher: join(PLAY_DIR, 'prod-publisher.yaml') };
 
-  before(async function () {
+  before(function () {
     if (!canRehearse()) this.skip();
     mkdirSync(PLAY_DIR, { recursive: true });
     buildImage('production');

@@ -12,7 +12,7 @@ import { bundledIndex, decodeParams } from '../helpers/query-fixture.js';
 import { DATA_FILE } from '../helpers/reference-csv.js';
 
 type Record = { [column: string]: string };
-const records = parse(readFileSync(DATA_FILE), { bom: true, columns: true }) as Record[];
+const records = parse<Record>(readFileSync(DATA_FILE), { bom: true, columns: true });
 
 /** Most frequent first, then by value: the order the API documents for facets. */
 function tally<V extends string | boolean>(values: V[]): FacetCount<V>[] {

@@ -33,7 +33,7 @@ describe('word index (unit)', () => {
 
   it('finds on the bundled data the sites whose names and descriptions hold a word with the prefix', async () => {
     const { sites, words } = await bundledIndex();
-    const text = (row: Record<string, unknown>, c: string) => (typeof row[c] === 'string' ? (row[c] as string) : '');
+    const text = (row: Record<string, unknown>, c: string) => (typeof row[c] === 'string' ? (row[c]) : '');
     const byNumber = new Map(
       referenceData().rows.map((row) => [
         row['unique_number'] as number,

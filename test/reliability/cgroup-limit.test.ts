@@ -61,7 +61,7 @@ describe('in a memory-limited cgroup (256 MiB, real kernel limit)', function () 
     expect(listening['memoryLimitMb'], 'the limit it found').to.equal(LIMIT_MIB);
     expect(listening['responseMemoryMb'], 'answers in flight').to.equal(LIMIT_MIB / 8);
     // V8 adds its young generation to the old space set by NODE_OPTIONS; half the limit leaves the rest to buffers.
-    expect(listening['heapLimitMb'] as number, 'V8 heap limit (MB)').to.be.within((LIMIT_MIB * 3) / 8, LIMIT_MIB / 2);
+    expect(listening['heapLimitMb'], 'V8 heap limit (MB)').to.be.within((LIMIT_MIB * 3) / 8, LIMIT_MIB / 2);
     const svc = service as ServiceProcess;
     const figures = await underAttack(`http://127.0.0.1:${port}`, svc.child.pid ?? 0, ids, attack);
     const statuses: Record<string, number> = {};

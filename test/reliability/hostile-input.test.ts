@@ -122,7 +122,7 @@ describe('hostile HTTP input (property-based, real server)', function () {
       const qs = Array.from({ length: 101 }, (_, i) => `k${i}=1`).join('&');
       const response = await rawRequest(port, `GET /query?${qs} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
       expectProblemRaw(response, 400);
-      expect(JSON.parse(response.body).code).to.equal('TOO_MANY_PARAMETERS');
+      expect((JSON.parse(response.body) as { code: string }).code).to.equal('TOO_MANY_PARAMETERS');
     });
 
     it('400 for bytes that are not HTTP', async () => {
@@ -132,7 +132,7 @@ describe('hostile HTTP input (property-based, real server)', function () {
     it('ignores a body sent with GET', async () => {
       const response = await rawRequest(port, 'GET /query?unique_number=230 HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 13\r\nConnection: close\r\n\r\n{"evil":true}');
       expect(response.status).to.equal(200);
-      expect(JSON.parse(response.body)[0].unique_number).to.equal(230);
+      expect((JSON.parse(response.body) as { unique_number: number }[])[0]?.unique_number).to.equal(230);
     });
 
     it('400 (not 500) for unique_number at the edges of integer precision', async () => {

@@ -51,7 +51,7 @@ describe('sustained load with hot reloads (real process)', function () {
       url,
       connections: 20,
       duration: durationS,
-      requests: [{ setupRequest: (req: any) => ({ ...req, path: `/query?unique_number=${ids[Math.floor(Math.random() * ids.length)]}` }) }],
+      requests: [{ setupRequest: (req) => ({ ...req, path: `/query?unique_number=${ids[Math.floor(Math.random() * ids.length)]}` }) }],
     });
     clearInterval(sampler);
     reloads.forEach(clearTimeout);
