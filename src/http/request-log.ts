@@ -3,6 +3,7 @@ import type { Middleware } from 'koa';
 import { requestLineWriter, type Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import { DATA_POLICY, NOSNIFF } from './representation/headers.js';
+import { setHeader } from './set-header.js';
 
 /** Finds the route pattern of a path whatever the method, for answers no handler gave (preflights, 405s). */
 export type RoutePatternOf = (path: string) => string | undefined;
@@ -26,11 +27,11 @@ export function observeRequests(logger: Logger, metrics: Metrics, isShuttingDown
     try {
       await next();
     } finally {
-      ctx.set('X-Content-Type-Options', NOSNIFF);
+      setHeader(ctx, 'X-Content-Type-Options', NOSNIFF);
       // (`/docs`, the one HTML page, sets its own policy.)
-      if (!ctx.res.hasHeader('Content-Security-Policy')) ctx.set('Content-Security-Policy', DATA_POLICY);
+      if (!ctx.res.hasHeader('Content-Security-Policy')) setHeader(ctx, 'Content-Security-Policy', DATA_POLICY);
       // While draining, each keep-alive client is told to reconnect (to another replica) after this answer.
-      if (isShuttingDown()) ctx.set('Connection', 'close');
+      if (isShuttingDown()) setHeader(ctx, 'Connection', 'close');
       const ms = performance.now() - start;
       metrics.observeRequest(ctx.method, routeLabel((ctx as { _matchedRoute?: unknown })._matchedRoute, ctx.path, patternOf), ctx.status, ms / 1000);
       logLine(ctx.method, ctx.path, ctx.status, Math.round(ms * 100) / 100);
