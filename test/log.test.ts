@@ -27,6 +27,24 @@ describe('requestLineWriter', () => {
     }
   });
 
+  it('with JSON.stringify as quote, writes pino\'s line for paths that need escaping (Koa\'s requests)', () => {
+    const file = `${dir.path}/escaped.ndjson`;
+    const logger = pino({ level: 'info', base: { service: 'whc-api' } }, pino.destination({ dest: file, sync: true }));
+    const paths = ['/query', '/a"b\\c', '/\u00e9t\u00e9/\u0001', '/\ud800'];
+    for (const path of paths) {
+      logger.info({ method: 'GET', path, status: 404, ms: 0.5 }, 'request');
+      requestLineWriter(logger, JSON.stringify)('GET', path, 404, 0.5);
+    }
+    const lines = readFileSync(file, 'utf8').trim().split('\n');
+    expect(lines).to.have.length(paths.length * 2);
+    for (let i = 0; i < lines.length; i += 2) {
+      // Byte for byte but the time.
+      const [fromPino, fromWriter] = [lines[i], lines[i + 1]].map((l) => (l as string).replace(/"time":[0-9]+/, '"time":0'));
+      expect(fromWriter).to.equal(fromPino);
+      expect((JSON.parse(fromWriter as string) as { path: string }).path).to.equal(paths[i / 2]);
+    }
+  });
+
   it('writes nothing when info is off', () => {
     const file = `${dir.path}/quiet.ndjson`;
     const logger = pino({ level: 'warn', base: { service: 'whc-api' } }, pino.destination({ dest: file, sync: true }));

@@ -6,6 +6,8 @@
  */
 import { LRUCache } from 'lru-cache';
 import type { CpuBudget } from './cpu-budget.js';
+import type { ServerResponse } from 'node:http';
+import { setHeader } from './set-header.js';
 
 export interface CachedAnswer {
   readonly body: Buffer;
@@ -29,12 +31,12 @@ export function createAnswerCache(maxBytes: number): AnswerCache {
 }
 
 /** Sets the answer for `etag` on `ctx`, computing it within `budget` (and keeping it) on a miss. */
-export function sendCached(ctx: { set(name: string, value: string): void; body: unknown }, cache: AnswerCache, budget: CpuBudget, etag: string, compute: () => CachedAnswer): void {
+export function sendCached(ctx: { readonly res: ServerResponse; body: unknown }, cache: AnswerCache, budget: CpuBudget, etag: string, compute: () => CachedAnswer): void {
   let answer = cache.get(etag);
   if (answer === undefined) {
     answer = budget.run(compute, (computed) => computed.body.length);
     cache.set(etag, answer);
   }
-  for (const [name, value] of Object.entries(answer.headers)) ctx.set(name, value);
+  for (const [name, value] of Object.entries(answer.headers)) setHeader(ctx, name, value);
   ctx.body = answer.body;
 }

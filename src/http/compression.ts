@@ -56,6 +56,9 @@ export const compressBodies = (cache: AnswerCache, inFlight: InFlight): Middlewa
   await next();
   if (ctx.state.compress !== true || (ctx.status !== 200 && ctx.status !== 304)) return;
   ctx.vary('Accept-Encoding');
+  // Without Accept-Encoding (or with an empty one) the negotiator answers identity, as a client
+  // that names no coding may not decode one: most API clients send none, so it is not asked.
+  if (ctx.get('Accept-Encoding') === '') return;
   const coding = ctx.acceptsEncodings(...CODINGS, 'identity');
   if (coding !== 'br' && coding !== 'gzip') return;
   // Every answer of an opted-in route is coded, whatever its size, so a 304 (which has no body

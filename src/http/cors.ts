@@ -15,7 +15,7 @@ export const CORS_VARY = 'Origin';
 export function corsMiddleware(allowedOrigins: readonly string[]): Middleware {
   const anyOrigin = allowedOrigins.includes('*');
   const allowed = new Set(allowedOrigins);
-  return cors({
+  const withOrigin = cors({
     origin: (ctx) => {
       const origin = ctx.get('Origin');
       if (origin === '') return '';
@@ -29,4 +29,11 @@ export function corsMiddleware(allowedOrigins: readonly string[]): Middleware {
     // The problem middleware keeps CORS headers on error answers itself (it clears only the failed handler's headers).
     keepHeadersOnError: false,
   });
+  // Without an Origin, @koa/cors only adds Vary and calls next, but through two awaits (it awaits
+  // even a synchronous origin function): most requests have no Origin, so they skip those layers.
+  return (ctx, next) => {
+    if (ctx.get('Origin') !== '') return withOrigin(ctx, next);
+    ctx.vary(CORS_VARY);
+    return next();
+  };
 }

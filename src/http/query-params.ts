@@ -15,13 +15,39 @@ export interface QueryDecoder<A> {
   readonly allowed: readonly string[];
 }
 
-/** Built once per route: a codec per request would be work on the hot path. */
+/**
+ * The route's parameters as one io-ts codec, built once per route (a codec per request would be
+ * work on the hot path). It decodes as `t.intersection([t.type(required), t.partial(optional)])`
+ * would (the same values, the same errors in the same order), but validates an optional
+ * parameter only when it is given: `t.partial` runs every codec on every request, and each
+ * absent one builds a context and a failure that it then drops (a search names two or three of
+ * some thirty parameters; this was most of decoding's cost under wrk).
+ */
 export function queryDecoder<R extends t.Props, O extends t.Props = Record<never, t.Mixed>>(
   required: R,
   optional?: O,
 ): QueryDecoder<t.TypeOf<t.TypeC<R>> & t.TypeOf<t.PartialC<O>>> {
-  const partial = t.partial(optional ?? ({} as O));
-  return { codec: t.intersection([t.type(required), partial]), allowed: [...Object.keys(required), ...Object.keys(optional ?? {})] };
+  type A = t.TypeOf<t.TypeC<R>> & t.TypeOf<t.PartialC<O>>;
+  const members: [string, t.Mixed, boolean][] = [
+    ...Object.entries(required).map(([name, codec]): [string, t.Mixed, boolean] => [name, codec, true]),
+    ...Object.entries(optional ?? {}).map(([name, codec]): [string, t.Mixed, boolean] => [name, codec, false]),
+  ];
+  const validate: t.Validate<unknown, A> = (u, c) => {
+    const record = t.UnknownRecord.validate(u, c);
+    if (E.isLeft(record)) return record;
+    const decoded: Record<string, unknown> = { ...record.right };
+    const errors: t.ValidationError[] = [];
+    for (const [name, codec, isRequired] of members) {
+      const given = record.right[name];
+      if (given === undefined && !isRequired) continue;
+      const result = codec.validate(given, t.appendContext(c, name, codec, given));
+      if (E.isLeft(result)) errors.push(...result.left);
+      else decoded[name] = result.right;
+    }
+    return errors.length > 0 ? t.failures(errors) : t.success(decoded as A);
+  };
+  const codec = new t.Type<A, unknown, unknown>('QueryParameters', (u): u is A => E.isRight(validate(u, [])), validate, t.identity);
+  return { codec, allowed: members.map(([name]) => name) };
 }
 
 /** For routes that take no query parameters: any given one is answered 400. */

@@ -5,7 +5,7 @@
  */
 import { EARTH_RADIUS_KM, distanceKm, inBoundingBox } from './geo.js';
 import type { FilterParams } from './parameters.js';
-import type { QueryIndex, SearchableSite } from './searchable-site.js';
+import type { ListColumn, QueryIndex, SearchableSite } from './searchable-site.js';
 import { sitesWithPrefix } from './word-index.js';
 
 /** Slightly under the true figure, so that the latitude test never drops a site within the radius. */
@@ -19,11 +19,12 @@ type Check = (site: SearchableSite, position: number) => boolean;
  */
 export type SiteTest = (site: SearchableSite, position: number) => number | undefined;
 
-/** One wanted value (the usual case) is one `has`, without a closure per site. */
-function anyIn(wanted: readonly string[]): (have: ReadonlySet<string>) => boolean {
-  const [only] = wanted;
-  if (wanted.length === 1 && only !== undefined) return (have) => have.has(only);
-  return (have) => wanted.some((w) => have.has(w));
+/** Sites holding any of the `wanted` elements in `column`, marked from the index's positions. */
+function listMask(index: QueryIndex, column: ListColumn, wanted: readonly string[]): Uint8Array {
+  const mask = new Uint8Array(index.sites.length);
+  const positions = index.positionsOf[column];
+  for (const value of wanted) for (const position of positions.get(value) ?? []) mask[position] = 1;
+  return mask;
 }
 
 /** Sites holding, for every term, a word that starts with it. */
@@ -41,17 +42,10 @@ function checksOf(index: QueryIndex, f: FilterParams): Check[] {
   if (f.unique_number !== undefined) add((site) => site.uniqueNumber === f.unique_number);
   if (f.id_no !== undefined) add((site) => site.idNo === f.id_no);
   if (f.category !== undefined) add((site) => (f.category as readonly string[]).includes(site.category));
-  if (f.region !== undefined) {
-    const wanted = anyIn(f.region);
-    add((site) => wanted(site.regions));
-  }
-  if (f.iso_code !== undefined) {
-    const wanted = anyIn(f.iso_code);
-    add((site) => wanted(site.isoCodes));
-  }
-  if (f.state !== undefined) {
-    const wanted = anyIn(f.state);
-    add((site) => wanted(site.states));
+  for (const [column, wanted] of [['regions', f.region], ['isoCodes', f.iso_code], ['states', f.state]] as const) {
+    if (wanted === undefined) continue;
+    const mask = listMask(index, column, wanted);
+    add((_, position) => mask[position] === 1);
   }
   if (f.danger !== undefined) add((site) => site.danger === f.danger);
   if (f.transboundary !== undefined) add((site) => site.transboundary === f.transboundary);

@@ -21,6 +21,23 @@ export interface QueryResult {
   readonly next: Cursor | undefined;
 }
 
+/**
+ * The positions in `sites` a search must test: all of them, or, with `unique_number`, at most the
+ * one that has it, found by bisection in the index's `unique_number` order (testing all 1121
+ * sites for it was most of such a search's filtering under wrk).
+ */
+function candidateRange(sites: readonly SearchableSite[], uniqueNumber: number | undefined): [number, number] {
+  if (uniqueNumber === undefined) return [0, sites.length];
+  let low = 0;
+  let high = sites.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((sites[middle] as SearchableSite).uniqueNumber < uniqueNumber) low = middle + 1;
+    else high = middle;
+  }
+  return sites[low]?.uniqueNumber === uniqueNumber ? [low, low + 1] : [low, low];
+}
+
 /** Every matching site, unordered (in `unique_number` order, which is the index's order). */
 export function matchingSites(index: QueryIndex, query: Pick<SiteQuery, 'filter' | 'sort'>): Match[] {
   const byDistance = query.sort.field === DISTANCE_FIELD;
@@ -29,7 +46,8 @@ export function matchingSites(index: QueryIndex, query: Pick<SiteQuery, 'filter'
   const test = compileFilter(index, query.filter);
   const matches: Match[] = [];
   const { sites } = index;
-  for (let i = 0; i < sites.length; i++) {
+  const [first, end] = candidateRange(sites, query.filter.unique_number);
+  for (let i = first; i < end; i++) {
     const site = sites[i] as SearchableSite;
     const distance = test(site, i);
     if (distance === undefined) continue;

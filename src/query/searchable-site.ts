@@ -83,6 +83,28 @@ export interface QueryIndex {
   readonly sites: readonly SearchableSite[];
   /** The words of the names and short descriptions (HTML removed, folded), for `q`. */
   readonly words: WordIndex;
+  /**
+   * For each list column, the positions (in `sites`) of the sites holding each folded element:
+   * `region=africa` marks its sites from here rather than asking every site's set (a `has` per
+   * site was the largest cost of such a search under wrk).
+   */
+  readonly positionsOf: Readonly<Record<ListColumn, ReadonlyMap<string, readonly number[]>>>;
+}
+
+/** The list columns of a site that filters test for any of several values. */
+export type ListColumn = 'regions' | 'isoCodes' | 'states';
+const LIST_COLUMNS: readonly ListColumn[] = ['regions', 'isoCodes', 'states'];
+
+function positionsByElement(sites: readonly SearchableSite[], column: ListColumn): ReadonlyMap<string, readonly number[]> {
+  const positions = new Map<string, number[]>();
+  sites.forEach((site, position) => {
+    for (const element of site[column]) {
+      const list = positions.get(element);
+      if (list === undefined) positions.set(element, [position]);
+      else list.push(position);
+    }
+  });
+  return positions;
 }
 
 /** The columns `q` searches. */
@@ -139,6 +161,7 @@ export class QueryIndexBuilder {
     const sites = order.map((i) => this.#sites[i] as SearchableSite);
     const words = buildWordIndex(order.map((i) => this.#words[i] as readonly string[]));
     this.#words.length = 0;
-    return { sites, words };
+    const positionsOf = Object.fromEntries(LIST_COLUMNS.map((column) => [column, positionsByElement(sites, column)])) as QueryIndex['positionsOf'];
+    return { sites, words, positionsOf };
   }
 }

@@ -65,6 +65,18 @@ describe('GET /query filters', () => {
     });
   }
 
+  it('unique_number as a search filter: the one site or none, alone or with other filters, for every id and the gaps around them', async () => {
+    const ids = reference.rows.map((row) => row['unique_number'] as number).sort((a, b) => a - b);
+    const probes = [...new Set([0, 1, ...ids.flatMap((id) => [id - 1, id, id + 1]), (ids.at(-1) ?? 0) + 1000])].filter((id) => id > 0);
+    for (const [i, id] of probes.entries()) {
+      // Every other probe with a second filter, so both the lone filter and a combination are searched.
+      const f: Filters = i % 2 === 0 ? { unique_number: id, danger: false } : { unique_number: id, inscribed_from: 1978 };
+      const { ids: got, total } = await idsFor(f);
+      expect(got, `unique_number=${id}`).to.deep.equal(expectedIds(f));
+      expect(total).to.equal(got.length);
+    }
+  });
+
   it('leaves the 0,0 placeholder out of geo results', async () => {
     const placeholder = reference.rows.find((r) => r['latitude'] === 0 && r['longitude'] === 0);
     expect(placeholder, 'the file has a site at 0,0').to.not.equal(undefined);

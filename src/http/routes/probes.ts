@@ -5,14 +5,15 @@ import type Router from '@koa/router';
 import { CONTENT_TYPES } from '../negotiate.js';
 import { HttpProblem } from '../problems.js';
 import { CACHE_CONTROL } from '../representation/headers.js';
+import { setHeader } from '../set-header.js';
 import { notReadyReason, publicDatasetView, publicErrorMessages, type RouteDeps } from './route-deps.js';
 
 const HEALTH_BODY = Buffer.from(JSON.stringify({ status: 'ok' }));
 
 export function registerProbeRoutes(router: Router, deps: RouteDeps): void {
   router.get('/health', (ctx) => {
-    ctx.set('Content-Type', CONTENT_TYPES.json);
-    ctx.set('Cache-Control', CACHE_CONTROL.never);
+    setHeader(ctx, 'Content-Type', CONTENT_TYPES.json);
+    setHeader(ctx, 'Cache-Control', CACHE_CONTROL.never);
     ctx.body = HEALTH_BODY;
   });
 

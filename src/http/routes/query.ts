@@ -26,6 +26,7 @@ import { decodeQuery, invalidParameters, queryDecoder, type RawParams } from '..
 import { answerEtag } from '../representation/etag.js';
 import { CACHE_CONTROL, TOTAL_COUNT_HEADER } from '../representation/headers.js';
 import { MAX_QUERY_BODY_BYTES, inKib } from '../representation/limits.js';
+import { setHeader } from '../set-header.js';
 import { requireDataset, type RouteDeps } from './route-deps.js';
 
 export const QUERY_DECODER = queryDecoder({}, { ...codecsOf(FILTER_PARAMETERS), ...codecsOf(OUTPUT_PARAMETERS) });
@@ -54,7 +55,7 @@ function answerQuery(ctx: Context, params: RawParams, deps: QueryRouteDeps): voi
   const format = chooseFormat(ctx, decoded.format);
   const dataset = requireDataset(deps);
   ctx.vary('Accept');
-  ctx.set('Cache-Control', CACHE_CONTROL.data);
+  setHeader(ctx, 'Cache-Control', CACHE_CONTROL.data);
 
   if (isLookup(params, format) && decoded.unique_number !== undefined) {
     const answer = lookupAnswer(dataset, decoded.unique_number, conditionalTags(ctx));
@@ -67,7 +68,7 @@ function answerQuery(ctx: Context, params: RawParams, deps: QueryRouteDeps): voi
   }
 
   const etag = answerEtag(dataset.version.id, '/query', format, params);
-  ctx.set('ETag', etag);
+  setHeader(ctx, 'ETag', etag);
   markCompressible(ctx);
   if (answeredNotModified(ctx, etag)) return;
   sendCached(ctx, deps.answers, deps.budget, etag, () => {
