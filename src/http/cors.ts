@@ -32,7 +32,7 @@ export function corsMiddleware(allowedOrigins: readonly string[]): Middleware {
   // Without an Origin, @koa/cors only adds Vary and calls next, but through two awaits (it awaits
   // even a synchronous origin function): most requests have no Origin, so they skip those layers.
   return (ctx, next) => {
-    if (ctx.get('Origin') !== '') return withOrigin(ctx, next);
+    if (ctx.get('Origin') !== '') return withOrigin(ctx, next) as Promise<void>; // @koa/cors's own type is any
     ctx.vary(CORS_VARY);
     return next();
   };
