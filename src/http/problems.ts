@@ -8,6 +8,7 @@ export const PROBLEM_KINDS = {
   INVALID_PARAMETER: { status: 400, title: 'Invalid query parameter' },
   UNKNOWN_PARAMETER: { status: 400, title: 'Unknown query parameter' },
   TOO_MANY_PARAMETERS: { status: 400, title: 'Too many query parameters' },
+  STALE_CURSOR: { status: 400, title: 'Cursor no longer valid' },
   SITE_NOT_FOUND: { status: 404, title: 'Site not found' },
   ROUTE_NOT_FOUND: { status: 404, title: 'Not found' },
   METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },

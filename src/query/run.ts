@@ -1,7 +1,7 @@
 /** Runs a query over a dataset: filter, order, then the page after the cursor. */
 import { type Cursor } from './cursor.js';
 import { compileFilter } from './filter.js';
-import { DISTANCE_FIELD, columnSortKeys, compareKeyed, formatSort, type SortKey } from './order.js';
+import { DISTANCE_FIELD, columnSortKeys, compareKeyed, formatSort, type Keyed, type SortKey, type SortSpec } from './order.js';
 import type { SearchableSite, QueryIndex } from './searchable-site.js';
 import type { SiteQuery } from './site-query.js';
 
@@ -67,8 +67,13 @@ export function runQuery(index: QueryIndex, query: SiteQuery): QueryResult {
   // The index is in unique_number order and Array#sort is stable, but the tie-break is explicit anyway.
   matches.sort((a, b) => compareKeyed(a, b, descending));
   const { cursor } = query;
-  const after = cursor === undefined ? { key: null, uniqueNumber: 0 } : { key: cursor.key, uniqueNumber: cursor.uniqueNumber };
-  const start = cursor === undefined ? 0 : firstAfter(matches, after, descending);
+  let start = 0;
+  if (cursor !== undefined) {
+    const after = cursorPosition(index, cursor, query.sort);
+    // The route answers a cursor whose site is gone before it gets here (cursorPosition there too).
+    if (after === undefined) throw new Error(`cursor names site ${cursor.uniqueNumber}, which the dataset does not hold`);
+    start = firstAfter(matches, after, descending);
+  }
   const page = matches.slice(start, start + query.limit);
   const last = page[page.length - 1];
   const hasMore = start + page.length < matches.length;
@@ -79,8 +84,35 @@ export function runQuery(index: QueryIndex, query: SiteQuery): QueryResult {
   };
 }
 
+/**
+ * Where a cursor points in the order: its key and site, or, for a cursor that names the site
+ * alone (its key was too long to carry), that site's key in this dataset. Undefined when the
+ * site is gone (the dataset was reloaded without it): there is no key to continue from.
+ */
+export function cursorPosition(index: QueryIndex, cursor: Cursor, sort: SortSpec): Keyed | undefined {
+  const { uniqueNumber } = cursor;
+  if (cursor.key !== undefined) return { key: cursor.key, uniqueNumber };
+  // Distances are numbers: their cursors always carry the key, so the field here is a column.
+  if (sort.field === DISTANCE_FIELD) return undefined;
+  const position = sitePosition(index, uniqueNumber);
+  return position === undefined ? undefined : { key: columnSortKeys(index, sort.field)[position] ?? null, uniqueNumber };
+}
+
+/** Binary search of the index, which is in `unique_number` order. */
+function sitePosition(index: QueryIndex, uniqueNumber: number): number | undefined {
+  const { sites } = index;
+  let low = 0;
+  let high = sites.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((sites[middle] as SearchableSite).uniqueNumber < uniqueNumber) low = middle + 1;
+    else high = middle;
+  }
+  return sites[low]?.uniqueNumber === uniqueNumber ? low : undefined;
+}
+
 /** Binary search: the first match ordered strictly after `after`. */
-function firstAfter(sorted: readonly Match[], after: { key: SortKey; uniqueNumber: number }, descending: boolean): number {
+function firstAfter(sorted: readonly Match[], after: Keyed, descending: boolean): number {
   let low = 0;
   let high = sorted.length;
   while (low < high) {

@@ -476,7 +476,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description A parameter is unknown, malformed, or conflicts with another; `errors` names each and `allowed` lists the parameters. */
+            /** @description A parameter is unknown, malformed, or conflicts with another; `errors` names each and `allowed` lists the parameters. On /query, code STALE_CURSOR: the `cursor` continues after a site the reloaded data no longer holds; start from the first page. */
             400: {
                 headers: {
                     /** @description Problems are never cached. */
@@ -649,7 +649,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description A parameter is unknown, malformed, or conflicts with another; `errors` names each and `allowed` lists the parameters. */
+            /** @description A parameter is unknown, malformed, or conflicts with another; `errors` names each and `allowed` lists the parameters. On /query, code STALE_CURSOR: the `cursor` continues after a site the reloaded data no longer holds; start from the first page. */
             400: {
                 headers: {
                     /** @description Problems are never cached. */
@@ -777,7 +777,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description A parameter is unknown, malformed, or conflicts with another; `errors` names each and `allowed` lists the parameters. */
+            /** @description A parameter is unknown, malformed, or conflicts with another; `errors` names each and `allowed` lists the parameters. On /query, code STALE_CURSOR: the `cursor` continues after a site the reloaded data no longer holds; start from the first page. */
             400: {
                 headers: {
                     /** @description Problems are never cached. */
@@ -900,7 +900,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description A parameter is unknown, malformed, or conflicts with another; `errors` names each and `allowed` lists the parameters. */
+            /** @description A parameter is unknown, malformed, or conflicts with another; `errors` names each and `allowed` lists the parameters. On /query, code STALE_CURSOR: the `cursor` continues after a site the reloaded data no longer holds; start from the first page. */
             400: {
                 headers: {
                     /** @description Problems are never cached. */
@@ -1157,7 +1157,7 @@ export interface operations {
                     "application/json": Record<string, never>;
                 };
             };
-            /** @description A parameter is unknown, malformed, or conflicts with another; `errors` names each and `allowed` lists the parameters. */
+            /** @description A parameter is unknown, malformed, or conflicts with another; `errors` names each and `allowed` lists the parameters. On /query, code STALE_CURSOR: the `cursor` continues after a site the reloaded data no longer holds; start from the first page. */
             400: {
                 headers: {
                     /** @description Problems are never cached. */

@@ -23,7 +23,7 @@ export const LIST_HEADERS = {
 export const NOT_MODIFIED = { description: 'If-None-Match matched the ETag.', headers: { ETag: ETAG } };
 
 const DESCRIPTIONS: Readonly<Record<number, string>> = {
-  400: 'A parameter is unknown, malformed, or conflicts with another; `errors` names each and `allowed` lists the parameters.',
+  400: 'A parameter is unknown, malformed, or conflicts with another; `errors` names each and `allowed` lists the parameters. On /query, code STALE_CURSOR: the `cursor` continues after a site the reloaded data no longer holds; start from the first page.',
   404: 'No such site or resource.',
   405: 'The path exists, but not for this method; `Allow` lists those that work.',
   406: 'No representation matches the Accept header; `available` lists the media types.',

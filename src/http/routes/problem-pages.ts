@@ -12,6 +12,7 @@ const EXPLANATIONS: Partial<Record<ProblemCode, string>> = {
   INVALID_PARAMETER: 'A parameter has a value this API cannot use, or two parameters conflict (`radius_km` without `near`, `inscribed_from` after `inscribed_to`). `errors` names each parameter and what is wrong with it.',
   UNKNOWN_PARAMETER: 'The route does not take a parameter of that name. `allowed` lists the ones it takes; see /docs.',
   TOO_MANY_PARAMETERS: 'The query string has more parameters than any route takes. Send fewer, or put them in the JSON body of POST /query.',
+  STALE_CURSOR: 'The `cursor` continues after a site that the data this server now serves no longer holds (the data was reloaded since the previous page), and the cursor was too long to carry that site\'s sort key itself. Start again from the first page.',
   SITE_NOT_FOUND: 'No site has that `unique_number` in the data this server serves.',
   ROUTE_NOT_FOUND: 'There is no resource at this path. /openapi.json lists the paths.',
   METHOD_NOT_ALLOWED: 'The path exists but does not take this method. The `Allow` header lists the methods that work.',

@@ -11,7 +11,7 @@ import { outputFields } from '../../formats/fields.js';
 import { geoJsonDocument } from '../../formats/geojson.js';
 import { jsonArray } from '../../formats/json.js';
 import { FILTER_PARAMETERS, OUTPUT_PARAMETERS, codecsOf, type Format } from '../../query/parameters.js';
-import { runQuery, type QueryResult } from '../../query/run.js';
+import { cursorPosition, runQuery, type QueryResult } from '../../query/run.js';
 import { planQuery, type SiteQuery } from '../../query/site-query.js';
 import { sendCached, type AnswerCache } from '../answer-cache.js';
 import type { CpuBudget } from '../cpu-budget.js';
@@ -67,6 +67,9 @@ function answerQuery(ctx: Context, params: RawParams, deps: QueryRouteDeps): voi
     return;
   }
 
+  if (query.cursor !== undefined && cursorPosition(dataset.index, query.cursor, query.sort) === undefined) {
+    throw new HttpProblem('STALE_CURSOR', `the cursor continues after site ${query.cursor.uniqueNumber}, which the data no longer holds; start again from the first page`);
+  }
   const etag = answerEtag(dataset.version.id, '/query', format, params);
   setHeader(ctx, 'ETag', etag);
   markCompressible(ctx);
