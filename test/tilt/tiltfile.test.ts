@@ -186,7 +186,10 @@ describe('Tiltfile (evaluated with Starlark)', function () {
 
     it('runs the fast tests under `tilt up` and the whole suite under `tilt ci`', () => {
       const testCmd = (record: Record_) => callsOf(record, 'local_resource').find((c) => c.args['name'] === 'unit-tests')?.args['cmd'];
-      expect(testCmd(up)).to.include('mocha');
+      expect(testCmd(up)).to.equal('npm run test:unit && npm run test:http');
+      // Each script it names exists (a renamed tier would leave the UI's button failing).
+      const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+      for (const [, name] of String(testCmd(up)).matchAll(/npm run ([\w:-]+)/g)) expect(scripts, `npm run ${name}`).to.have.property(name ?? '');
       const ci = evaluate(undefined, 'ci');
       expect(ci.status, ci.stderr).to.equal(0);
       expect(testCmd(ci.record as Record_)).to.equal('npm test');
