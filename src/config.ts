@@ -23,7 +23,9 @@ function integerInRange(name: string, min: number, max: number): t.Type<number, 
         t.string.validate(u, c),
         E.chain((s) => {
           const n = DIGITS.test(s) ? Number(s) : NaN;
-          return Number.isSafeInteger(n) && n >= min && n <= max ? t.success(n) : t.failure(u, c, `expected an integer from ${min} to ${max}`);
+          return Number.isSafeInteger(n) && n >= min && n <= max
+            ? t.success(n)
+            : t.failure(u, c, `expected an integer from ${min} to ${max}`);
         }),
       ),
     String,
@@ -49,7 +51,13 @@ const CorsOrigins = new t.Type<readonly string[], string, unknown>(
         const origins = s.split(',').map((o) => o.trim());
         if (origins.length === 1 && origins[0] === '*') return t.success(origins);
         const bad = origins.filter((o) => !ORIGIN.test(o));
-        return bad.length === 0 ? t.success(origins) : t.failure(u, c, `expected * or origins like https://example.org, comma-separated; not origins: ${bad.map((b) => JSON.stringify(b)).join(', ')}`);
+        return bad.length === 0
+          ? t.success(origins)
+          : t.failure(
+              u,
+              c,
+              `expected * or origins like https://example.org, comma-separated; not origins: ${bad.map((b) => JSON.stringify(b)).join(', ')}`,
+            );
       }),
     ),
   (origins) => origins.join(','),
@@ -67,7 +75,12 @@ const BooleanFlag = new t.Type<boolean, string, unknown>(
 
 /** `codec`, with `fallback` for a variable that is not set. */
 function withDefault<A, O>(codec: t.Type<A, O, unknown>, fallback: A): t.Type<A, O, unknown> {
-  return new t.Type<A, O, unknown>(codec.name, codec.is, (u, c) => (u === undefined ? t.success(fallback) : codec.validate(u, c)), codec.encode);
+  return new t.Type<A, O, unknown>(
+    codec.name,
+    codec.is,
+    (u, c) => (u === undefined ? t.success(fallback) : codec.validate(u, c)),
+    codec.encode,
+  );
 }
 
 const Milliseconds = (max: number) => integerInRange('Milliseconds', 0, max);
@@ -131,7 +144,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
   const [newName, oldName] = [read(variableOf('dataFile')), read(OLD_DATA_FILE)];
   const problems: string[] = [];
   if (newName !== undefined && oldName !== undefined && newName !== oldName) {
-    problems.push(`DATA_FILE=${JSON.stringify(newName)} and CSV_PATH=${JSON.stringify(oldName)} disagree: set only DATA_FILE (CSV_PATH is the old name)`);
+    problems.push(
+      `DATA_FILE=${JSON.stringify(newName)} and CSV_PATH=${JSON.stringify(oldName)} disagree: set only DATA_FILE (CSV_PATH is the old name)`,
+    );
   }
   // Each setting's value and the variable it came from, to name in errors.
   const sources = new Map<string, string>();

@@ -42,5 +42,8 @@ export function requestLineWriter(logger: Logger, quote: (token: string) => stri
   const bindings = (logger as unknown as Record<symbol, string>)[pino.symbols.chindingsSym] ?? '';
   const prefix = `{"level":${logger.levels.values['info']},"time":`;
   if (stream === undefined) return (method, path, status, ms) => logger.info({ method, path, status, ms }, 'request');
-  return (method, path, status, ms) => stream.write(`${prefix}${Date.now()}${bindings},"method":${quote(method)},"path":${quote(path)},"status":${status},"ms":${ms},"msg":"request"}\n`);
+  return (method, path, status, ms) =>
+    stream.write(
+      `${prefix}${Date.now()}${bindings},"method":${quote(method)},"path":${quote(path)},"status":${status},"ms":${ms},"msg":"request"}\n`,
+    );
 }

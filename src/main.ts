@@ -30,7 +30,13 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   let shuttingDown = false;
   const memoryLimit = containerMemoryLimit();
-  const service = createService(config, { store: new DatasetStore(), logger, metrics: createMetrics(), isShuttingDown: () => shuttingDown, memoryLimit });
+  const service = createService(config, {
+    store: new DatasetStore(),
+    logger,
+    metrics: createMetrics(),
+    isShuttingDown: () => shuttingDown,
+    memoryLimit,
+  });
 
   let running: RunningServer;
   try {
@@ -41,7 +47,16 @@ async function main(): Promise<void> {
     logger.flush(() => process.exit(EXIT_LISTEN));
     return;
   }
-  logger.info({ url: running.url, dataFile: config.dataFile, memoryLimitMb: memoryLimit === undefined ? null : Math.round(memoryLimit / MB), responseMemoryMb: Math.round(service.responseMemoryBytes / MB), heapLimitMb: Math.round(getHeapStatistics().heap_size_limit / MB) }, 'listening');
+  logger.info(
+    {
+      url: running.url,
+      dataFile: config.dataFile,
+      memoryLimitMb: memoryLimit === undefined ? null : Math.round(memoryLimit / MB),
+      responseMemoryMb: Math.round(service.responseMemoryBytes / MB),
+      heapLimitMb: Math.round(getHeapStatistics().heap_size_limit / MB),
+    },
+    'listening',
+  );
 
   // Liveness answers while the data loads; readiness waits for it. Every later change to the
   // file is loaded off the request path and swapped in whole; a bad file keeps the good one.

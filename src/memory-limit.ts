@@ -46,7 +46,9 @@ export function cgroupLimitFiles(procSelfCgroup: string, root = '/sys/fs/cgroup'
 }
 
 /** The smallest limit any of `files` sets ("max", v1's huge "no limit" and absent files set none). */
-export function containerMemoryLimit(files: readonly string[] = [...new Set([...cgroupLimitFiles(readOrUndefined('/proc/self/cgroup') ?? ''), ...CGROUP_ROOT_FILES])]): number | undefined {
+export function containerMemoryLimit(
+  files: readonly string[] = [...new Set([...cgroupLimitFiles(readOrUndefined('/proc/self/cgroup') ?? ''), ...CGROUP_ROOT_FILES])],
+): number | undefined {
   let limit: number | undefined;
   for (const file of files) {
     const text = readOrUndefined(file)?.trim();

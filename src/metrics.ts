@@ -6,7 +6,11 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { DatasetVersion } from './data/dataset.js';
 
 /** Default metrics of prom-client 15 that are gauges named like counters. */
-export const MISNAMED_DEFAULT_GAUGES = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'] as const;
+export const MISNAMED_DEFAULT_GAUGES = [
+  'nodejs_active_handles_total',
+  'nodejs_active_requests_total',
+  'nodejs_active_resources_total',
+] as const;
 
 export interface Metrics {
   readonly registry: Registry;
@@ -25,7 +29,12 @@ export function createMetrics(options: { processMetrics: boolean } = { processMe
     // (`promtool check metrics` rejects them); handle and request counts are not worth keeping under new names.
     for (const name of MISNAMED_DEFAULT_GAUGES) registry.removeSingleMetric(name);
   }
-  const requests = new Counter({ name: 'whc_http_requests_total', help: 'HTTP requests answered, by route pattern, method and status', labelNames: ['route', 'method', 'status'] as const, registers: [registry] });
+  const requests = new Counter({
+    name: 'whc_http_requests_total',
+    help: 'HTTP requests answered, by route pattern, method and status',
+    labelNames: ['route', 'method', 'status'] as const,
+    registers: [registry],
+  });
   const duration = new Histogram({
     name: 'whc_http_request_duration_seconds',
     help: 'Time to answer HTTP requests, by route pattern, method and status',
@@ -34,9 +43,22 @@ export function createMetrics(options: { processMetrics: boolean } = { processMe
     registers: [registry],
   });
   const rows = new Gauge({ name: 'whc_dataset_rows', help: 'Rows in the dataset being served', registers: [registry] });
-  const info = new Gauge({ name: 'whc_dataset_info', help: 'The dataset being served (value 1), labelled with its version (sha256 of the file)', labelNames: ['version'] as const, registers: [registry] });
-  const loadedAt = new Gauge({ name: 'whc_dataset_last_reload_success_timestamp_seconds', help: 'When the dataset being served was loaded (Unix time)', registers: [registry] });
-  const failures = new Counter({ name: 'whc_dataset_reload_failures_total', help: 'Data files rejected at start-up or on reload', registers: [registry] });
+  const info = new Gauge({
+    name: 'whc_dataset_info',
+    help: 'The dataset being served (value 1), labelled with its version (sha256 of the file)',
+    labelNames: ['version'] as const,
+    registers: [registry],
+  });
+  const loadedAt = new Gauge({
+    name: 'whc_dataset_last_reload_success_timestamp_seconds',
+    help: 'When the dataset being served was loaded (Unix time)',
+    registers: [registry],
+  });
+  const failures = new Counter({
+    name: 'whc_dataset_reload_failures_total',
+    help: 'Data files rejected at start-up or on reload',
+    registers: [registry],
+  });
 
   // One pair of label-bound children per route/method/status, found by one Map lookup: prom-client's
   // own label hashing on every request showed in profiles.

@@ -32,7 +32,11 @@ export interface RunningServer {
 const IDLE_SWEEP_MS = 50;
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-export async function startServer(listener: RequestListener, listen: { port: number; host: string }, lifecycle: { beginShutdown: () => void }): Promise<RunningServer> {
+export async function startServer(
+  listener: RequestListener,
+  listen: { port: number; host: string },
+  lifecycle: { beginShutdown: () => void },
+): Promise<RunningServer> {
   const server = createServer({ requireHostHeader: false, maxHeaderSize: MAX_HEADER_BYTES }, requiringHost(listener));
   server.on('clientError', answerClientError);
   server.on('checkExpectation', answerExpectation);

@@ -64,7 +64,10 @@ export function createService(config: Config, deps: ServiceDeps): Service {
 
   // A file over the budget is refused; a bad file keeps the good one (reloader.ts).
   const dataMemoryBytes = config.dataMemoryMb > 0 ? config.dataMemoryMb * MB : defaultDataMemory(deps.memoryLimit);
-  const reloader = new DatasetReloader(config.dataFile, deps.store, deps.logger, deps.metrics, { quietMs: config.dataSettleMs, maxBytes: dataMemoryBytes });
+  const reloader = new DatasetReloader(config.dataFile, deps.store, deps.logger, deps.metrics, {
+    quietMs: config.dataSettleMs,
+    maxBytes: dataMemoryBytes,
+  });
   let watcher: FileWatcher | undefined;
 
   return {

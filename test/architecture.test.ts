@@ -31,9 +31,21 @@ function importsOf(fileName: string, text: string): string[] {
   const source = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
   const found: string[] = [];
   const visit = (node: ts.Node): void => {
-    if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) found.push(node.moduleSpecifier.text);
-    else if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword && node.arguments[0] && ts.isStringLiteralLike(node.arguments[0])) found.push(node.arguments[0].text);
-    else if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference) && ts.isStringLiteral(node.moduleReference.expression)) found.push(node.moduleReference.expression.text);
+    if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier))
+      found.push(node.moduleSpecifier.text);
+    else if (
+      ts.isCallExpression(node) &&
+      node.expression.kind === ts.SyntaxKind.ImportKeyword &&
+      node.arguments[0] &&
+      ts.isStringLiteralLike(node.arguments[0])
+    )
+      found.push(node.arguments[0].text);
+    else if (
+      ts.isImportEqualsDeclaration(node) &&
+      ts.isExternalModuleReference(node.moduleReference) &&
+      ts.isStringLiteral(node.moduleReference.expression)
+    )
+      found.push(node.moduleReference.expression.text);
     ts.forEachChild(node, visit);
   };
   visit(source);
@@ -51,9 +63,14 @@ function violations(rules: RuleTable, file: string, text: string): string[] {
   for (const specifier of importsOf(file, text)) {
     if (specifier.startsWith('.')) {
       const target = posix.normalize(posix.join(posix.dirname(file), specifier)).replace(/\.js$/, '.ts');
-      if (!rule['may import'].some((allowed) => within(target, allowed))) broken.push(`${file}: import '${specifier}' (${target}) is not allowed for ${entry}, which may import ${JSON.stringify(rule['may import'])}`);
+      if (!rule['may import'].some((allowed) => within(target, allowed)))
+        broken.push(
+          `${file}: import '${specifier}' (${target}) is not allowed for ${entry}, which may import ${JSON.stringify(rule['may import'])}`,
+        );
     } else {
-      const banned = (rule.never ?? []).find((p) => (p.endsWith('/') ? specifier.startsWith(p) : specifier === p || specifier.startsWith(`${p}/`)));
+      const banned = (rule.never ?? []).find((p) =>
+        p.endsWith('/') ? specifier.startsWith(p) : specifier === p || specifier.startsWith(`${p}/`),
+      );
       if (banned !== undefined) broken.push(`${file}: import '${specifier}' is a package ${entry} must never import (${banned})`);
     }
   }
@@ -61,7 +78,9 @@ function violations(rules: RuleTable, file: string, text: string): string[] {
 }
 
 function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sourceFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sourceFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+  );
 }
 
 describe('architecture: what may import what (docs/architecture.md)', () => {
@@ -83,7 +102,8 @@ describe('architecture: what may import what (docs/architecture.md)', () => {
   });
 
   it('reports a forbidden import, a banned package and a file no entry covers (the check itself)', () => {
-    const bad = "import type { Koa } from 'koa';\nimport { createApp } from '../http/app.js';\nconst later = () => import('../service.js');\nexport { fold } from './text.js';\n";
+    const bad =
+      "import type { Koa } from 'koa';\nimport { createApp } from '../http/app.js';\nconst later = () => import('../service.js');\nexport { fold } from './text.js';\n";
     const found = violations(rules, 'src/query/scratch.ts', bad);
     expect(found).to.have.length(3);
     expect(found[0]).to.include("'koa' is a package src/query must never import");

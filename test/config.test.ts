@@ -21,12 +21,38 @@ describe('loadConfig', () => {
 
   it('reads every variable', () => {
     const config = loadConfig({
-      PORT: '8080', HOST: '0.0.0.0', DATA_FILE: '/data/x.csv', LOG_LEVEL: 'warn', SHUTDOWN_TIMEOUT_MS: '2500', SHUTDOWN_DELAY_MS: '5',
-      DATA_POLL_MS: '0', DATA_WATCH: 'false', DATA_DEBOUNCE_MS: '50', DATA_SETTLE_MS: '250', CORS_ORIGINS: 'https://a.example, http://b.example:8080', ANSWER_CACHE_MB: '0', SEARCH_CPU_PERCENT: '100', RESPONSE_MEMORY_MB: '64', DATA_MEMORY_MB: '512',
+      PORT: '8080',
+      HOST: '0.0.0.0',
+      DATA_FILE: '/data/x.csv',
+      LOG_LEVEL: 'warn',
+      SHUTDOWN_TIMEOUT_MS: '2500',
+      SHUTDOWN_DELAY_MS: '5',
+      DATA_POLL_MS: '0',
+      DATA_WATCH: 'false',
+      DATA_DEBOUNCE_MS: '50',
+      DATA_SETTLE_MS: '250',
+      CORS_ORIGINS: 'https://a.example, http://b.example:8080',
+      ANSWER_CACHE_MB: '0',
+      SEARCH_CPU_PERCENT: '100',
+      RESPONSE_MEMORY_MB: '64',
+      DATA_MEMORY_MB: '512',
     });
     expect(config).to.deep.equal({
-      port: 8080, host: '0.0.0.0', dataFile: '/data/x.csv', logLevel: 'warn', shutdownTimeoutMs: 2500, shutdownDelayMs: 5,
-      dataPollMs: 0, dataWatch: false, dataDebounceMs: 50, dataSettleMs: 250, corsOrigins: ['https://a.example', 'http://b.example:8080'], answerCacheMb: 0, searchCpuPercent: 100, responseMemoryMb: 64, dataMemoryMb: 512,
+      port: 8080,
+      host: '0.0.0.0',
+      dataFile: '/data/x.csv',
+      logLevel: 'warn',
+      shutdownTimeoutMs: 2500,
+      shutdownDelayMs: 5,
+      dataPollMs: 0,
+      dataWatch: false,
+      dataDebounceMs: 50,
+      dataSettleMs: 250,
+      corsOrigins: ['https://a.example', 'http://b.example:8080'],
+      answerCacheMb: 0,
+      searchCpuPercent: 100,
+      responseMemoryMb: 64,
+      dataMemoryMb: 512,
     });
   });
 

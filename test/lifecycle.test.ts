@@ -98,7 +98,7 @@ describe('service lifecycle (real process)', () => {
     try {
       service = spawnService({ DATA_FILE: `${dir.path}/absent.csv` });
       const url = await service.url;
-      const error = await service.waitForLog((l) => typeof l['msg'] === 'string' && (l['msg']).startsWith('data file rejected'));
+      const error = await service.waitForLog((l) => typeof l['msg'] === 'string' && l['msg'].startsWith('data file rejected'));
       expect(error['msg']).to.include('absent.csv').and.include('file not found');
       expect((await fetch(`${url}/health`)).status).to.equal(200);
       const problem = await expectProblem(await fetch(`${url}/ready`), 503, 'NOT_READY');

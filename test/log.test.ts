@@ -12,12 +12,19 @@ describe('requestLineWriter', () => {
   it('writes the line pino writes for logger.info({ method, path, status, ms }, "request"), field for field and in order', () => {
     const file = `${dir.path}/log.ndjson`;
     const logger = pino({ level: 'info', base: { service: 'whc-api' } }, pino.destination({ dest: file, sync: true }));
-    const cases: [string, string, number, number][] = [['GET', '/query', 200, 0.05], ['GET', '/query', 304, 12], ['GET', '/query', 200, 1234.56]];
+    const cases: [string, string, number, number][] = [
+      ['GET', '/query', 200, 0.05],
+      ['GET', '/query', 304, 12],
+      ['GET', '/query', 200, 1234.56],
+    ];
     for (const [method, path, status, ms] of cases) {
       logger.info({ method, path, status, ms }, 'request');
       requestLineWriter(logger)(method, path, status, ms);
     }
-    const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines).to.have.length(cases.length * 2);
     for (let i = 0; i < lines.length; i += 2) {
       const [fromPino, fromWriter] = [lines[i], lines[i + 1]] as [Record<string, unknown>, Record<string, unknown>];
@@ -27,7 +34,7 @@ describe('requestLineWriter', () => {
     }
   });
 
-  it('with JSON.stringify as quote, writes pino\'s line for paths that need escaping (Koa\'s requests)', () => {
+  it("with JSON.stringify as quote, writes pino's line for paths that need escaping (Koa's requests)", () => {
     const file = `${dir.path}/escaped.ndjson`;
     const logger = pino({ level: 'info', base: { service: 'whc-api' } }, pino.destination({ dest: file, sync: true }));
     const paths = ['/query', '/a"b\\c', '/\u00e9t\u00e9/\u0001', '/\ud800'];

@@ -15,10 +15,12 @@ describe('containerMemoryLimit (cgroup files)', () => {
   });
 
   it('takes the smallest limit of the files given', () => {
-    expect(containerMemoryLimit([dir.write('own', 'max\n'), dir.write('parent', '536870912\n'), dir.write('grandparent', '1073741824\n')])).to.equal(536_870_912);
+    expect(
+      containerMemoryLimit([dir.write('own', 'max\n'), dir.write('parent', '536870912\n'), dir.write('grandparent', '1073741824\n')]),
+    ).to.equal(536_870_912);
   });
 
-  it('finds the process\'s own cgroup and its ancestors, v1 and v2, from /proc/self/cgroup', () => {
+  it("finds the process's own cgroup and its ancestors, v1 and v2, from /proc/self/cgroup", () => {
     const v1 = '12:pids:/a\n4:memory:/process_api/x1/test\n1:name=systemd:/\n0::/\n';
     expect(cgroupLimitFiles(v1, '/cg')).to.deep.equal([
       '/cg/memory/process_api/x1/test/memory.limit_in_bytes',
@@ -28,7 +30,14 @@ describe('containerMemoryLimit (cgroup files)', () => {
       '/cg/memory.max',
       '/cg/unified/memory.max',
     ]);
-    expect(cgroupLimitFiles('0::/kubepods/pod1\n', '/cg')).to.deep.equal(['/cg/kubepods/pod1/memory.max', '/cg/unified/kubepods/pod1/memory.max', '/cg/kubepods/memory.max', '/cg/unified/kubepods/memory.max', '/cg/memory.max', '/cg/unified/memory.max']);
+    expect(cgroupLimitFiles('0::/kubepods/pod1\n', '/cg')).to.deep.equal([
+      '/cg/kubepods/pod1/memory.max',
+      '/cg/unified/kubepods/pod1/memory.max',
+      '/cg/kubepods/memory.max',
+      '/cg/unified/kubepods/memory.max',
+      '/cg/memory.max',
+      '/cg/unified/memory.max',
+    ]);
     expect(cgroupLimitFiles('', '/cg')).to.deep.equal([]);
   });
 

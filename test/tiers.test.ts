@@ -8,7 +8,8 @@ import { TIERS, testFiles, tierOf } from './tiers.js';
 
 const ROOT = new URL('..', import.meta.url).pathname.replace(/\/$/, '');
 /** What a unit test must not import: each starts servers, processes or browsers. */
-const SLOW_IMPORTS = /from '(node:child_process|node:http|node:net|\.\.?\/(\.\.\/)*(helpers\/)?(test-server|service-process|node-process|browser|raw-http|plain-request|attack|served-document)\.js|\.\.?\/(\.\.\/)*src\/server\.js)'/;
+const SLOW_IMPORTS =
+  /from '(node:child_process|node:http|node:net|\.\.?\/(\.\.\/)*(helpers\/)?(test-server|service-process|node-process|browser|raw-http|plain-request|attack|served-document)\.js|\.\.?\/(\.\.\/)*src\/server\.js)'/;
 
 describe('test tiers (test/tiers.ts)', () => {
   const files = testFiles(ROOT, (dir) => readdirSync(dir, { withFileTypes: true }));

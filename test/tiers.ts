@@ -39,6 +39,8 @@ export function tierOf(file: string): Tier {
 /** Every test file, from the repository root, sorted. */
 export function testFiles(root: string, readdir: (dir: string) => { name: string; isDirectory(): boolean }[]): string[] {
   const walk = (dir: string): string[] =>
-    readdir(`${root}/${dir}`).flatMap((e) => (e.isDirectory() ? walk(`${dir}/${e.name}`) : e.name.endsWith('.test.ts') ? [`${dir}/${e.name}`] : []));
+    readdir(`${root}/${dir}`).flatMap((e) =>
+      e.isDirectory() ? walk(`${dir}/${e.name}`) : e.name.endsWith('.test.ts') ? [`${dir}/${e.name}`] : [],
+    );
   return walk('test').sort();
 }

@@ -12,9 +12,11 @@ import { lookupEtag } from '../../src/http/representation/etag.js';
 const dataset = await loadDataset(process.env['DATA_FILE'] ?? 'data/whc-sites-2019.csv');
 /** Other answers to serve as they are, by path: `{ "/query?region=Africa": { "type": ..., "etag": ..., "body": base64 } }`. */
 const fixed = new Map(
-  Object.entries(process.env['FIXED_ANSWERS'] === undefined ? {} : (JSON.parse(readFileSync(process.env['FIXED_ANSWERS'], 'utf8')) as Record<string, { type: string; etag: string; body: string }>)).map(
-    ([path, a]) => [path, { type: a.type, etag: a.etag, body: Buffer.from(a.body, 'base64') }],
-  ),
+  Object.entries(
+    process.env['FIXED_ANSWERS'] === undefined
+      ? {}
+      : (JSON.parse(readFileSync(process.env['FIXED_ANSWERS'], 'utf8')) as Record<string, { type: string; etag: string; body: string }>),
+  ).map(([path, a]) => [path, { type: a.type, etag: a.etag, body: Buffer.from(a.body, 'base64') }]),
 );
 const HEALTH = Buffer.from(JSON.stringify({ status: 'ok' }));
 const JSON_TYPE = 'application/json; charset=utf-8';

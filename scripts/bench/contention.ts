@@ -23,9 +23,17 @@ const LOOKUP_CONNECTIONS = 10;
 const SEARCH_CONNECTIONS = 20;
 
 /** Distinct expensive searches: more of them than the answer cache holds (each answer is 2.4 MB). */
-export const EXPENSIVE_SEARCHES = Array.from({ length: 500 }, (_, i) => `/query?near=48.8566,2.3522&radius_km=${20_000 + i / 10}&limit=1000`);
+export const EXPENSIVE_SEARCHES = Array.from(
+  { length: 500 },
+  (_, i) => `/query?near=48.8566,2.3522&radius_km=${20_000 + i / 10}&limit=1000`,
+);
 
-export async function measureContention(argv: string[], env: Record<string, string>, ids: readonly number[], durationS: number): Promise<ContentionResult[]> {
+export async function measureContention(
+  argv: string[],
+  env: Record<string, string>,
+  ids: readonly number[],
+  durationS: number,
+): Promise<ContentionResult[]> {
   const lookups = { connections: LOOKUP_CONNECTIONS, durationS, paths: ids.map((id) => `/query?unique_number=${id}`) };
   const results: ContentionResult[] = [];
   // Uncompressed, searches cost the event loop (computing, copying, writing); gzip moves most of

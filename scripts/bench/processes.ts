@@ -24,7 +24,10 @@ export async function freePort(): Promise<number> {
  */
 export async function startServer(argv: string[], env: Record<string, string>): Promise<Server> {
   const port = await freePort();
-  const child = spawn(process.execPath, argv, { env: { PATH: process.env['PATH'] ?? '', ...env, PORT: String(port) }, stdio: ['ignore', openSync('/dev/null', 'w'), 'inherit'] });
+  const child = spawn(process.execPath, argv, {
+    env: { PATH: process.env['PATH'] ?? '', ...env, PORT: String(port) },
+    stdio: ['ignore', openSync('/dev/null', 'w'), 'inherit'],
+  });
   const url = `http://127.0.0.1:${port}`;
   child.once('exit', (code) => {
     if (code !== 0 && code !== null) process.stderr.write(`bench: ${argv.join(' ')} exited with ${code}\n`);
@@ -72,7 +75,11 @@ export const STARTUP_FLOOR = 'scripts/bench/startup-floor.mjs';
  * Milliseconds from spawning `argv` to its `/ready` answering 200; the server is stopped after.
  * `onReady` sees it while it still runs (to read its memory).
  */
-export async function timeToReady(argv: string[], env: Record<string, string>, onReady: (server: Server) => void = () => {}): Promise<number> {
+export async function timeToReady(
+  argv: string[],
+  env: Record<string, string>,
+  onReady: (server: Server) => void = () => {},
+): Promise<number> {
   const started = performance.now();
   const server = await startServer(argv, env);
   await waitReady(server.url);

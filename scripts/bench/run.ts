@@ -9,7 +9,15 @@ import { cpus, totalmem } from 'node:os';
 import { loadDataset } from '../../src/data/load.js';
 import { measureContention } from './contention.js';
 import { currentRss, peakRss, STARTUP_FLOOR, startServer, timeToReady, waitReady, type Server } from './processes.js';
-import { renderMarkdown, renderSvg, type BenchReport, type FilterSetResult, type LoadResult, type ScalingResult, type ScenarioResult } from './report.js';
+import {
+  renderMarkdown,
+  renderSvg,
+  type BenchReport,
+  type FilterSetResult,
+  type LoadResult,
+  type ScalingResult,
+  type ScenarioResult,
+} from './report.js';
 import { writeSyntheticCsv } from './synthetic.js';
 import { hasWrk, wrk, type WrkRequest } from './wrk.js';
 
@@ -59,7 +67,12 @@ async function load(url: string, pick: () => Request, durationS: number, expectS
   });
   const okCount = expectStatus === 304 ? result['3xx'] : result['2xx'];
   const unexpected = result['1xx'] + result['2xx'] + result['3xx'] + result['4xx'] + result['5xx'] - okCount;
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.timeouts + unexpected };
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.timeouts + unexpected,
+  };
 }
 
 async function measure(server: Server, pick: () => Request, expectStatus = 200, durationS = DURATION_S): Promise<LoadResult> {
@@ -87,8 +100,14 @@ function combine(results: readonly LoadResult[]): LoadResult {
 }
 
 /** Distinct searches (none answered from the cache): a category with a year, a region in danger, words. */
-const SCALING_SEARCHES = Array.from({ length: 300 }, (_, i) =>
-  [`/query?category=Natural&inscribed_from=${1978 + (i % 40)}&limit=10`, `/query?region=Africa&danger=true&limit=${1 + i}`, `/query?q=temple&limit=${1 + i}`][i % 3] as string,
+const SCALING_SEARCHES = Array.from(
+  { length: 300 },
+  (_, i) =>
+    [
+      `/query?category=Natural&inscribed_from=${1978 + (i % 40)}&limit=10`,
+      `/query?region=Africa&danger=true&limit=${1 + i}`,
+      `/query?q=temple&limit=${1 + i}`,
+    ][i % 3] as string,
 );
 const SEARCH_CONNECTIONS = 4;
 
@@ -105,7 +124,12 @@ async function measureSearches(server: Server): Promise<Pick<ScalingResult, 'fir
     if (r.errors + r.non2xx > 0) throw new Error(`${r.errors + r.non2xx} failed searches`);
     searchRps = r.rps;
   } else {
-    const r = await autocannon({ url: server.url, connections: SEARCH_CONNECTIONS, duration: SCALING_DURATION_S, requests: [{ setupRequest: (req) => ({ ...req, path: randomOf(SCALING_SEARCHES) }) }] });
+    const r = await autocannon({
+      url: server.url,
+      connections: SEARCH_CONNECTIONS,
+      duration: SCALING_DURATION_S,
+      requests: [{ setupRequest: (req) => ({ ...req, path: randomOf(SCALING_SEARCHES) }) }],
+    });
     searchRps = r.requests.average;
   }
   return { firstSearchMs, searchRps, rssAfterSearchesMb: currentRss(server.child.pid ?? 0) / MB };
@@ -127,7 +151,11 @@ async function main(): Promise<void> {
   for (const path of FILTERED_PATHS) {
     const response = await fetch(`${service.url}${path}`, { headers: { 'Accept-Encoding': 'identity' } });
     if (response.status !== 200) throw new Error(`${path} answered ${response.status}`);
-    fixedAnswers[path] = { type: response.headers.get('content-type') ?? '', etag: response.headers.get('etag') ?? '', body: Buffer.from(await response.arrayBuffer()).toString('base64') };
+    fixedAnswers[path] = {
+      type: response.headers.get('content-type') ?? '',
+      etag: response.headers.get('etag') ?? '',
+      body: Buffer.from(await response.arrayBuffer()).toString('base64'),
+    };
   }
   writeFileSync('.bench/fixed-answers.json', JSON.stringify(fixedAnswers));
   const baseline = await startServer(baselineArgv, { DATA_FILE: BUNDLED, FIXED_ANSWERS: '.bench/fixed-answers.json' });
@@ -137,11 +165,14 @@ async function main(): Promise<void> {
     await waitReady(baseline.url);
     // Byte-identical bodies, or the comparison means nothing.
     for (const id of ids.slice(0, 50)) {
-      const [a, b] = await Promise.all([service.url, baseline.url].map(async (u) => Buffer.from(await (await fetch(`${u}/query?unique_number=${id}`)).arrayBuffer())));
+      const [a, b] = await Promise.all(
+        [service.url, baseline.url].map(async (u) => Buffer.from(await (await fetch(`${u}/query?unique_number=${id}`)).arrayBuffer())),
+      );
       if (!a?.equals(b as Buffer)) throw new Error(`bodies differ for unique_number ${id}`);
     }
     const etags = new Map<number, string>();
-    for (const id of ids) etags.set(id, (await fetch(`${service.url}/query?unique_number=${id}`, { method: 'HEAD' })).headers.get('etag') ?? '');
+    for (const id of ids)
+      etags.set(id, (await fetch(`${service.url}/query?unique_number=${id}`, { method: 'HEAD' })).headers.get('etag') ?? '');
 
     const withWrk = await hasWrk();
     if (!withWrk) process.stderr.write('bench: wrk not found (apt-get install wrk): autocannon only\n');
@@ -162,12 +193,28 @@ async function main(): Promise<void> {
           wb.push(await measureWrk(baseline, requests));
         }
       }
-      scenarios.push({ name, service: combine(s), baseline: combine(b), ...(withWrk ? { wrk: { service: combine(ws), baseline: combine(wb) } } : {}) });
+      scenarios.push({
+        name,
+        service: combine(s),
+        baseline: combine(b),
+        ...(withWrk ? { wrk: { service: combine(ws), baseline: combine(wb) } } : {}),
+      });
     };
-    await run('/query random unique_number', ids.map((id) => ({ path: `/query?unique_number=${id}` })));
-    await run('/query 304 revalidation', ids.map((id) => ({ path: `/query?unique_number=${id}`, headers: { 'if-none-match': etags.get(id) ?? '' } })), 304);
+    await run(
+      '/query random unique_number',
+      ids.map((id) => ({ path: `/query?unique_number=${id}` })),
+    );
+    await run(
+      '/query 304 revalidation',
+      ids.map((id) => ({ path: `/query?unique_number=${id}`, headers: { 'if-none-match': etags.get(id) ?? '' } })),
+      304,
+    );
     for (const path of FILTERED_PATHS) {
-      const [a, b] = await Promise.all([service.url, baseline.url].map(async (u) => Buffer.from(await (await fetch(`${u}${path}`, { headers: { 'Accept-Encoding': 'identity' } })).arrayBuffer())));
+      const [a, b] = await Promise.all(
+        [service.url, baseline.url].map(async (u) =>
+          Buffer.from(await (await fetch(`${u}${path}`, { headers: { 'Accept-Encoding': 'identity' } })).arrayBuffer()),
+        ),
+      );
       if (!a?.equals(b as Buffer)) throw new Error(`bodies differ for ${path}`);
     }
     const filtered = FILTERED_PATHS.map((path) => ({ path }));
@@ -208,7 +255,13 @@ async function main(): Promise<void> {
   const floorRuns: number[] = [];
   let startupRss = 0;
   for (let i = 0; i < STARTUP_RUNS; i++) {
-    startupRuns.push(await timeToReady(serviceArgv, serviceEnv(BUNDLED), (server) => (startupRss = Math.max(startupRss, peakRss(server.child.pid ?? 0) / MB))));
+    startupRuns.push(
+      await timeToReady(
+        serviceArgv,
+        serviceEnv(BUNDLED),
+        (server) => (startupRss = Math.max(startupRss, peakRss(server.child.pid ?? 0) / MB)),
+      ),
+    );
     floorRuns.push(await timeToReady([STARTUP_FLOOR], { DATA_FILE: BUNDLED }));
   }
 
@@ -245,7 +298,15 @@ async function main(): Promise<void> {
         const result = combine(rounds);
         if (result.errors > 0) throw new Error(`${result.errors} errors at ${file}`);
         const searches = await measureSearches(server);
-        scaling.push({ rows: size === 0 ? 1121 : size, fileMb: statSync(file).size / MB, loadSeconds, peakRssMb: result.peakRssMb, rps: result.rps, referenceRps: combine(referenceRounds).rps, ...searches });
+        scaling.push({
+          rows: size === 0 ? 1121 : size,
+          fileMb: statSync(file).size / MB,
+          loadSeconds,
+          peakRssMb: result.peakRssMb,
+          rps: result.rps,
+          referenceRps: combine(referenceRounds).rps,
+          ...searches,
+        });
       } finally {
         await server.stop();
       }

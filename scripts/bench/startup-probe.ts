@@ -15,5 +15,7 @@ for (let i = 0; i < runs; i++) {
 }
 for (const [entry, measured] of times) {
   const sorted = [...measured].sort((a, b) => a - b);
-  process.stdout.write(`${entry}: start-up to ready, median ${Math.round(sorted[Math.floor(runs / 2)] ?? NaN)} ms (${sorted.map(Math.round).join(', ')})\n`);
+  process.stdout.write(
+    `${entry}: start-up to ready, median ${Math.round(sorted[Math.floor(runs / 2)] ?? NaN)} ms (${sorted.map(Math.round).join(', ')})\n`,
+  );
 }

@@ -35,7 +35,10 @@ export interface WrkRequest {
 
 function luaScript(requests: readonly WrkRequest[], headers: Readonly<Record<string, string>>): string {
   const quoted = (s: string) => JSON.stringify(s); // a JSON string is a valid Lua string for these characters
-  const table = (h: Readonly<Record<string, string>>) => `{ ${Object.entries(h).map(([n, v]) => `[${quoted(n)}] = ${quoted(v)}`).join(', ')} }`;
+  const table = (h: Readonly<Record<string, string>>) =>
+    `{ ${Object.entries(h)
+      .map(([n, v]) => `[${quoted(n)}] = ${quoted(v)}`)
+      .join(', ')} }`;
   return [
     `local requests = { ${requests.map((r) => `{ ${quoted(r.path)}, ${table({ ...headers, ...r.headers })} }`).join(',\n')} }`,
     'math.randomseed(os.time())',
@@ -49,15 +52,42 @@ function luaScript(requests: readonly WrkRequest[], headers: Readonly<Record<str
   ].join('\n');
 }
 
-export async function wrk(url: string, options: { connections: number; durationS: number; paths?: readonly string[]; requests?: readonly WrkRequest[]; headers?: Record<string, string> }): Promise<WrkResult> {
+export async function wrk(
+  url: string,
+  options: {
+    connections: number;
+    durationS: number;
+    paths?: readonly string[];
+    requests?: readonly WrkRequest[];
+    headers?: Record<string, string>;
+  },
+): Promise<WrkResult> {
   mkdirSync('.bench', { recursive: true });
   const script = `.bench/wrk-${process.pid}-${scripts++}.lua`;
   const requests = options.requests ?? (options.paths ?? []).map((path) => ({ path }));
   writeFileSync(script, luaScript(requests, options.headers ?? {}));
-  const { stdout } = await run('wrk', ['-t1', `-c${options.connections}`, `-d${options.durationS}s`, '--timeout', '10s', '-s', script, url], { maxBuffer: 1 << 20 });
+  const { stdout } = await run(
+    'wrk',
+    ['-t1', `-c${options.connections}`, `-d${options.durationS}s`, '--timeout', '10s', '-s', script, url],
+    { maxBuffer: 1 << 20 },
+  );
   rmSync(script, { force: true });
   const line = stdout.split('\n').find((l) => l.startsWith('WRK_JSON'));
   if (line === undefined) throw new Error(`wrk printed no figures:\n${stdout}`);
-  const r = JSON.parse(line.slice('WRK_JSON'.length)) as { requests: number; durationUs: number; p50Us: number; p99Us: number; errors: number; non2xx: number };
-  return { rps: r.requests / (r.durationUs / 1e6), p50: r.p50Us / 1000, p99: r.p99Us / 1000, errors: r.errors, non2xx: r.non2xx, requests: r.requests };
+  const r = JSON.parse(line.slice('WRK_JSON'.length)) as {
+    requests: number;
+    durationUs: number;
+    p50Us: number;
+    p99Us: number;
+    errors: number;
+    non2xx: number;
+  };
+  return {
+    rps: r.requests / (r.durationUs / 1e6),
+    p50: r.p50Us / 1000,
+    p99: r.p99Us / 1000,
+    errors: r.errors,
+    non2xx: r.non2xx,
+    requests: r.requests,
+  };
 }

@@ -34,7 +34,9 @@ const result = await build({
   sourcemap: 'linked',
   // The CommonJS dependencies (koa, pino, prom-client, ...) call require() for Node's built-in
   // modules; an ES module has no require, so every output gets one.
-  banner: { js: "import { createRequire as createRequireForBundle } from 'node:module'; const require = createRequireForBundle(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as createRequireForBundle } from 'node:module'; const require = createRequireForBundle(import.meta.url);",
+  },
   legalComments: 'linked',
   logLevel: 'warning',
   metafile: true,

@@ -52,8 +52,18 @@ const lines = [
 ];
 for (const f of figures) {
   const { test, long, at, description, asserted, ...rest } = f;
-  lines.push(`## ${TITLES[String(test)] ?? String(test)}`, '', String(description), '', `Asserted: ${String(asserted)}.`, '', '| Figure | Value |', '|---|---|');
-  for (const [k, v] of Object.entries(rest)) lines.push(`| ${k} | ${typeof v === 'object' ? `\`${JSON.stringify(v)}\`` : typeof v === 'string' ? v : JSON.stringify(v)} |`);
+  lines.push(
+    `## ${TITLES[String(test)] ?? String(test)}`,
+    '',
+    String(description),
+    '',
+    `Asserted: ${String(asserted)}.`,
+    '',
+    '| Figure | Value |',
+    '|---|---|',
+  );
+  for (const [k, v] of Object.entries(rest))
+    lines.push(`| ${k} | ${typeof v === 'object' ? `\`${JSON.stringify(v)}\`` : typeof v === 'string' ? v : JSON.stringify(v)} |`);
   lines.push('', `_Recorded ${String(at)}${long ? ', long variant' : ', short variant'}._`, '');
 }
 mkdirSync('docs', { recursive: true });

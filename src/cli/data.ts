@@ -46,7 +46,9 @@ async function run(args: readonly string[]): Promise<number> {
     case 'describe': {
       const [file = ''] = operands(1);
       const [dataset, info] = await Promise.all([loadDataset(file), stat(file)]);
-      process.stdout.write(`${JSON.stringify({ file, rows: dataset.version.rows, columns: COLUMNS, version: dataset.version.id, bytes: info.size }, null, 2)}\n`);
+      process.stdout.write(
+        `${JSON.stringify({ file, rows: dataset.version.rows, columns: COLUMNS, version: dataset.version.id, bytes: info.size }, null, 2)}\n`,
+      );
       return 0;
     }
     case 'publish': {

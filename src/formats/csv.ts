@@ -28,10 +28,13 @@ function writeValue(out: ByteWriter, body: Buffer, spans: Spans, column: number)
   const first = body[start];
   if (first === QUOTE) {
     if (flags & ESCAPED) out.text(csvText(JSON.parse(body.toString('utf8', start, end)) as string));
-    else if (flags & HAS_COMMA) out.bytes(body, start, end); // the JSON quotes are the CSV quotes: no quote inside
+    else if (flags & HAS_COMMA)
+      out.bytes(body, start, end); // the JSON quotes are the CSV quotes: no quote inside
     else out.bytes(body, start + 1, end - 1);
-  } else if (first === LETTER_T) out.byte(0x31); // true: 1
-  else if (first === LETTER_F) out.byte(0x30); // false: 0
+  } else if (first === LETTER_T)
+    out.byte(0x31); // true: 1
+  else if (first === LETTER_F)
+    out.byte(0x30); // false: 0
   else if (first !== LETTER_N) out.bytes(body, start, end); // a number; null is empty
 }
 

@@ -23,7 +23,13 @@ export const columnIndex = (column: ColumnName): number => COLUMN_INDEX.get(colu
  * row's body (the bytes `JSON.stringify` would write for them again). A field named twice is
  * written once, where it first appears, as an object built from the list would hold it.
  */
-export function writeJsonMembers(out: ByteWriter, body: Buffer, spans: Spans, fields: readonly OutputField[], distanceKm: number | undefined): void {
+export function writeJsonMembers(
+  out: ByteWriter,
+  body: Buffer,
+  spans: Spans,
+  fields: readonly OutputField[],
+  distanceKm: number | undefined,
+): void {
   let first = true;
   for (const field of new Set(fields)) {
     out.text(first ? `"${field}":` : `,"${field}":`);

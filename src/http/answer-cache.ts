@@ -31,7 +31,13 @@ export function createAnswerCache(maxBytes: number): AnswerCache {
 }
 
 /** Sets the answer for `etag` on `ctx`, computing it within `budget` (and keeping it) on a miss. */
-export function sendCached(ctx: { readonly res: ServerResponse; body: unknown }, cache: AnswerCache, budget: CpuBudget, etag: string, compute: () => CachedAnswer): void {
+export function sendCached(
+  ctx: { readonly res: ServerResponse; body: unknown },
+  cache: AnswerCache,
+  budget: CpuBudget,
+  etag: string,
+  compute: () => CachedAnswer,
+): void {
   let answer = cache.get(etag);
   if (answer === undefined) {
     answer = budget.run(compute, (computed) => computed.body.length);

@@ -82,7 +82,11 @@ export function createApp(deps: AppDeps, inFlight: InFlight): KoaApp {
   // Searches are refused past their CPU share only while other clients are connected: Node reads
   // and answers one request at a time, so "other requests waiting" cannot be seen, but their
   // connections can.
-  const router = createRouter(deps, answers, createCpuBudget(deps.searchCpuPercent, () => inFlight.connections > 1));
+  const router = createRouter(
+    deps,
+    answers,
+    createCpuBudget(deps.searchCpuPercent, () => inFlight.connections > 1),
+  );
 
   // Preflights and 405s match no handler; they are labelled with the route their path belongs to.
   const patternOf = (path: string) => {

@@ -8,7 +8,8 @@ import { invalidParameters, type RawParams } from './query-params.js';
 import { HttpProblem } from './problems.js';
 
 type Scalar = string | number | boolean;
-const isScalar = (v: unknown): v is Scalar => typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v)) || typeof v === 'boolean';
+const isScalar = (v: unknown): v is Scalar =>
+  typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v)) || typeof v === 'boolean';
 
 export function paramsFromBody(body: unknown): RawParams {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
@@ -20,7 +21,11 @@ export function paramsFromBody(body: unknown): RawParams {
     if (isScalar(value)) params[name] = String(value);
     else if (Array.isArray(value) && value.length > 0 && value.every(isScalar)) {
       const texts = value.map(String);
-      if (texts.some((text) => text.includes(','))) errors.push({ parameter: name, detail: 'has an array element holding a comma; elements are joined with commas, so give them as separate elements' });
+      if (texts.some((text) => text.includes(',')))
+        errors.push({
+          parameter: name,
+          detail: 'has an array element holding a comma; elements are joined with commas, so give them as separate elements',
+        });
       else params[name] = texts.join(',');
     } else errors.push({ parameter: name, detail: 'must be a string, a number, a boolean or a non-empty array of them' });
   }

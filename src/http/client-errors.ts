@@ -38,7 +38,7 @@ const DETAILS: Partial<Record<ProblemCode, string>> = {
 const PROBLEM_HEADERS = `X-Content-Type-Options: ${NOSNIFF}\r\nCache-Control: ${CACHE_CONTROL.never}\r\nConnection: close`;
 
 export function answerClientError(error: ParserError, socket: Socket): void {
-  if (!socket.writable || (error.code === 'ECONNRESET')) {
+  if (!socket.writable || error.code === 'ECONNRESET') {
     socket.destroy();
     return;
   }

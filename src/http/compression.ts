@@ -52,34 +52,38 @@ export function markCompressible(ctx: { state: unknown }): void {
 }
 
 /** Compressed bodies are kept in `cache` by their ETag: brotli on a 400 KB page costs milliseconds. */
-export const compressBodies = (cache: AnswerCache, inFlight: InFlight): Middleware<CompressionState> => async (ctx, next) => {
-  await next();
-  if (ctx.state.compress !== true || (ctx.status !== 200 && ctx.status !== 304)) return;
-  ctx.vary('Accept-Encoding');
-  // Without Accept-Encoding (or with an empty one) the negotiator answers identity, as a client
-  // that names no coding may not decode one: most API clients send none, so it is not asked.
-  if (ctx.get('Accept-Encoding') === '') return;
-  const coding = ctx.acceptsEncodings(...CODINGS, 'identity');
-  if (coding !== 'br' && coding !== 'gzip') return;
-  // Every answer of an opted-in route is coded, whatever its size, so a 304 (which has no body
-  // to measure) can name the same ETag as the 200 it revalidates.
-  // Koa 3's response.get answers undefined for a header that is not set.
-  const etag = ctx.response.get('ETag') as string | undefined;
-  const codedEtag = etagInCoding(etag, coding);
-  if (codedEtag !== undefined) ctx.set('ETag', codedEtag);
-  if (ctx.status === 304) return;
-  const body: unknown = ctx.body;
-  if (typeof body !== 'string' && !Buffer.isBuffer(body)) return;
-  const type = ctx.response.get('Content-Type') as string | undefined;
-  let coded = codedEtag === undefined ? undefined : cache.get(codedEtag)?.body;
-  if (coded === undefined) {
-    const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
-    // The input, and an output up to its size, are held while waiting and while zlib works.
-    coded = await inFlight.holdDuring(2 * bytes.length, () => withCompressionSlot(() => (coding === 'br' ? brotli(bytes, brotliOptions(bytes.length)) : gzip(bytes))));
-    if (codedEtag !== undefined) cache.set(codedEtag, { body: coded, headers: {} });
-  }
-  ctx.body = coded;
-  // Setting a Buffer body makes Koa guess application/octet-stream; keep the route's type.
-  if (type !== undefined) ctx.set('Content-Type', type);
-  ctx.set('Content-Encoding', coding);
-};
+export const compressBodies =
+  (cache: AnswerCache, inFlight: InFlight): Middleware<CompressionState> =>
+  async (ctx, next) => {
+    await next();
+    if (ctx.state.compress !== true || (ctx.status !== 200 && ctx.status !== 304)) return;
+    ctx.vary('Accept-Encoding');
+    // Without Accept-Encoding (or with an empty one) the negotiator answers identity, as a client
+    // that names no coding may not decode one: most API clients send none, so it is not asked.
+    if (ctx.get('Accept-Encoding') === '') return;
+    const coding = ctx.acceptsEncodings(...CODINGS, 'identity');
+    if (coding !== 'br' && coding !== 'gzip') return;
+    // Every answer of an opted-in route is coded, whatever its size, so a 304 (which has no body
+    // to measure) can name the same ETag as the 200 it revalidates.
+    // Koa 3's response.get answers undefined for a header that is not set.
+    const etag = ctx.response.get('ETag') as string | undefined;
+    const codedEtag = etagInCoding(etag, coding);
+    if (codedEtag !== undefined) ctx.set('ETag', codedEtag);
+    if (ctx.status === 304) return;
+    const body: unknown = ctx.body;
+    if (typeof body !== 'string' && !Buffer.isBuffer(body)) return;
+    const type = ctx.response.get('Content-Type') as string | undefined;
+    let coded = codedEtag === undefined ? undefined : cache.get(codedEtag)?.body;
+    if (coded === undefined) {
+      const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+      // The input, and an output up to its size, are held while waiting and while zlib works.
+      coded = await inFlight.holdDuring(2 * bytes.length, () =>
+        withCompressionSlot(() => (coding === 'br' ? brotli(bytes, brotliOptions(bytes.length)) : gzip(bytes))),
+      );
+      if (codedEtag !== undefined) cache.set(codedEtag, { body: coded, headers: {} });
+    }
+    ctx.body = coded;
+    // Setting a Buffer body makes Koa guess application/octet-stream; keep the route's type.
+    if (type !== undefined) ctx.set('Content-Type', type);
+    ctx.set('Content-Encoding', coding);
+  };

@@ -30,7 +30,11 @@ const WINDOW_MS = 100;
  * `contended` says whether others compete: a lone client running searches one after another is
  * never refused (there is nobody to protect), only one among others.
  */
-export function createCpuBudget(sharePercent: number, contended: () => boolean = () => true, now: () => number = () => performance.now()): CpuBudget {
+export function createCpuBudget(
+  sharePercent: number,
+  contended: () => boolean = () => true,
+  now: () => number = () => performance.now(),
+): CpuBudget {
   if (sharePercent >= 100) return { run: (compute) => compute() };
   const share = sharePercent / 100;
   const capacity = share * WINDOW_MS;
@@ -43,9 +47,13 @@ export function createCpuBudget(sharePercent: number, contended: () => boolean =
       last = start;
       if (tokens <= 0 && contended()) {
         const waitSeconds = Math.max(1, Math.ceil(-tokens / share / 1000));
-        throw new HttpProblem('OVERLOADED', 'too many expensive queries at once: searches are limited to a share of the server; retry after the time given in Retry-After', {
-          headers: { 'Retry-After': String(waitSeconds) },
-        });
+        throw new HttpProblem(
+          'OVERLOADED',
+          'too many expensive queries at once: searches are limited to a share of the server; retry after the time given in Retry-After',
+          {
+            headers: { 'Retry-After': String(waitSeconds) },
+          },
+        );
       }
       let bytes = 0;
       try {

@@ -19,11 +19,31 @@ export const REVIEWED_MIDDLEWARES: readonly ReviewedMiddleware[] = [
     forLookups: 'applied by the fast path',
     why: 'the same metrics and log line; the same security headers (SECURITY_HEADERS); while draining, requests go to Koa, which says Connection: close',
   },
-  { name: 'problems', forLookups: 'does not apply', why: 'the fast path answers only what cannot fail (a known id); everything else goes to Koa' },
-  { name: 'cors', forLookups: 'applied by the fast path', why: 'Vary: Origin (CORS_VARY) on every answer; a request with an Origin goes to Koa' },
-  { name: 'requestLimits', forLookups: 'does not apply', why: 'the fast path takes one parameter of at most 15 digits, far under both limits' },
-  { name: 'memoryGuard', forLookups: 'does not apply', why: 'a lookup sends the body built at load and allocates none: refusing it would free nothing' },
+  {
+    name: 'problems',
+    forLookups: 'does not apply',
+    why: 'the fast path answers only what cannot fail (a known id); everything else goes to Koa',
+  },
+  {
+    name: 'cors',
+    forLookups: 'applied by the fast path',
+    why: 'Vary: Origin (CORS_VARY) on every answer; a request with an Origin goes to Koa',
+  },
+  {
+    name: 'requestLimits',
+    forLookups: 'does not apply',
+    why: 'the fast path takes one parameter of at most 15 digits, far under both limits',
+  },
+  {
+    name: 'memoryGuard',
+    forLookups: 'does not apply',
+    why: 'a lookup sends the body built at load and allocates none: refusing it would free nothing',
+  },
   { name: 'compression', forLookups: 'does not apply', why: 'lookups never opt in: a single row costs more to compress than to send' },
-  { name: 'routes', forLookups: 'applied by the fast path', why: "the answer is the route's own (lookupAnswer); Vary: Accept from the route's negotiation (LOOKUP_VARY)" },
+  {
+    name: 'routes',
+    forLookups: 'applied by the fast path',
+    why: "the answer is the route's own (lookupAnswer); Vary: Accept from the route's negotiation (LOOKUP_VARY)",
+  },
   { name: 'allowedMethods', forLookups: 'does not apply', why: 'only GET reaches the fast path, and /query takes it' },
 ];

@@ -14,9 +14,13 @@ const MB = 1024 * 1024;
 export function memoryGuard(inFlight: InFlight, maxBytes: number): Middleware {
   return async (ctx, next) => {
     if (inFlight.bytes >= maxBytes && !ALWAYS_ANSWERED.has(ctx.path)) {
-      throw new HttpProblem('OVERLOADED', `answers in flight hold ${Math.round(inFlight.bytes / MB)} MB, the bound is ${Math.round(maxBytes / MB)} MB (RESPONSE_MEMORY_MB); retry after the time given in Retry-After`, {
-        headers: { 'Retry-After': '1' },
-      });
+      throw new HttpProblem(
+        'OVERLOADED',
+        `answers in flight hold ${Math.round(inFlight.bytes / MB)} MB, the bound is ${Math.round(maxBytes / MB)} MB (RESPONSE_MEMORY_MB); retry after the time given in Retry-After`,
+        {
+          headers: { 'Retry-After': '1' },
+        },
+      );
     }
     await next();
     const body: unknown = ctx.body;

@@ -27,9 +27,13 @@ export function chooseFormat(ctx: Context, format: Format | undefined): Format {
   const chosen = ctx.accepts(OFFERED);
   const found = typeof chosen === 'string' ? FORMAT_BY_MEDIA_TYPE.get(chosen) : undefined;
   if (found === undefined) {
-    throw new HttpProblem('NOT_ACCEPTABLE', `no representation matches Accept: ${accept}; available: ${OFFERED.join(', ')} (or use format=json, csv or geojson)`, {
-      extensions: { available: OFFERED },
-    });
+    throw new HttpProblem(
+      'NOT_ACCEPTABLE',
+      `no representation matches Accept: ${accept}; available: ${OFFERED.join(', ')} (or use format=json, csv or geojson)`,
+      {
+        extensions: { available: OFFERED },
+      },
+    );
   }
   return found;
 }

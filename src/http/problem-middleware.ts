@@ -36,7 +36,7 @@ export function problemMiddleware(logger: Logger): Middleware {
     let problem: HttpProblem | undefined;
     try {
       await next();
-      if (ctx.body == null) problem = problemForStatus(ctx.status, ctx.method, ctx.path, (ctx.response.get('Allow')) ?? '');
+      if (ctx.body == null) problem = problemForStatus(ctx.status, ctx.method, ctx.path, ctx.response.get('Allow') ?? '');
     } catch (error) {
       // Whatever the handler had set (an ETag, a content type) described the answer it did not give.
       // CORS headers stay: without them a browser page cannot read the problem.

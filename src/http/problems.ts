@@ -60,7 +60,13 @@ export class HttpProblem extends Error {
 
   /** `instance` is the request path, when there is one (requests Node's parser rejected have none). */
   toDocument(instance?: string): ProblemDocument {
-    const base = { type: problemType(this.code), title: PROBLEM_KINDS[this.code].title, status: this.status, detail: this.message, code: this.code };
+    const base = {
+      type: problemType(this.code),
+      title: PROBLEM_KINDS[this.code].title,
+      status: this.status,
+      detail: this.message,
+      code: this.code,
+    };
     return { ...base, ...(instance === undefined ? {} : { instance }), ...this.extensions };
   }
 }

@@ -63,13 +63,20 @@ export function decodeQuery<A>(decoder: QueryDecoder<A>, params: RawParams): A {
   const unknown = Object.keys(params).filter((key) => !allowed.includes(key));
   if (unknown.length > 0) {
     const errors: ParameterError[] = unknown.map((parameter) => ({ parameter, detail: 'is not a parameter of this route' }));
-    throw new HttpProblem('UNKNOWN_PARAMETER', `unknown parameter${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => JSON.stringify(u)).join(', ')}; allowed: ${allowed.join(', ')}`, {
-      extensions: { errors, allowed },
-    });
+    throw new HttpProblem(
+      'UNKNOWN_PARAMETER',
+      `unknown parameter${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => JSON.stringify(u)).join(', ')}; allowed: ${allowed.join(', ')}`,
+      {
+        extensions: { errors, allowed },
+      },
+    );
   }
   const decoded = codec.decode(params);
   if (E.isRight(decoded)) return decoded.right;
   // An intersection reports through each member: the parameter is the last keyed context entry.
-  const errors: ParameterError[] = decoded.left.map((e) => ({ parameter: [...e.context].reverse().find((c) => c.key !== '' && !/^[0-9]+$/.test(c.key))?.key ?? '?', detail: e.message ?? 'is invalid' }));
+  const errors: ParameterError[] = decoded.left.map((e) => ({
+    parameter: [...e.context].reverse().find((c) => c.key !== '' && !/^[0-9]+$/.test(c.key))?.key ?? '?',
+    detail: e.message ?? 'is invalid',
+  }));
   throw invalidParameters(errors);
 }

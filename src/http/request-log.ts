@@ -18,7 +18,12 @@ function routeLabel(matched: unknown, path: string, patternOf: RoutePatternOf): 
  * after the handlers and after the problem middleware (which clears a failed handler's headers).
  * Koa sends no X-Powered-By. One layer, not two: each async layer costs on every request.
  */
-export function observeRequests(logger: Logger, metrics: Metrics, isShuttingDown: () => boolean, patternOf: RoutePatternOf = () => undefined): Middleware {
+export function observeRequests(
+  logger: Logger,
+  metrics: Metrics,
+  isShuttingDown: () => boolean,
+  patternOf: RoutePatternOf = () => undefined,
+): Middleware {
   // pino's line as one string (log.ts): its general path was about 5 % of a search's CPU under wrk.
   // Paths come from clients, so they are JSON-escaped. When `info` is off, it does nothing.
   const logLine = requestLineWriter(logger, JSON.stringify);
@@ -33,7 +38,12 @@ export function observeRequests(logger: Logger, metrics: Metrics, isShuttingDown
       // While draining, each keep-alive client is told to reconnect (to another replica) after this answer.
       if (isShuttingDown()) setHeader(ctx, 'Connection', 'close');
       const ms = performance.now() - start;
-      metrics.observeRequest(ctx.method, routeLabel((ctx as { _matchedRoute?: unknown })._matchedRoute, ctx.path, patternOf), ctx.status, ms / 1000);
+      metrics.observeRequest(
+        ctx.method,
+        routeLabel((ctx as { _matchedRoute?: unknown })._matchedRoute, ctx.path, patternOf),
+        ctx.status,
+        ms / 1000,
+      );
       logLine(ctx.method, ctx.path, ctx.status, Math.round(ms * 100) / 100);
     }
   };

@@ -42,7 +42,11 @@ function checksOf(index: QueryIndex, f: FilterParams): Check[] {
   if (f.unique_number !== undefined) add((site) => site.uniqueNumber === f.unique_number);
   if (f.id_no !== undefined) add((site) => site.idNo === f.id_no);
   if (f.category !== undefined) add((site) => (f.category as readonly string[]).includes(site.category));
-  for (const [column, wanted] of [['regions', f.region], ['isoCodes', f.iso_code], ['states', f.state]] as const) {
+  for (const [column, wanted] of [
+    ['regions', f.region],
+    ['isoCodes', f.iso_code],
+    ['states', f.state],
+  ] as const) {
     if (wanted === undefined) continue;
     const mask = listMask(index, column, wanted);
     add((_, position) => mask[position] === 1);

@@ -41,7 +41,11 @@ export function columnSortKeys(index: QueryIndex, column: ColumnName): readonly 
   if (byColumn === undefined) columnKeys.set(index, (byColumn = new Map<ColumnName, readonly SortKey[]>()));
   let keys = byColumn.get(column);
   // Columns the index does not keep are read back from the bodies, once per dataset and column.
-  if (keys === undefined) byColumn.set(column, (keys = index.sites.map((site) => (column === 'unique_number' ? site.uniqueNumber : keyOfValue(site.row[column])))));
+  if (keys === undefined)
+    byColumn.set(
+      column,
+      (keys = index.sites.map((site) => (column === 'unique_number' ? site.uniqueNumber : keyOfValue(site.row[column])))),
+    );
   return keys;
 }
 

@@ -12,7 +12,12 @@ import * as E from 'fp-ts/lib/Either.js';
 export const MAX_VALUE_LENGTH = 1000;
 
 /** A parameter given exactly once, whose text `parse` accepts (undefined rejects it as malformed; a `Rejection` says why). */
-export function singleParam<A>(name: string, expected: string, parse: (text: string) => A | undefined | Rejection, maxLength = MAX_VALUE_LENGTH): t.Type<A, string, unknown> {
+export function singleParam<A>(
+  name: string,
+  expected: string,
+  parse: (text: string) => A | undefined | Rejection,
+  maxLength = MAX_VALUE_LENGTH,
+): t.Type<A, string, unknown> {
   const validate: t.Validate<unknown, A> = (u, c) => {
     if (u === undefined) return t.failure(u, c, 'is required');
     if (Array.isArray(u)) return t.failure(u, c, 'is given more than once; give it once');
@@ -39,20 +44,31 @@ const MAX_LIST_ELEMENTS = 200;
 export const MAX_ELEMENT_LENGTH = 200;
 
 /** `a,b,c`: each element trimmed and parsed; empty elements and duplicates are mistakes worth naming. */
-export function listParam<A>(name: string, expected: string, parseElement: (text: string) => A | undefined): t.Type<readonly A[], string, unknown> {
-  return singleParam<readonly A[]>(name, `a comma-separated list of ${expected}`, (text) => {
-    const elements = text.split(',').map((e) => e.trim());
-    if (elements.length > MAX_LIST_ELEMENTS) return new Rejection(`has ${elements.length} elements; at most ${MAX_LIST_ELEMENTS} are allowed`);
-    const values: A[] = [];
-    for (const element of elements) {
-      if (element === '') return new Rejection(`has an empty element; expected a comma-separated list of ${expected}`);
-      if (element.length > MAX_ELEMENT_LENGTH) return new Rejection(`has an element ${element.length} characters long; at most ${MAX_ELEMENT_LENGTH} are allowed`);
-      const value = parseElement(element);
-      if (value === undefined) return new Rejection(`has ${JSON.stringify(element)}; expected ${expected}`);
-      values.push(value);
-    }
-    return values;
-  }, MAX_LIST_ELEMENTS * (MAX_ELEMENT_LENGTH + 1));
+export function listParam<A>(
+  name: string,
+  expected: string,
+  parseElement: (text: string) => A | undefined,
+): t.Type<readonly A[], string, unknown> {
+  return singleParam<readonly A[]>(
+    name,
+    `a comma-separated list of ${expected}`,
+    (text) => {
+      const elements = text.split(',').map((e) => e.trim());
+      if (elements.length > MAX_LIST_ELEMENTS)
+        return new Rejection(`has ${elements.length} elements; at most ${MAX_LIST_ELEMENTS} are allowed`);
+      const values: A[] = [];
+      for (const element of elements) {
+        if (element === '') return new Rejection(`has an empty element; expected a comma-separated list of ${expected}`);
+        if (element.length > MAX_ELEMENT_LENGTH)
+          return new Rejection(`has an element ${element.length} characters long; at most ${MAX_ELEMENT_LENGTH} are allowed`);
+        const value = parseElement(element);
+        if (value === undefined) return new Rejection(`has ${JSON.stringify(element)}; expected ${expected}`);
+        values.push(value);
+      }
+      return values;
+    },
+    MAX_LIST_ELEMENTS * (MAX_ELEMENT_LENGTH + 1),
+  );
 }
 
 const POSITIVE_INTEGER = /^[1-9][0-9]*$/;

@@ -104,7 +104,8 @@ const Year = (name: string) => integerParam(name, 1, 9999);
 
 export const FILTER_PARAMETERS = {
   unique_number: parameter(PositiveIntegerParam, {
-    description: "The site's row number in the export. Alone, `/query?unique_number=N` answers `[row]` or 404, as the original service did.",
+    description:
+      "The site's row number in the export. Alone, `/query?unique_number=N` answers `[row]` or 404, as the original service did.",
     schema: { type: 'integer', minimum: 1 },
     example: 230,
   }),
@@ -113,20 +114,24 @@ export const FILTER_PARAMETERS = {
     schema: { type: 'integer', minimum: 1 },
     example: 208,
   }),
-  category: parameter(
-    listParam<Category>('Categories', CATEGORIES.join(', '), oneOf(CATEGORIES)),
-    { description: `Cultural, Natural or Mixed. ${LIST}`, ...list({ type: 'string', enum: [...CATEGORIES] }), example: 'Natural,Mixed' },
-  ),
+  category: parameter(listParam<Category>('Categories', CATEGORIES.join(', '), oneOf(CATEGORIES)), {
+    description: `Cultural, Natural or Mixed. ${LIST}`,
+    ...list({ type: 'string', enum: [...CATEGORIES] }),
+    example: 'Natural,Mixed',
+  }),
   region: parameter(listParam('Regions', 'region names', foldedText), {
     description: `Region names, English or French (\`region_en\`, \`region_fr\`). ${LIST}`,
     ...list({ type: 'string' }),
     example: 'Africa',
   }),
-  iso_code: parameter(listParam('IsoCodes', 'two-letter ISO 3166 codes', (s) => (ISO_CODE.test(s) ? s.toLowerCase() : undefined)), {
-    description: `Two-letter country codes (\`iso_code\`). ${LIST}`,
-    ...list({ type: 'string', pattern: '^[A-Za-z]{2}$' }),
-    example: 'it,fr',
-  }),
+  iso_code: parameter(
+    listParam('IsoCodes', 'two-letter ISO 3166 codes', (s) => (ISO_CODE.test(s) ? s.toLowerCase() : undefined)),
+    {
+      description: `Two-letter country codes (\`iso_code\`). ${LIST}`,
+      ...list({ type: 'string', pattern: '^[A-Za-z]{2}$' }),
+      example: 'it,fr',
+    },
+  ),
   state: parameter(listParam('States', 'state names', foldedText), {
     description: `States parties, English or French names (\`states_name_en\`, \`states_name_fr\`), whole names. ${LIST}`,
     ...list({ type: 'string' }),
@@ -153,7 +158,8 @@ export const FILTER_PARAMETERS = {
     example: 2010,
   }),
   criterion: parameter(listParam('Criteria', `criteria ${CRITERIA.join(', ')}`, oneOf(CRITERIA)), {
-    description: 'Selection criteria as Roman numerals, (i)-(vi) cultural and (vii)-(x) natural. Comma-separated; a site matches when it meets any of them.',
+    description:
+      'Selection criteria as Roman numerals, (i)-(vi) cultural and (vii)-(x) natural. Comma-separated; a site matches when it meets any of them.',
     ...list({ type: 'string', enum: [...CRITERIA] }),
     example: 'vii,x',
   }),
@@ -164,12 +170,14 @@ export const FILTER_PARAMETERS = {
     example: 'buddhist valley',
   }),
   bbox: parameter(BoundingBoxParam, {
-    description: 'Map window `minLon,minLat,maxLon,maxLat`. With minLon greater than maxLon the window crosses the 180th meridian. Sites without a position (and the one at the 0,0 placeholder) never match.',
+    description:
+      'Map window `minLon,minLat,maxLon,maxLat`. With minLon greater than maxLon the window crosses the 180th meridian. Sites without a position (and the one at the 0,0 placeholder) never match.',
     ...numbers(4),
     example: '170,-50,-170,0',
   }),
   near: parameter(PointParam, {
-    description: 'A point `lat,lon`: results are sorted nearest first and each row gains `distance_km` (great-circle, kilometres). Sites without a position never match.',
+    description:
+      'A point `lat,lon`: results are sorted nearest first and each row gains `distance_km` (great-circle, kilometres). Sites without a position never match.',
     ...numbers(2),
     example: '48.8566,2.3522',
   }),
@@ -207,7 +215,8 @@ export const OUTPUT_PARAMETERS = {
     example: 10,
   }),
   cursor: parameter(singleParam('Cursor', 'a cursor from a Link: rel="next" header', decodeCursor), {
-    description: 'Where the page starts: copy it from the `Link: <...>; rel="next"` header of the previous page; keep every other parameter the same.',
+    description:
+      'Where the page starts: copy it from the `Link: <...>; rel="next"` header of the previous page; keep every other parameter the same.',
     schema: { type: 'string' },
     example: 'eyJzIjoidW5pcXVlX251bWJlciIsImsiOjEwLCJ1IjoxMH0',
   }),

@@ -108,11 +108,21 @@ function positionsByElement(sites: readonly SearchableSite[], column: ListColumn
 }
 
 /** The columns `q` searches. */
-export const SEARCHED_COLUMNS = ['name_en', 'name_fr', 'short_description_en', 'short_description_fr'] as const satisfies readonly (keyof Row)[];
+export const SEARCHED_COLUMNS = [
+  'name_en',
+  'name_fr',
+  'short_description_en',
+  'short_description_fr',
+] as const satisfies readonly (keyof Row)[];
 
 /** The distinct trimmed, non-empty elements of a comma-separated list cell, as written. */
 export function listElements(cell: string | null): Set<string> {
-  return new Set((cell ?? '').split(',').map((e) => e.trim()).filter((e) => e !== ''));
+  return new Set(
+    (cell ?? '')
+      .split(',')
+      .map((e) => e.trim())
+      .filter((e) => e !== ''),
+  );
 }
 
 /** Splits aligned list cells (states, ISO codes, regions) into folded elements. */
@@ -157,11 +167,15 @@ export class QueryIndexBuilder {
   }
 
   build(): QueryIndex {
-    const order = this.#sites.map((_, i) => i).sort((a, b) => (this.#sites[a] as SearchableSite).uniqueNumber - (this.#sites[b] as SearchableSite).uniqueNumber);
+    const order = this.#sites
+      .map((_, i) => i)
+      .sort((a, b) => (this.#sites[a] as SearchableSite).uniqueNumber - (this.#sites[b] as SearchableSite).uniqueNumber);
     const sites = order.map((i) => this.#sites[i] as SearchableSite);
     const words = buildWordIndex(order.map((i) => this.#words[i] as readonly string[]));
     this.#words.length = 0;
-    const positionsOf = Object.fromEntries(LIST_COLUMNS.map((column) => [column, positionsByElement(sites, column)])) as QueryIndex['positionsOf'];
+    const positionsOf = Object.fromEntries(
+      LIST_COLUMNS.map((column) => [column, positionsByElement(sites, column)]),
+    ) as QueryIndex['positionsOf'];
     return { sites, words, positionsOf };
   }
 }

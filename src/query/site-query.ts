@@ -20,7 +20,10 @@ export interface SiteQuery {
 export function filterErrors(filter: FilterParams): ParameterError[] {
   const errors: ParameterError[] = [];
   if (filter.inscribed_from !== undefined && filter.inscribed_to !== undefined && filter.inscribed_from > filter.inscribed_to) {
-    errors.push({ parameter: 'inscribed_from', detail: `is ${filter.inscribed_from}, after inscribed_to ${filter.inscribed_to}; no site can match` });
+    errors.push({
+      parameter: 'inscribed_from',
+      detail: `is ${filter.inscribed_from}, after inscribed_to ${filter.inscribed_to}; no site can match`,
+    });
   }
   if (filter.radius_km !== undefined && filter.near === undefined) {
     errors.push({ parameter: 'radius_km', detail: 'needs near=lat,lon: a radius around which point?' });
@@ -42,7 +45,10 @@ export function planQuery(params: QueryParams): SiteQuery | ParameterError[] {
     if (repeated.length > 0) errors.push({ parameter: 'fields', detail: `names ${repeated.join(', ')} more than once` });
   }
   if (cursor !== undefined && cursor.sort !== formatSort(effectiveSort)) {
-    errors.push({ parameter: 'cursor', detail: `was made for sort=${cursor.sort}, not sort=${formatSort(effectiveSort)}; keep the parameters of the first page` });
+    errors.push({
+      parameter: 'cursor',
+      detail: `was made for sort=${cursor.sort}, not sort=${formatSort(effectiveSort)}; keep the parameters of the first page`,
+    });
   }
   if (errors.length > 0) return errors;
   return { filter, sort: effectiveSort, limit: limit ?? DEFAULT_LIMIT, cursor, fields };

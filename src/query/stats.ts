@@ -31,7 +31,6 @@ class Tally<V> {
   }
 }
 
-
 /** A site with several states or regions counts once under each of them. */
 export function computeStats(index: QueryIndex, filter: FilterParams): Stats {
   const category = new Tally<string>();

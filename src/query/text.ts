@@ -44,5 +44,7 @@ export function fold(text: string): string {
 
 /** The folded words of a text: runs of letters and digits. */
 export function words(text: string): string[] {
-  return fold(text).split(NON_WORD).filter((w) => w.length > 0);
+  return fold(text)
+    .split(NON_WORD)
+    .filter((w) => w.length > 0);
 }

@@ -28,7 +28,17 @@ interface Answer {
 }
 
 // Headers that must match; Date differs by nature.
-const COMPARED_HEADERS = ['content-type', 'content-length', 'content-encoding', 'etag', 'cache-control', 'vary', 'link', 'x-total-count', 'content-security-policy'];
+const COMPARED_HEADERS = [
+  'content-type',
+  'content-length',
+  'content-encoding',
+  'etag',
+  'cache-control',
+  'vary',
+  'link',
+  'x-total-count',
+  'content-security-policy',
+];
 
 async function answer(url: string, init?: RequestInit): Promise<Answer> {
   const response = await fetch(url, init);
@@ -36,7 +46,11 @@ async function answer(url: string, init?: RequestInit): Promise<Answer> {
   return { status: response.status, headers, body: Buffer.from(await response.arrayBuffer()) };
 }
 
-const JSON_POST = (body: unknown): RequestInit => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const JSON_POST = (body: unknown): RequestInit => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+});
 
 describe('the production bundle (npm run build)', function () {
   this.timeout(60_000);
@@ -63,7 +77,8 @@ describe('the production bundle (npm run build)', function () {
   });
 
   it('writes one file per entry point, a source map for each, and a lazy chunk for the JSON body parser', () => {
-    for (const file of ['main.js', 'main.js.map', 'cli/data.js', 'cli/data.js.map']) expect(existsSync(join(OUT_DIR, file)), file).to.equal(true);
+    for (const file of ['main.js', 'main.js.map', 'cli/data.js', 'cli/data.js.map'])
+      expect(existsSync(join(OUT_DIR, file)), file).to.equal(true);
     const main = readFileSync(join(OUT_DIR, 'main.js'), 'utf8');
     // koa-bodyparser is imported on the first POST only (a start-up saving); bundling must keep that.
     const lazyChunk = /import\("\.\/(chunks\/koa-bodyparser-[A-Z0-9]+\.js)"\)/.exec(main)?.[1];
@@ -74,11 +89,16 @@ describe('the production bundle (npm run build)', function () {
 
   it('maps stack traces to the TypeScript sources under --enable-source-maps (as the README says)', async () => {
     // loadDataset is shared by the service and the CLI, so it lives in a chunk that exports it.
-    const chunk = readdirSync(join(OUT_DIR, 'chunks')).find((file) => file.endsWith('.js') && /export \{[^}]*\bloadDataset\b/.test(readFileSync(join(OUT_DIR, 'chunks', file), 'utf8')));
+    const chunk = readdirSync(join(OUT_DIR, 'chunks')).find(
+      (file) => file.endsWith('.js') && /export \{[^}]*\bloadDataset\b/.test(readFileSync(join(OUT_DIR, 'chunks', file), 'utf8')),
+    );
     expect(chunk, 'the chunk that exports loadDataset').to.be.a('string');
     const script = `import { loadDataset } from ${JSON.stringify(pathToFileURL(join(OUT_DIR, 'chunks', chunk ?? '')).href)};
       try { await loadDataset('absent.csv'); } catch (error) { console.log(error.stack.split('\\n')[1]); }`;
-    const [plain, mapped] = await Promise.all([run(['--input-type=module', '-e', script]), run(['--enable-source-maps', '--input-type=module', '-e', script])]);
+    const [plain, mapped] = await Promise.all([
+      run(['--input-type=module', '-e', script]),
+      run(['--enable-source-maps', '--input-type=module', '-e', script]),
+    ]);
     expect(plain.stdout).to.match(/at loadDataset \(.*\/chunks\/chunk-\w+\.js:\d+:\d+\)/);
     expect(mapped.stdout).to.match(/at loadDataset \(.*\/src\/data\/load\.ts:\d+:\d+\)/);
   });
@@ -96,8 +116,16 @@ describe('the production bundle (npm run build)', function () {
     { name: 'the OpenAPI document (carries the package version)', path: '/openapi.json' },
     { name: 'the docs page', path: '/docs' },
     { name: 'a Swagger UI asset (read from node_modules at run time)', path: '/docs/swagger-ui.css' },
-    { name: 'POST /query (the lazily imported body parser)', path: '/query', init: JSON_POST({ category: ['Natural', 'Mixed'], limit: 3 }) },
-    { name: 'POST /query with malformed JSON', path: '/query', init: { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"limit": ' } },
+    {
+      name: 'POST /query (the lazily imported body parser)',
+      path: '/query',
+      init: JSON_POST({ category: ['Natural', 'Mixed'], limit: 3 }),
+    },
+    {
+      name: 'POST /query with malformed JSON',
+      path: '/query',
+      init: { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"limit": ' },
+    },
   ];
   for (const { name, path, init } of cases) {
     it(`answers ${name} exactly as the source does`, async () => {
@@ -122,9 +150,17 @@ describe('the production bundle (npm run build)', function () {
     const records = readRecords(text);
     const header = text.slice(0, records[0]?.end ?? 0);
     const second = records[2];
-    const bad = dir.write('bad.csv', header + text.slice(records[1]?.start ?? 0, records[1]?.end ?? 0) + text.slice(second?.start ?? 0, second?.end ?? 0).replace(/^(\d+),(\d+),/, '$1,x$2,'));
+    const bad = dir.write(
+      'bad.csv',
+      header +
+        text.slice(records[1]?.start ?? 0, records[1]?.end ?? 0) +
+        text.slice(second?.start ?? 0, second?.end ?? 0).replace(/^(\d+),(\d+),/, '$1,x$2,'),
+    );
     for (const args of [['validate', DATA_FILE], ['validate', bad], ['validate', join(dir.path, 'absent.csv')], ['frobnicate']]) {
-      const [fromBundle, expected] = await Promise.all([run([join(OUT_DIR, 'cli/data.js'), ...args]), run(['--import', 'tsx', 'src/cli/data.ts', ...args])]);
+      const [fromBundle, expected] = await Promise.all([
+        run([join(OUT_DIR, 'cli/data.js'), ...args]),
+        run(['--import', 'tsx', 'src/cli/data.ts', ...args]),
+      ]);
       expect(fromBundle, args.join(' ')).to.deep.equal(expected);
     }
   });

@@ -30,7 +30,15 @@ describe('whc-data (the data CLI)', function () {
     dir = tempDir();
     small = dir.write('small.csv', header + row(1) + row(2));
     // Two bad cells on the second data row, and a short third row.
-    bad = dir.write('bad.csv', header + row(1) + row(2).replace(/,(Cultural|Natural|Mixed),/, ',Imaginary,').replace(/^(\d+),(\d+),/, '$1,x$2,') + row(3).replace(/,[^,]*\r\n$/, '\r\n'));
+    bad = dir.write(
+      'bad.csv',
+      header +
+        row(1) +
+        row(2)
+          .replace(/,(Cultural|Natural|Mixed),/, ',Imaginary,')
+          .replace(/^(\d+),(\d+),/, '$1,x$2,') +
+        row(3).replace(/,[^,]*\r\n$/, '\r\n'),
+    );
   });
   after(() => dir.remove());
 
@@ -48,7 +56,9 @@ describe('whc-data (the data CLI)', function () {
       const secondRowLine = 1 + row(1).split('\n').length;
       expect(lines).to.have.length(4);
       expect(lines[0]).to.equal(`${bad}:${secondRowLine}: column "id_no": expected an integer, got "x${records[2]?.fields[1]}"`);
-      expect(lines[1]).to.match(new RegExp(`^${bad}:${secondRowLine}: column "category": expected one of Cultural, Natural, Mixed, got "Imaginary"$`));
+      expect(lines[1]).to.match(
+        new RegExp(`^${bad}:${secondRowLine}: column "category": expected one of Cultural, Natural, Mixed, got "Imaginary"$`),
+      );
       expect(lines[2]).to.match(/: expected 37 fields, got 36$/);
       expect(lines[3]).to.equal('3 error(s); the file was rejected');
     });
@@ -113,8 +123,7 @@ describe('whc-data (the data CLI)', function () {
             const content = readFileSync(DATA_FILE);
             res.write(content.subarray(0, content.length / 2));
             slowStarted.emit('started');
-          }
-          else res.writeHead(404).end('not here');
+          } else res.writeHead(404).end('not here');
         });
         await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
         base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -47,7 +47,9 @@ describe('a client generated from /openapi.json (openapi-typescript + openapi-fe
   });
 
   it('types a JSON page as Row[], with the columns the CSV always fills required and the others nullable', async () => {
-    const { data, error, response } = await client.GET('/query', { params: { query: { category: 'Natural,Mixed', danger: true, limit: 3 } } });
+    const { data, error, response } = await client.GET('/query', {
+      params: { query: { category: 'Natural,Mixed', danger: true, limit: 3 } },
+    });
     if (error) throw new Error(error.detail);
     const page: Row[] = data;
     is<Equal<typeof data, Row[]>>();
@@ -78,7 +80,10 @@ describe('a client generated from /openapi.json (openapi-typescript + openapi-fe
   });
 
   it('reads CSV as text', async () => {
-    const { data, error } = await client.GET('/query', { params: { query: { format: 'csv', id_no: 208, fields: 'unique_number,name_en' } }, parseAs: 'text' });
+    const { data, error } = await client.GET('/query', {
+      params: { query: { format: 'csv', id_no: 208, fields: 'unique_number,name_en' } },
+      parseAs: 'text',
+    });
     if (error) throw new Error(error.detail);
     const csv: string = data;
     expect(csv.split('\r\n')[0]).to.equal('unique_number,name_en');
@@ -87,7 +92,14 @@ describe('a client generated from /openapi.json (openapi-typescript + openapi-fe
 
   it('posts booleans as booleans, numbers as numbers and lists as arrays', async () => {
     const { data, error } = await client.POST('/query', {
-      body: { category: ['Natural', 'Mixed'], danger: true, bbox: [-20, -40, 55, 40], inscribed_from: 1980, limit: 5, fields: ['unique_number', 'category', 'danger', 'latitude'] },
+      body: {
+        category: ['Natural', 'Mixed'],
+        danger: true,
+        bbox: [-20, -40, 55, 40],
+        inscribed_from: 1980,
+        limit: 5,
+        fields: ['unique_number', 'category', 'danger', 'latitude'],
+      },
     });
     if (error) throw new Error(error.detail);
     expect(data.length).to.be.within(1, 5);
@@ -138,7 +150,9 @@ describe('a client generated from /openapi.json (openapi-typescript + openapi-fe
 
   it('has committed types that match the served document (npm run client:types regenerates them)', async () => {
     const generated = await clientTypes(await fetchServedDocument(server));
-    expect(readFileSync(CLIENT_TYPES_FILE, 'utf8') === generated, 'test/client/whc-api.ts is stale: run `npm run client:types`').to.equal(true);
+    expect(readFileSync(CLIENT_TYPES_FILE, 'utf8') === generated, 'test/client/whc-api.ts is stale: run `npm run client:types`').to.equal(
+      true,
+    );
   });
 
   it('fails the type-check when client code misreads a type', async function () {
@@ -155,7 +169,10 @@ export async function read(): Promise<unknown> {
   ${line}
 }
 `;
-    writeFileSync(`${dir}tsconfig.json`, JSON.stringify({ extends: '../../tsconfig.json', compilerOptions: { noEmit: true }, include: ['*.ts'] }));
+    writeFileSync(
+      `${dir}tsconfig.json`,
+      JSON.stringify({ extends: '../../tsconfig.json', compilerOptions: { noEmit: true }, include: ['*.ts'] }),
+    );
     writeFileSync(`${dir}right.ts`, program('const name: string | undefined = data[0]?.name_en;\n  return name;'));
     writeFileSync(`${dir}wrong.ts`, program('const name: number | undefined = data[0]?.name_en;\n  return name;'));
     const tsc = promisify(execFile)(`${root}node_modules/.bin/tsc`, ['-p', dir], { cwd: root }).then(
@@ -163,7 +180,9 @@ export async function read(): Promise<unknown> {
       (e: { stdout?: string }) => e.stdout ?? 'tsc failed',
     );
     const output = await tsc;
-    expect(output).to.match(/wrong\.ts\(\d+,\d+\): error TS2322: Type 'string \| undefined' is not assignable to type 'number \| undefined'/);
+    expect(output).to.match(
+      /wrong\.ts\(\d+,\d+\): error TS2322: Type 'string \| undefined' is not assignable to type 'number \| undefined'/,
+    );
     expect(output, 'only the wrong line fails').not.to.include('right.ts');
   });
 });

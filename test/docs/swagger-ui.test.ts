@@ -14,7 +14,10 @@ import type { Page } from 'playwright-core';
 import { hasChromium, launchBrowser, type Browser } from '../helpers/browser.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 
-const SCREENSHOT = new URL(process.env['REFRESH_SCREENSHOT'] === '1' ? '../../docs/swagger-ui.png' : '../../.cache/docs/swagger-ui.png', import.meta.url).pathname;
+const SCREENSHOT = new URL(
+  process.env['REFRESH_SCREENSHOT'] === '1' ? '../../docs/swagger-ui.png' : '../../.cache/docs/swagger-ui.png',
+  import.meta.url,
+).pathname;
 
 /** What the page reported: console errors, uncaught exceptions, CSP violations. */
 interface Reports {
@@ -23,7 +26,8 @@ interface Reports {
 }
 
 // Page scripts run in the browser: given as text, since this project's types have no DOM.
-const VIOLATION_LISTENER = "document.addEventListener('securitypolicyviolation', (e) => window.reportViolation(e.violatedDirective + ' ' + e.blockedURI));";
+const VIOLATION_LISTENER =
+  "document.addEventListener('securitypolicyviolation', (e) => window.reportViolation(e.violatedDirective + ' ' + e.blockedURI));";
 
 async function openDocs(browser: Browser, url: string): Promise<{ page: Page; reports: Reports }> {
   const page = await browser.context.newPage();
@@ -43,7 +47,11 @@ async function openDocs(browser: Browser, url: string): Promise<{ page: Page; re
 }
 
 /** Opens an operation, presses Execute and returns the status and body Swagger UI shows. */
-async function execute(page: Page, operation: string, before?: (block: ReturnType<Page['locator']>) => Promise<void>): Promise<{ status: string; body: string }> {
+async function execute(
+  page: Page,
+  operation: string,
+  before?: (block: ReturnType<Page['locator']>) => Promise<void>,
+): Promise<{ status: string; body: string }> {
   const block = page.locator(`#operations-Sites-${operation}`);
   if (!(await block.locator('.opblock-body').isVisible())) await block.locator('.opblock-summary').first().click();
   // A response shown by an earlier Execute would be read as this one's: Clear removes it first.
@@ -144,7 +152,12 @@ fetch(${JSON.stringify(`${api}/query?region=Africa&limit=2`)}).then(async (r) =>
     const map = await browser.context.newPage();
     await map.goto(origin);
     await map.waitForFunction("document.getElementById('out').textContent !== 'waiting'");
-    const seen = JSON.parse((await map.locator('#out').textContent()) ?? '{}') as { status: number; link: string | null; total: string | null; rows: number };
+    const seen = JSON.parse((await map.locator('#out').textContent()) ?? '{}') as {
+      status: number;
+      link: string | null;
+      total: string | null;
+      rows: number;
+    };
     expect(seen.status).to.equal(200);
     expect(seen.rows).to.equal(2);
     expect(Number(seen.total)).to.be.greaterThan(2);

@@ -47,7 +47,10 @@ describe('src/formats on the real CSV (unit)', () => {
   });
 
   it('jsonArray with fields and near adds distance_km, rounded to metres, from an independent distance', () => {
-    const parsed = JSON.parse(jsonArray(near, ['unique_number', 'distance_km']).toString('utf8')) as { unique_number: number; distance_km: number }[];
+    const parsed = JSON.parse(jsonArray(near, ['unique_number', 'distance_km']).toString('utf8')) as {
+      unique_number: number;
+      distance_km: number;
+    }[];
     expect(parsed.length).to.be.greaterThan(5);
     for (const { unique_number: n, distance_km: km } of parsed) {
       const at = position(byNumber.get(n) ?? {});

@@ -16,13 +16,30 @@ import type { OutputField } from '../../src/query/parameters.js';
 import type { Match } from '../../src/query/run.js';
 import type { QueryIndex } from '../../src/query/searchable-site.js';
 
-const NASTY = ['a,b', 'say "hi"', 'line\nbreak', 'cr\r\nlf', 'back\\slash', 'tab\there', '\u0001ctl', 'é€😀', '"', ',', '', ' spaced ', 'lone \ud800 surrogate', '\\"', 'x\\'];
+const NASTY = [
+  'a,b',
+  'say "hi"',
+  'line\nbreak',
+  'cr\r\nlf',
+  'back\\slash',
+  'tab\there',
+  '\u0001ctl',
+  'é€😀',
+  '"',
+  ',',
+  '',
+  ' spaced ',
+  'lone \ud800 surrogate',
+  '\\"',
+  'x\\',
+];
 
 /**
  * As the source file writes a value in CSV (flags 1/0, nulls empty): what csv-parse must read
  * back. CSV is UTF-8 bytes, where a lone surrogate can only be U+FFFD (JSON keeps it escaped).
  */
-const csvCell = (value: Row[keyof Row]): string => (value === null ? '' : typeof value === 'boolean' ? (value ? '1' : '0') : String(value).replace(/[\ud800-\udfff]/gu, '\ufffd'));
+const csvCell = (value: Row[keyof Row]): string =>
+  value === null ? '' : typeof value === 'boolean' ? (value ? '1' : '0') : String(value).replace(/[\ud800-\udfff]/gu, '\ufffd');
 
 function matchesOf(index: QueryIndex, distance?: (i: number) => number): Match[] {
   return index.sites.map((site, i) => ({ site, distanceKm: distance?.(i), key: null, uniqueNumber: site.uniqueNumber }));
@@ -33,7 +50,16 @@ async function nastyIndex(): Promise<{ rows: Row[]; index: QueryIndex }> {
   const builder = new DatasetBuilder();
   const rows = NASTY.map((text, i) => {
     const base = real[i] as Row;
-    return { ...base, unique_number: 900_000 + i, name_en: text === '' ? 'x' : text, short_description_fr: text, justification_en: i % 2 ? null : text, iso_code: text, area_hectares: i % 3 ? null : 0.1 + i * 1e-9, danger: i % 2 === 0 };
+    return {
+      ...base,
+      unique_number: 900_000 + i,
+      name_en: text === '' ? 'x' : text,
+      short_description_fr: text,
+      justification_en: i % 2 ? null : text,
+      iso_code: text,
+      area_hectares: i % 3 ? null : 0.1 + i * 1e-9,
+      danger: i % 2 === 0,
+    };
   });
   rows.forEach((row) => builder.add(row));
   return { rows, index: builder.build({ id: 'f'.repeat(64), loadedAt: new Date(0), file: 'nasty.csv' }).index };
@@ -52,13 +78,22 @@ describe('pages written from stored bodies', () => {
         } else ({ rows, index } = await nastyIndex());
       });
 
-      it('CSV read back by csv-parse is every row\'s values, whole rows and chosen fields with distance', () => {
+      it("CSV read back by csv-parse is every row's values, whole rows and chosen fields with distance", () => {
         const whole = parse(csvDocument(matchesOf(index), COLUMNS), { relax_quotes: false });
         expect(whole[0]).to.deep.equal([...COLUMNS]);
         expect(whole.slice(1)).to.deep.equal(rows.map((row) => COLUMNS.map((c) => csvCell(row[c]))));
         const fields: OutputField[] = ['name_en', 'distance_km', 'iso_code', 'danger', 'area_hectares', 'name_en'];
-        const chosen = parse(csvDocument(matchesOf(index, (i) => i * 1.23456789), fields));
-        expect(chosen.slice(1)).to.deep.equal(rows.map((row, i) => fields.map((f) => (f === 'distance_km' ? String(Math.round(i * 1.23456789 * 1000) / 1000) : csvCell(row[f])))));
+        const chosen = parse(
+          csvDocument(
+            matchesOf(index, (i) => i * 1.23456789),
+            fields,
+          ),
+        );
+        expect(chosen.slice(1)).to.deep.equal(
+          rows.map((row, i) =>
+            fields.map((f) => (f === 'distance_km' ? String(Math.round(i * 1.23456789 * 1000) / 1000) : csvCell(row[f]))),
+          ),
+        );
       });
 
       it('JSON pages parse back to the rows, whole and with chosen fields', () => {
@@ -67,16 +102,26 @@ describe('pages written from stored bodies', () => {
         const chosen = JSON.parse(jsonArray(matchesOf(index), fields).toString('utf8')) as Record<string, unknown>[];
         expect(chosen).to.deep.equal(rows.map((row) => ({ iso_code: row.iso_code, unique_number: row.unique_number, distance_km: null })));
         expect(Object.keys(chosen[0] ?? {})).to.deep.equal(['iso_code', 'unique_number', 'distance_km']);
-        const near = JSON.parse(jsonArray(matchesOf(index, (i) => i / 3), undefined).toString('utf8')) as Record<string, unknown>[];
+        const near = JSON.parse(
+          jsonArray(
+            matchesOf(index, (i) => i / 3),
+            undefined,
+          ).toString('utf8'),
+        ) as Record<string, unknown>[];
         expect(near).to.deep.equal(rows.map((row, i) => ({ ...row, distance_km: Math.round((i / 3) * 1000) / 1000 })));
       });
 
       it('GeoJSON properties parse back to the chosen values', () => {
         const fields: OutputField[] = ['name_en', 'short_description_fr', 'latitude'];
-        const doc = JSON.parse(geoJsonDocument(matchesOf(index), fields).toString('utf8')) as { type: string; features: { id: number; properties: Record<string, unknown> }[] };
+        const doc = JSON.parse(geoJsonDocument(matchesOf(index), fields).toString('utf8')) as {
+          type: string;
+          features: { id: number; properties: Record<string, unknown> }[];
+        };
         expect(doc.type).to.equal('FeatureCollection');
         expect(doc.features.map((f) => f.id)).to.deep.equal(rows.map((r) => r.unique_number));
-        expect(doc.features.map((f) => f.properties)).to.deep.equal(rows.map((r) => ({ name_en: r.name_en, short_description_fr: r.short_description_fr, latitude: r.latitude })));
+        expect(doc.features.map((f) => f.properties)).to.deep.equal(
+          rows.map((r) => ({ name_en: r.name_en, short_description_fr: r.short_description_fr, latitude: r.latitude })),
+        );
       });
     });
   }

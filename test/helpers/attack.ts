@@ -67,7 +67,14 @@ export async function underAttack(url: string, pid: number, ids: readonly number
     agent.destroy();
   }
   const alive = (await get(`${url}/health`)) === 200;
-  return { peakRssMb: Math.round(peak / MB), rssBeforeMb: Math.round(rssBefore / MB), lookups: latencies.length, lookupFailures: failures, lookupP99Ms: Math.round(p99(latencies) * 10) / 10, aliveAtEnd: alive };
+  return {
+    peakRssMb: Math.round(peak / MB),
+    rssBeforeMb: Math.round(rssBefore / MB),
+    lookups: latencies.length,
+    lookupFailures: failures,
+    lookupP99Ms: Math.round(p99(latencies) * 10) / 10,
+    aliveAtEnd: alive,
+  };
 }
 
 /**
@@ -75,28 +82,44 @@ export async function underAttack(url: string, pid: number, ids: readonly number
  * answers, for `holdMs`; then they close. Node parses every request already received and keeps
  * each answer until the socket drains: the issue's 20 x 50 `limit=1000` took RSS to 2.4 GB.
  */
-export async function pipeliningNonReaders(port: number, clients: number, perClient: number, holdMs: number, path: (client: number, i: number) => string, acceptEncoding = 'identity'): Promise<void> {
+export async function pipeliningNonReaders(
+  port: number,
+  clients: number,
+  perClient: number,
+  holdMs: number,
+  path: (client: number, i: number) => string,
+  acceptEncoding = 'identity',
+): Promise<void> {
   await Promise.all(
-    Array.from({ length: clients }, (_, c) =>
-      new Promise<void>((resolve) => {
-        const socket = connect(port, '127.0.0.1', () => {
-          let requests = '';
-          for (let i = 0; i < perClient; i++) requests += `GET ${path(c, i)} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept-Encoding: ${acceptEncoding}\r\n\r\n`;
-          socket.write(requests);
-          socket.pause(); // never read: the answers pile up on the server side
-        });
-        socket.on('error', () => undefined);
-        setTimeout(() => {
-          socket.destroy();
-          resolve();
-        }, holdMs);
-      }),
+    Array.from(
+      { length: clients },
+      (_, c) =>
+        new Promise<void>((resolve) => {
+          const socket = connect(port, '127.0.0.1', () => {
+            let requests = '';
+            for (let i = 0; i < perClient; i++)
+              requests += `GET ${path(c, i)} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept-Encoding: ${acceptEncoding}\r\n\r\n`;
+            socket.write(requests);
+            socket.pause(); // never read: the answers pile up on the server side
+          });
+          socket.on('error', () => undefined);
+          setTimeout(() => {
+            socket.destroy();
+            resolve();
+          }, holdMs);
+        }),
     ),
   );
 }
 
 /** `connections` loops sending `path()` until `durationMs` is over; counts statuses. */
-export async function flood(url: string, connections: number, durationMs: number, path: () => string, headers: Record<string, string> = {}): Promise<Record<string, number>> {
+export async function flood(
+  url: string,
+  connections: number,
+  durationMs: number,
+  path: () => string,
+  headers: Record<string, string> = {},
+): Promise<Record<string, number>> {
   const agent = new Agent({ keepAlive: true, maxSockets: connections });
   const statuses: Record<string, number> = {};
   const end = Date.now() + durationMs;

@@ -8,5 +8,8 @@ export const LONG = process.env['RELIABILITY_LONG'] === '1';
 
 export function recordFigures(test: string, figures: Record<string, unknown>): void {
   mkdirSync(FIGURES_DIR, { recursive: true });
-  writeFileSync(`${FIGURES_DIR}/${test}.json`, `${JSON.stringify({ test, long: LONG, at: new Date().toISOString(), ...figures }, null, 2)}\n`);
+  writeFileSync(
+    `${FIGURES_DIR}/${test}.json`,
+    `${JSON.stringify({ test, long: LONG, at: new Date().toISOString(), ...figures }, null, 2)}\n`,
+  );
 }

@@ -35,7 +35,10 @@ function rewriteRefs(node: unknown, fields?: readonly string[]): unknown {
   if (Array.isArray(node)) return node.map((n) => rewriteRefs(n, fields));
   if (typeof node !== 'object' || node === null) return node;
   return Object.fromEntries(
-    Object.entries(node).map(([k, v]) => [k, k === '$ref' && typeof v === 'string' && v.startsWith(COMPONENT) ? idOf(v.slice(COMPONENT.length), fields) : rewriteRefs(v, fields)]),
+    Object.entries(node).map(([k, v]) => [
+      k,
+      k === '$ref' && typeof v === 'string' && v.startsWith(COMPONENT) ? idOf(v.slice(COMPONENT.length), fields) : rewriteRefs(v, fields),
+    ]),
   );
 }
 
@@ -50,8 +53,12 @@ export class ResponseValidator {
   constructor(document: OpenApiDocument) {
     this.document = document;
     addFormats(this.ajv);
-    for (const [name, schema] of Object.entries(document.components.schemas)) this.ajv.addSchema({ ...(rewriteRefs(schema) as Json), $id: idOf(name) });
-    this.templates = Object.keys(document.paths).map((path) => ({ path, pattern: new RegExp(`^${path.replace(/\{[^}]+\}/g, '[^/]+').replace(/\./g, '\\.')}$`) }));
+    for (const [name, schema] of Object.entries(document.components.schemas))
+      this.ajv.addSchema({ ...(rewriteRefs(schema) as Json), $id: idOf(name) });
+    this.templates = Object.keys(document.paths).map((path) => ({
+      path,
+      pattern: new RegExp(`^${path.replace(/\{[^}]+\}/g, '[^/]+').replace(/\./g, '\\.')}$`),
+    }));
   }
 
   /**
@@ -112,7 +119,8 @@ export class ResponseValidator {
     }
     const mediaType = contentType?.split(';')[0]?.trim().toLowerCase() ?? '';
     const media = response.content[mediaType];
-    if (media === undefined) return [...problems, `${where}: media type ${contentType ?? 'none'} not documented (${Object.keys(response.content).join(', ')})`];
+    if (media === undefined)
+      return [...problems, `${where}: media type ${contentType ?? 'none'} not documented (${Object.keys(response.content).join(', ')})`];
     const isJson = mediaType === 'application/json' || mediaType.endsWith('+json');
     let body: unknown = answer.body;
     if (isJson) {

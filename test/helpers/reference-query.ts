@@ -26,11 +26,18 @@ export interface Filters {
   radius_km?: number;
 }
 
-export const foldText = (s: string): string => s.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+export const foldText = (s: string): string =>
+  s
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase();
 export const htmlToText = (s: string): string => decodeHtml(s.replace(/<[^>]+>/g, ' '));
-const text = (row: ReferenceRow, column: string): string => (typeof row[column] === 'string' ? (row[column]) : '');
+const text = (row: ReferenceRow, column: string): string => (typeof row[column] === 'string' ? row[column] : '');
 const listOf = (row: ReferenceRow, ...columns: string[]): string[] =>
-  columns.flatMap((c) => text(row, c).split(',')).map((e) => foldText(htmlToText(e)).trim()).filter((e) => e !== '');
+  columns
+    .flatMap((c) => text(row, c).split(','))
+    .map((e) => foldText(htmlToText(e)).trim())
+    .filter((e) => e !== '');
 
 function anyOf(wanted: string[] | undefined, have: string[]): boolean {
   return wanted === undefined || wanted.some((w) => have.includes(foldText(w).trim()));
@@ -72,8 +79,12 @@ export function referenceMatch(row: ReferenceRow, f: Filters): { distance: numbe
   if (f.inscribed_to !== undefined && !(typeof year === 'number' && year <= f.inscribed_to)) return undefined;
   if (f.criterion !== undefined && !f.criterion.some((c) => text(row, 'criteria_txt').includes(`(${c.toLowerCase()})`))) return undefined;
   if (f.q !== undefined) {
-    const haystack = foldText(['name_en', 'name_fr', 'short_description_en', 'short_description_fr'].map((c) => htmlToText(text(row, c))).join(' '));
-    const terms = foldText(htmlToText(f.q)).split(/[^\p{L}\p{N}]+/u).filter((t) => t !== '');
+    const haystack = foldText(
+      ['name_en', 'name_fr', 'short_description_en', 'short_description_fr'].map((c) => htmlToText(text(row, c))).join(' '),
+    );
+    const terms = foldText(htmlToText(f.q))
+      .split(/[^\p{L}\p{N}]+/u)
+      .filter((t) => t !== '');
     if (!terms.every((t) => new RegExp(`(^|[^\\p{L}\\p{N}])${escapeRegExp(t)}`, 'u').test(haystack))) return undefined;
   }
   const at = position(row);

@@ -5,7 +5,10 @@ import type { TestServer } from './test-server.js';
 
 export const CACHE_DIR = new URL('../../.cache/openapi/', import.meta.url).pathname;
 
-export type OpenApiDocument = Record<string, unknown> & { paths: Record<string, Record<string, unknown>>; components: { schemas: Record<string, unknown> } };
+export type OpenApiDocument = Record<string, unknown> & {
+  paths: Record<string, Record<string, unknown>>;
+  components: { schemas: Record<string, unknown> };
+};
 
 export async function fetchServedDocument(server: TestServer): Promise<OpenApiDocument> {
   const response = await fetch(`${server.url}/openapi.json`);

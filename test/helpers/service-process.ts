@@ -19,7 +19,10 @@ export interface ServiceProcess {
 }
 
 /** `prefix`: a command that runs Node as its last arguments, e.g. one entering a cgroup first (test/helpers/cgroup.ts). */
-export function spawnService(env: Record<string, string>, options: { builtEntry?: string; prefix?: readonly string[] } = {}): ServiceProcess {
+export function spawnService(
+  env: Record<string, string>,
+  options: { builtEntry?: string; prefix?: readonly string[] } = {},
+): ServiceProcess {
   const argv = [process.execPath, ...(options.builtEntry === undefined ? ['--import', 'tsx', MAIN] : [options.builtEntry])];
   const [command, ...args] = [...(options.prefix ?? []), ...argv] as [string, ...string[]];
   const child = spawn(command, args, {

@@ -53,7 +53,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   });
   if (dataFile !== null) {
     await service.loadData();
-    if (store.current === undefined) throw new Error(`the test data did not load: ${store.lastFailure?.errors[0]?.message ?? 'unknown error'}`);
+    if (store.current === undefined)
+      throw new Error(`the test data did not load: ${store.lastFailure?.errors[0]?.message ?? 'unknown error'}`);
   }
   const running = await startServer(service.listener, config, { beginShutdown: () => (shuttingDown = true) });
   return {

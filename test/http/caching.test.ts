@@ -10,7 +10,10 @@ import { tempDir } from '../helpers/temp-files.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 
 /** A raw GET: fetch would decompress bodies and hide Content-Encoding's effect. */
-function rawGet(url: string, headers: Record<string, string>): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
+function rawGet(
+  url: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
   return new Promise((resolve, reject) => {
     const req = request(url, { headers }, (res) => {
       const chunks: Buffer[] = [];
@@ -30,7 +33,14 @@ describe('caching, compression and CORS', () => {
   after(() => server.close());
 
   it('revalidates any query with its ETag: 304 and no body (property)', async () => {
-    const queries = fc.constantFrom('unique_number=230', 'region=Africa&limit=5', 'q=temple&format=csv', 'near=10,10&radius_km=900', 'bbox=-20,30,40,60&format=geojson', '');
+    const queries = fc.constantFrom(
+      'unique_number=230',
+      'region=Africa&limit=5',
+      'q=temple&format=csv',
+      'near=10,10&radius_km=900',
+      'bbox=-20,30,40,60&format=geojson',
+      '',
+    );
     const paths = fc.constantFrom('/query', '/stats');
     await fc.assert(
       fc.asyncProperty(paths, queries, async (path, qs) => {
@@ -61,7 +71,10 @@ describe('caching, compression and CORS', () => {
     const url = `${server.url}/query?limit=50`;
     const plain = await rawGet(url, {});
     expect(plain.headers['content-encoding']).to.equal(undefined);
-    for (const [coding, decode] of [['br', brotliDecompressSync], ['gzip', gunzipSync]] as const) {
+    for (const [coding, decode] of [
+      ['br', brotliDecompressSync],
+      ['gzip', gunzipSync],
+    ] as const) {
       const response = await rawGet(url, { 'Accept-Encoding': coding });
       expect(response.headers['content-encoding']).to.equal(coding);
       expect(String(response.headers['vary'])).to.include('Accept-Encoding');
@@ -95,7 +108,11 @@ describe('caching, compression and CORS', () => {
   it('answers a preflight for POST with JSON, and ignores other origins', async () => {
     const preflight = await fetch(`${server.url}/query`, {
       method: 'OPTIONS',
-      headers: { Origin: 'https://maps.example', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type' },
+      headers: {
+        Origin: 'https://maps.example',
+        'Access-Control-Request-Method': 'POST',
+        'Access-Control-Request-Headers': 'content-type',
+      },
     });
     expect(preflight.status).to.equal(204);
     expect(preflight.headers.get('access-control-allow-methods')).to.include('POST');
@@ -119,7 +136,8 @@ describe('caching, compression and CORS', () => {
     const head = await fetch(`${server.url}/query?region=Africa`, { method: 'HEAD' });
     expect(head.status).to.equal(200);
     expect(await head.text()).to.equal('');
-    for (const name of ['etag', 'x-total-count', 'link', 'content-type', 'content-length']) expect(head.headers.get(name), name).to.equal(get.headers.get(name));
+    for (const name of ['etag', 'x-total-count', 'link', 'content-type', 'content-length'])
+      expect(head.headers.get(name), name).to.equal(get.headers.get(name));
   });
 
   it('answers the same bytes from the answer cache as without it, compressed or not', async () => {
@@ -135,7 +153,8 @@ describe('caching, compression and CORS', () => {
           ]);
           for (const answer of [first, second]) {
             expect(answer.body.equals(reference.body), `${qs} ${encoding}`).to.equal(true);
-            for (const name of ['etag', 'x-total-count', 'link', 'content-type', 'content-encoding']) expect(answer.headers[name], `${qs} ${encoding} ${name}`).to.deep.equal(reference.headers[name]);
+            for (const name of ['etag', 'x-total-count', 'link', 'content-type', 'content-encoding'])
+              expect(answer.headers[name], `${qs} ${encoding} ${name}`).to.deep.equal(reference.headers[name]);
           }
         }
       }

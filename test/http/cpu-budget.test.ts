@@ -12,7 +12,11 @@ import { startTestServer, type TestServer } from '../helpers/test-server.js';
 describe('createCpuBudget (fake clock)', () => {
   it('admits computations until the share of the window is spent, then refuses until it refills', () => {
     let clock = 0;
-    const budget = createCpuBudget(50, () => true, () => clock); // 50 ms of every 100, refilled at 0.5 ms per ms
+    const budget = createCpuBudget(
+      50,
+      () => true,
+      () => clock,
+    ); // 50 ms of every 100, refilled at 0.5 ms per ms
     const compute = (ms: number) => () => {
       clock += ms;
       return ms;
@@ -42,13 +46,21 @@ describe('createCpuBudget (fake clock)', () => {
 
   it('never refuses when nothing else waits', () => {
     let clock = 0;
-    const budget = createCpuBudget(1, () => false, () => clock);
+    const budget = createCpuBudget(
+      1,
+      () => false,
+      () => clock,
+    );
     for (let i = 0; i < 100; i++) budget.run(() => (clock += 1000));
   });
 
   it('never refuses at 100 percent', () => {
     let clock = 0;
-    const budget = createCpuBudget(100, () => true, () => clock);
+    const budget = createCpuBudget(
+      100,
+      () => true,
+      () => clock,
+    );
     for (let i = 0; i < 100; i++) budget.run(() => (clock += 1000));
   });
 });
@@ -59,7 +71,8 @@ describe('CPU budget on a real server', () => {
   after(() => server.close());
 
   it('answers 503 OVERLOADED with Retry-After past the budget; lookups and cached answers still answer', async () => {
-    const search = (radius: number) => fetch(`${server.url}/query?near=48.85,2.35&radius_km=${radius}&limit=1000`, { headers: { 'Accept-Encoding': 'identity' } });
+    const search = (radius: number) =>
+      fetch(`${server.url}/query?near=48.85,2.35&radius_km=${radius}&limit=1000`, { headers: { 'Accept-Encoding': 'identity' } });
     const first = await search(20_000);
     expect(first.status).to.equal(200);
     // Ten at once, distinct (computed, never cached): the budget refuses only while others wait.

@@ -15,7 +15,8 @@ import { referenceData } from '../helpers/reference-csv.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 
 const VOLATILE = new Set(['date', 'connection', 'keep-alive']);
-const headersOf = (response: Response) => [...response.headers].filter(([name]) => !VOLATILE.has(name)).sort(([a], [b]) => a.localeCompare(b));
+const headersOf = (response: Response) =>
+  [...response.headers].filter(([name]) => !VOLATILE.has(name)).sort(([a], [b]) => a.localeCompare(b));
 
 describe('lookup fast path', () => {
   const reference = referenceData();
@@ -26,7 +27,11 @@ describe('lookup fast path', () => {
   before(async () => {
     const sink = new Writable({
       write(chunk: Buffer, _encoding, done) {
-        for (const line of chunk.toString('utf8').split('\n').filter((l) => l !== '')) logLines.push(JSON.parse(line) as Record<string, unknown>);
+        for (const line of chunk
+          .toString('utf8')
+          .split('\n')
+          .filter((l) => l !== ''))
+          logLines.push(JSON.parse(line) as Record<string, unknown>);
         done();
       },
     });
@@ -89,7 +94,9 @@ describe('lookup fast path', () => {
   it('counts and logs its answers as the Koa route does', async () => {
     const sample = async () => {
       const text = await server.metrics.registry.metrics();
-      const line = text.split('\n').find((l) => l.startsWith('whc_http_requests_total{') && l.includes('route="/query"') && l.includes('status="200"'));
+      const line = text
+        .split('\n')
+        .find((l) => l.startsWith('whc_http_requests_total{') && l.includes('route="/query"') && l.includes('status="200"'));
       return Number(line?.split(' ').pop() ?? 0);
     };
     const counted = await sample();
@@ -98,7 +105,13 @@ describe('lookup fast path', () => {
     expect(await sample()).to.equal(counted + 2);
     await new Promise((resolve) => setTimeout(resolve, 50));
     const [fastLine, koaLine] = logLines.slice(logged);
-    const shape = (line: Record<string, unknown> | undefined) => ({ msg: line?.['msg'], method: line?.['method'], path: line?.['path'], status: line?.['status'], ms: typeof line?.['ms'] });
+    const shape = (line: Record<string, unknown> | undefined) => ({
+      msg: line?.['msg'],
+      method: line?.['method'],
+      path: line?.['path'],
+      status: line?.['status'],
+      ms: typeof line?.['ms'],
+    });
     expect(shape(fastLine)).to.deep.equal(shape(koaLine));
     expect(shape(fastLine)).to.deep.equal({ msg: 'request', method: 'GET', path: '/query', status: 200, ms: 'number' });
   });

@@ -7,7 +7,8 @@ import { position } from '../helpers/reference-query.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 
 /** The source file's conventions: empty for null, 1/0 for flags. */
-const asCsvCell = (value: string | number | boolean | null): string => (value === null ? '' : typeof value === 'boolean' ? (value ? '1' : '0') : String(value));
+const asCsvCell = (value: string | number | boolean | null): string =>
+  value === null ? '' : typeof value === 'boolean' ? (value ? '1' : '0') : String(value);
 
 describe('GET /query formats', () => {
   const reference = referenceData();
@@ -23,7 +24,13 @@ describe('GET /query formats', () => {
     const columns = reference.header;
     const scenario = fc.record({
       fields: fc.option(fc.subarray(columns, { minLength: 1 }), { nil: undefined }),
-      region: fc.constantFrom('Africa', 'Arab States', 'Asia and the Pacific', 'Europe and North America', 'Latin America and the Caribbean'),
+      region: fc.constantFrom(
+        'Africa',
+        'Arab States',
+        'Asia and the Pacific',
+        'Europe and North America',
+        'Latin America and the Caribbean',
+      ),
       limit: fc.integer({ min: 1, max: 300 }),
     });
     await fc.assert(
@@ -38,13 +45,15 @@ describe('GET /query formats', () => {
         expect(text.endsWith('\r\n')).to.equal(true);
         const [header, ...records] = readRecords(text).map((r) => r.fields);
         expect(header).to.deep.equal(fields ?? columns);
-        expect(records.map((r) => r.join('\u0000'))).to.deep.equal(json.map((row) => (fields ?? columns).map((c) => asCsvCell(row[c] as string | number | boolean | null)).join('\u0000')));
+        expect(records.map((r) => r.join('\u0000'))).to.deep.equal(
+          json.map((row) => (fields ?? columns).map((c) => asCsvCell(row[c] as string | number | boolean | null)).join('\u0000')),
+        );
       }),
       { numRuns: 25 },
     );
   });
 
-  it('whole rows in CSV are the data file\'s own cells', async () => {
+  it("whole rows in CSV are the data file's own cells", async () => {
     const text = await (await get('format=csv&limit=1000&sort=unique_number')).text();
     const [, ...records] = readRecords(text);
     const byId = new Map(reference.records.map((r) => [r.fields[0], r.fields]));
@@ -62,7 +71,15 @@ describe('GET /query formats', () => {
   it('GeoJSON is a valid FeatureCollection of [lon, lat] points, null geometry for 0,0', async () => {
     const response = await get('format=geojson&limit=1000&fields=unique_number,name_en');
     expect(response.headers.get('content-type')).to.equal('application/geo+json; charset=utf-8');
-    const doc = (await response.json()) as { type: string; features: { type: string; id: number; geometry: { type: string; coordinates: number[] } | null; properties: Record<string, unknown> }[] };
+    const doc = (await response.json()) as {
+      type: string;
+      features: {
+        type: string;
+        id: number;
+        geometry: { type: string; coordinates: number[] } | null;
+        properties: Record<string, unknown>;
+      }[];
+    };
     expect(doc.type).to.equal('FeatureCollection');
     expect(doc.features).to.have.length(1000);
     const rows = new Map(reference.rows.map((r) => [r['unique_number'], r]));
@@ -88,8 +105,12 @@ describe('GET /query formats', () => {
 
   it('negotiates by Accept, and format= wins over it', async () => {
     expect((await get('limit=1', { headers: { Accept: 'text/csv' } })).headers.get('content-type')).to.match(/^text\/csv/);
-    expect((await get('limit=1', { headers: { Accept: 'application/geo+json, application/json;q=0.5' } })).headers.get('content-type')).to.match(/^application\/geo\+json/);
-    expect((await get('limit=1&format=json', { headers: { Accept: 'text/csv' } })).headers.get('content-type')).to.match(/^application\/json/);
+    expect(
+      (await get('limit=1', { headers: { Accept: 'application/geo+json, application/json;q=0.5' } })).headers.get('content-type'),
+    ).to.match(/^application\/geo\+json/);
+    expect((await get('limit=1&format=json', { headers: { Accept: 'text/csv' } })).headers.get('content-type')).to.match(
+      /^application\/json/,
+    );
     const lookup = await get('unique_number=230', { headers: { Accept: 'text/csv' } });
     expect(lookup.headers.get('content-type')).to.match(/^text\/csv/);
     expect((await lookup.text()).split('\r\n')[1]).to.match(/^230,208,/);

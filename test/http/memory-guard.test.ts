@@ -7,7 +7,6 @@ import { expect } from 'chai';
 import { expectProblem } from '../helpers/problem.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 
-
 describe('bound on bytes held for answers in flight', () => {
   let server: TestServer;
   // 2.4 MB pages: two waiting for compression hold about 10 MB. No CPU budget, so only this bound refuses.

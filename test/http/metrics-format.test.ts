@@ -15,7 +15,14 @@ describe('GET /metrics under promtool', () => {
   let text: string;
   before(async () => {
     server = await startTestServer({ processMetrics: true });
-    await fetch(`${server.url}/query`, { method: 'OPTIONS', headers: { Origin: 'https://maps.example.org', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type' } });
+    await fetch(`${server.url}/query`, {
+      method: 'OPTIONS',
+      headers: {
+        Origin: 'https://maps.example.org',
+        'Access-Control-Request-Method': 'POST',
+        'Access-Control-Request-Headers': 'content-type',
+      },
+    });
     await fetch(`${server.url}/query`, { method: 'DELETE' });
     await fetch(`${server.url}/sites/230`, { method: 'POST' });
     await fetch(`${server.url}/nowhere`, { method: 'DELETE' });
@@ -31,7 +38,9 @@ describe('GET /metrics under promtool', () => {
     const result = promtool(text);
     expect(result.status, result.stdout + result.stderr).to.equal(0);
     // The check can fail: a gauge named like a counter, as prom-client's own were, is rejected.
-    const broken = promtool(`${text}# HELP nodejs_active_handles_total Number of active handles.\n# TYPE nodejs_active_handles_total gauge\nnodejs_active_handles_total 3\n`);
+    const broken = promtool(
+      `${text}# HELP nodejs_active_handles_total Number of active handles.\n# TYPE nodejs_active_handles_total gauge\nnodejs_active_handles_total 3\n`,
+    );
     expect(broken.status).to.not.equal(0);
     expect(broken.stdout + broken.stderr).to.include('non-counter metrics should not have "_total" suffix');
   });

@@ -14,7 +14,10 @@ import { createMetrics } from '../../src/metrics.js';
 import { createService } from '../../src/service.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 
-type Operation = { parameters?: { name: string; in: string; example?: unknown; schema: { examples?: unknown[] } }[]; requestBody?: { content: Record<string, { schema: { properties: Record<string, unknown> } }> } };
+type Operation = {
+  parameters?: { name: string; in: string; example?: unknown; schema: { examples?: unknown[] } }[];
+  requestBody?: { content: Record<string, { schema: { properties: Record<string, unknown> } }> };
+};
 type Document = { openapi: string; paths: Record<string, Record<string, Operation>> };
 
 describe('/openapi.json and /docs', () => {
@@ -38,24 +41,39 @@ describe('/openapi.json and /docs', () => {
   });
 
   it('documents every route the router has, and no other', () => {
-    const deps = { store: new DatasetStore(), logger: silentLogger, metrics: createMetrics({ processMetrics: false }), isShuttingDown: () => false, memoryLimit: undefined };
+    const deps = {
+      store: new DatasetStore(),
+      logger: silentLogger,
+      metrics: createMetrics({ processMetrics: false }),
+      isShuttingDown: () => false,
+      memoryLimit: undefined,
+    };
     const { router } = createService(DEFAULTS, deps);
     const routed = router.stack.flatMap((layer) =>
       layer.methods.filter((m) => m !== 'HEAD').map((m) => `${m} ${String(layer.path).replace(/:([A-Za-z_]+)/g, '{$1}')}`),
     );
-    const documented = Object.entries(document.paths).flatMap(([path, operations]) => Object.keys(operations).map((m) => `${m.toUpperCase()} ${path}`));
+    const documented = Object.entries(document.paths).flatMap(([path, operations]) =>
+      Object.keys(operations).map((m) => `${m.toUpperCase()} ${path}`),
+    );
     expect([...routed].sort()).to.deep.equal([...documented].sort());
   });
 
   it("documents exactly the parameters each route's decoder accepts", () => {
-    const queryNames = (path: string) => (document.paths[path]?.['get']?.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name).sort();
+    const queryNames = (path: string) =>
+      (document.paths[path]?.['get']?.parameters ?? [])
+        .filter((p) => p.in === 'query')
+        .map((p) => p.name)
+        .sort();
     expect(queryNames('/query')).to.deep.equal([...QUERY_DECODER.allowed].sort());
     expect(queryNames('/stats')).to.deep.equal([...STATS_DECODER.allowed].sort());
     const body = document.paths['/query']?.['post']?.requestBody?.content['application/json']?.schema.properties ?? {};
     expect(Object.keys(body).sort()).to.deep.equal([...QUERY_DECODER.allowed].sort());
     for (const [path, operations] of Object.entries(document.paths)) {
       if (path === '/query' || path === '/stats') continue;
-      expect((operations['get']?.parameters ?? []).filter((p) => p.in === 'query'), path).to.deep.equal([]);
+      expect(
+        (operations['get']?.parameters ?? []).filter((p) => p.in === 'query'),
+        path,
+      ).to.deep.equal([]);
     }
   });
 
@@ -71,7 +89,11 @@ describe('/openapi.json and /docs', () => {
         expect(response.status, `${path}?${parameter.name}=${String(example)}: ${await response.clone().text()}`).to.equal(200);
         if (path !== '/query') continue;
         // The same typed value (230, true) in a POST body.
-        const posted = await fetch(`${server.url}/query`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ [parameter.name]: example }) });
+        const posted = await fetch(`${server.url}/query`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ [parameter.name]: example }),
+        });
         expect(posted.status, `POST ${parameter.name}: ${JSON.stringify(example)}`).to.equal(200);
       }
     }

@@ -15,7 +15,11 @@ describe('GET /status and GET /metrics', () => {
   it('/status names the version (sha256 of the file), rows and file served, and no reload error', async () => {
     const status = (await (await fetch(`${server.url}/status`)).json()) as Record<string, unknown>;
     expect(status['ready']).to.equal(true);
-    expect(status['dataset']).to.include({ version: createHash('sha256').update(readFileSync(DATA_FILE)).digest('hex'), rows: 1121, file: 'whc-sites-2019.csv' });
+    expect(status['dataset']).to.include({
+      version: createHash('sha256').update(readFileSync(DATA_FILE)).digest('hex'),
+      rows: 1121,
+      file: 'whc-sites-2019.csv',
+    });
     expect(status['lastReloadError']).to.equal(null);
   });
 

@@ -19,7 +19,9 @@ describe('POST /query, /sites and /stats', () => {
   describe('POST /query', () => {
     it('answers exactly what GET answers for the same parameters, with lists as arrays', async () => {
       const viaGet = await fetch(`${server.url}/query?category=Natural,Mixed&danger=true&limit=3&fields=unique_number,name_en`);
-      const viaPost = await post(JSON.stringify({ category: ['Natural', 'Mixed'], danger: true, limit: 3, fields: 'unique_number,name_en' }));
+      const viaPost = await post(
+        JSON.stringify({ category: ['Natural', 'Mixed'], danger: true, limit: 3, fields: 'unique_number,name_en' }),
+      );
       expect(viaPost.status).to.equal(200);
       expect(await viaPost.text()).to.equal(await viaGet.text());
       for (const name of ['x-total-count', 'link', 'etag']) expect(viaPost.headers.get(name), name).to.equal(viaGet.headers.get(name));
@@ -71,7 +73,15 @@ describe('POST /query, /sites and /stats', () => {
         for (const v of values) counts[String(v)] = (counts[String(v)] ?? 0) + 1;
         return counts;
       };
-      const listed = (column: string) => rows.flatMap((r) => [...new Set(String(r[column] as string | number | null ?? '').split(',').map((s) => s.trim()).filter((s) => s !== ''))]);
+      const listed = (column: string) =>
+        rows.flatMap((r) => [
+          ...new Set(
+            String((r[column] as string | number | null) ?? '')
+              .split(',')
+              .map((s) => s.trim())
+              .filter((s) => s !== ''),
+          ),
+        ]);
       return {
         total: rows.length,
         category: count(rows.map((r) => r['category'])),

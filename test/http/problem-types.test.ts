@@ -9,7 +9,8 @@ import { expectProblem } from '../helpers/problem.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 
 /** A POST with `Content-Length: 0` and whatever else `headers` says: fetch would add a Content-Type of its own. */
-const emptyPost = (server: TestServer, headers: Record<string, string>) => plainRequest(server.url, '/query', { method: 'POST', headers: { 'Content-Length': '0', ...headers } });
+const emptyPost = (server: TestServer, headers: Record<string, string>) =>
+  plainRequest(server.url, '/query', { method: 'POST', headers: { 'Content-Length': '0', ...headers } });
 
 describe('problem types and empty bodies', () => {
   let server: TestServer;
@@ -17,7 +18,7 @@ describe('problem types and empty bodies', () => {
   after(() => server.close());
 
   it('serves a page explaining each problem type an answer points to', async () => {
-    const answered = await (await fetch(`${server.url}/query?unique_number=abc`)).json() as { type: string; code: string };
+    const answered = (await (await fetch(`${server.url}/query?unique_number=abc`)).json()) as { type: string; code: string };
     const page = await fetch(new URL(answered.type, server.url));
     expect(page.status).to.equal(200);
     expect(page.headers.get('content-type')).to.equal('text/html; charset=utf-8');
@@ -45,6 +46,10 @@ describe('problem types and empty bodies', () => {
     expect(typed.status, typed.body).to.equal(200);
     expect(typed.body).to.equal(get);
     // A body of another type is still refused.
-    await expectProblem(await fetch(`${server.url}/query`, { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: 'x' }), 415, 'UNSUPPORTED_MEDIA_TYPE');
+    await expectProblem(
+      await fetch(`${server.url}/query`, { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: 'x' }),
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+    );
   });
 });

@@ -44,14 +44,27 @@ describe('protocol edges', () => {
 
   it('gives a long POST query no Link past the URL limit, and an X-Next-Cursor that pages it with POST', async () => {
     const rows = referenceData().rows;
-    const names = (column: string) => [...new Set(rows.flatMap((r) => String(r[column] as string | number | null ?? '').split(',')).map((s) => s.trim()).filter((s) => s !== ''))];
+    const names = (column: string) => [
+      ...new Set(
+        rows
+          .flatMap((r) => String((r[column] as string | number | null) ?? '').split(','))
+          .map((s) => s.trim())
+          .filter((s) => s !== ''),
+      ),
+    ];
     // Real names (so rows match) padded with long names no site has, up to the 200 allowed.
     const real = names('states_name_en').slice(0, 60);
-    const state = [...real, ...Array.from({ length: 200 - real.length }, (_, i) => `Nowhere Republic of the Very Long Names and Province Number ${i}`)];
+    const state = [
+      ...real,
+      ...Array.from({ length: 200 - real.length }, (_, i) => `Nowhere Republic of the Very Long Names and Province Number ${i}`),
+    ];
     const base = { state, fields: ['unique_number'], limit: 50 };
-    const post = (body: object) => fetch(`${server.url}/query`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    const post = (body: object) =>
+      fetch(`${server.url}/query`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
     // Guard: as a GET, these parameters do not fit the 8 KiB URL limit.
-    expect(`/query?${new URLSearchParams({ state: state.join(','), fields: 'unique_number', limit: '50' }).toString()}`.length).to.be.greaterThan(8 * 1024);
+    expect(
+      `/query?${new URLSearchParams({ state: state.join(','), fields: 'unique_number', limit: '50' }).toString()}`.length,
+    ).to.be.greaterThan(8 * 1024);
     const first = await post(base);
     expect(first.status).to.equal(200);
     expect(first.headers.get('link')).to.equal(null);
@@ -84,7 +97,8 @@ describe('clients that go away mid-answer (real process)', function () {
         await new Promise<void>((resolve) => {
           const socket = connect(Number(url.port), '127.0.0.1', () => {
             let requests = '';
-            for (let j = 0; j < 20; j++) requests += `GET /query?limit=1000&inscribed_from=${1900 + j} HTTP/1.1\r\nHost: x\r\nAccept-Encoding: identity\r\n\r\n`;
+            for (let j = 0; j < 20; j++)
+              requests += `GET /query?limit=1000&inscribed_from=${1900 + j} HTTP/1.1\r\nHost: x\r\nAccept-Encoding: identity\r\n\r\n`;
             socket.write(requests);
             socket.pause();
             setTimeout(() => (socket.resetAndDestroy(), resolve()), 300);

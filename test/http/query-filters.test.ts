@@ -101,8 +101,12 @@ describe('GET /query filters', () => {
 
   it('agrees with the model on random filter combinations (property)', async () => {
     const pick = <T>(values: T[]) => fc.constantFrom(...values);
-    const regions = [...new Set(reference.rows.flatMap((r) => String((r['region_en'] as string | null) ?? '').split(',')))].filter((r) => r !== '');
-    const isoCodes = [...new Set(reference.rows.flatMap((r) => String((r['iso_code'] as string | null) ?? '').split(',')))].filter((c) => c !== '');
+    const regions = [...new Set(reference.rows.flatMap((r) => String((r['region_en'] as string | null) ?? '').split(',')))].filter(
+      (r) => r !== '',
+    );
+    const isoCodes = [...new Set(reference.rows.flatMap((r) => String((r['iso_code'] as string | null) ?? '').split(',')))].filter(
+      (c) => c !== '',
+    );
     const words = ['temple', 'national', 'park', 'église', 'ville', 'roman', 'forest', 'islands', 'ancient'];
     const filters = fc.record(
       {
@@ -114,7 +118,12 @@ describe('GET /query filters', () => {
         inscribed_from: fc.integer({ min: 1978, max: 2019 }),
         criterion: fc.subarray(['i', 'ii', 'iii', 'iv', 'v', 'vi', 'vii', 'viii', 'ix', 'x'], { minLength: 1, maxLength: 3 }),
         q: pick(words),
-        bbox: fc.tuple(fc.integer({ min: -180, max: 180 }), fc.integer({ min: -90, max: 0 }), fc.integer({ min: -180, max: 180 }), fc.integer({ min: 0, max: 90 })),
+        bbox: fc.tuple(
+          fc.integer({ min: -180, max: 180 }),
+          fc.integer({ min: -90, max: 0 }),
+          fc.integer({ min: -180, max: 180 }),
+          fc.integer({ min: 0, max: 90 }),
+        ),
       },
       { requiredKeys: [] },
     );

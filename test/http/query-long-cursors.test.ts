@@ -52,7 +52,11 @@ describe('GET and POST /query: cursors after long sort keys', () => {
       for (let pages = 0; pages === 0 || cursor !== null; pages++) {
         if (pages > 100) throw new Error('paging does not end');
         const body = { sort, limit: '50', fields: 'unique_number', ...(cursor === null ? {} : { cursor }) };
-        const response = await fetch(`${server.url}/query`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+        const response = await fetch(`${server.url}/query`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify(body),
+        });
         expect(response.status, await response.clone().text()).to.equal(200);
         ids.push(...((await response.json()) as Rows).map((r) => r.unique_number));
         cursor = response.headers.get('x-next-cursor');

@@ -68,7 +68,17 @@ describe('GET /query sorting and paging', () => {
   }
 
   it('follows next links over random filters, sorts and page sizes: each row once, in order (property)', async () => {
-    const sorts = ['unique_number', '-unique_number', 'name_en', '-name_fr', 'date_inscribed', '-area_hectares', 'latitude', '-criteria_txt', 'category'];
+    const sorts = [
+      'unique_number',
+      '-unique_number',
+      'name_en',
+      '-name_fr',
+      'date_inscribed',
+      '-area_hectares',
+      'latitude',
+      '-criteria_txt',
+      'category',
+    ];
     const scenario = fc.record({
       filters: fc.record(
         {

@@ -18,7 +18,10 @@ const ORACLE = t.intersection([t.type({}), t.partial({ ...codecsOf(FILTER_PARAME
 function oracleErrors(params: Record<string, string | string[]>): { parameter: string; detail: string }[] | undefined {
   const decoded = ORACLE.decode(params);
   if (E.isRight(decoded)) return undefined;
-  return decoded.left.map((e) => ({ parameter: [...e.context].reverse().find((c) => c.key !== '' && !/^[0-9]+$/.test(c.key))?.key ?? '?', detail: e.message ?? 'is invalid' }));
+  return decoded.left.map((e) => ({
+    parameter: [...e.context].reverse().find((c) => c.key !== '' && !/^[0-9]+$/.test(c.key))?.key ?? '?',
+    detail: e.message ?? 'is invalid',
+  }));
 }
 
 /** Values per parameter, good and bad; bad ones of several kinds (malformed, empty, repeated). */
@@ -49,9 +52,9 @@ describe('GET /query parameter decoding', () => {
   after(() => server.close());
 
   it('answers 400 naming every bad parameter, as io-ts intersection and partial would, in their order', async () => {
-    const params = fc.dictionary(fc.constantFrom(...Object.keys(VALUES)), fc.constant(null), { minKeys: 1 }).chain((names) =>
-      fc.record(Object.fromEntries(Object.keys(names).map((name) => [name, fc.constantFrom(...(VALUES[name] ?? []))]))),
-    );
+    const params = fc
+      .dictionary(fc.constantFrom(...Object.keys(VALUES)), fc.constant(null), { minKeys: 1 })
+      .chain((names) => fc.record(Object.fromEntries(Object.keys(names).map((name) => [name, fc.constantFrom(...(VALUES[name] ?? []))]))));
     let refused = 0;
     await fc.assert(
       fc.asyncProperty(params, async (p) => {

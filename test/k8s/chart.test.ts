@@ -1,10 +1,23 @@
 import { expect } from 'chai';
-import { CHART, KUBE_VERSION, PROFILES, RELEASE, SUPPORTED_KUBE_VERSIONS, findObject, helmRun, render, type K8sObject, type Profile } from './helm.js';
+import {
+  CHART,
+  KUBE_VERSION,
+  PROFILES,
+  RELEASE,
+  SUPPORTED_KUBE_VERSIONS,
+  findObject,
+  helmRun,
+  render,
+  type K8sObject,
+  type Profile,
+} from './helm.js';
 import { modelModule, schemaErrors, unknownFieldDiagnostics } from './model-check.js';
 
 const profiles = Object.keys(PROFILES) as Profile[];
 /** `1.35.0/prod`: each profile rendered at each supported Kubernetes version. */
-const renders = SUPPORTED_KUBE_VERSIONS.flatMap((version) => profiles.map((profile) => ({ version, profile, key: `${version}/${profile}` })));
+const renders = SUPPORTED_KUBE_VERSIONS.flatMap((version) =>
+  profiles.map((profile) => ({ version, profile, key: `${version}/${profile}` })),
+);
 
 describe('Helm chart k8s/whc-api', function () {
   this.timeout(60_000);
@@ -53,7 +66,11 @@ describe('Helm chart k8s/whc-api', function () {
         }
       }
       expect(errors).to.deep.equal([]);
-      expect([...kinds]).to.include.members(['gateway.networking.k8s.io/v1/HTTPRoute', 'monitoring.coreos.com/v1/ServiceMonitor', 'apps/v1/Deployment']);
+      expect([...kinds]).to.include.members([
+        'gateway.networking.k8s.io/v1/HTTPRoute',
+        'monitoring.coreos.com/v1/ServiceMonitor',
+        'apps/v1/Deployment',
+      ]);
     });
 
     it('has no unknown or misspelled field in any rendered object (typed as the models, checked by tsc)', () => {
@@ -68,7 +85,11 @@ describe('Helm chart k8s/whc-api', function () {
       route.spec.parentRefs[0].port = 'http';
       const monitor = structuredClone<any>(findObject(rendered.everything, 'ServiceMonitor'));
       monitor.spec.endpoints = 'metrics';
-      const cases: [any, string][] = [[deployment, 'spec/replicas must be integer'], [route, 'spec/parentRefs/0/port must be integer'], [monitor, 'spec/endpoints must be array']];
+      const cases: [any, string][] = [
+        [deployment, 'spec/replicas must be integer'],
+        [route, 'spec/parentRefs/0/port must be integer'],
+        [monitor, 'spec/endpoints must be array'],
+      ];
       for (const [broken, message] of cases) expect((await schemaErrors(broken)).join('\n'), modelModule(broken)).to.include(message);
     });
 
@@ -105,7 +126,8 @@ describe('Helm chart k8s/whc-api', function () {
       reject(['--set', 'antiAffinity=sometimes'], "'/antiAffinity'");
       reject(['--set', 'securityContext.runAsUser=0'], "'/securityContext/runAsUser'");
     });
-    it('rejects an enabled HTTPRoute without a parent Gateway', () => reject(['--set', 'httpRoute.enabled=true'], "'/httpRoute/parentRefs'"));
+    it('rejects an enabled HTTPRoute without a parent Gateway', () =>
+      reject(['--set', 'httpRoute.enabled=true'], "'/httpRoute/parentRefs'"));
     it('rejects CORS origins that are not origins, and a negative answer cache', () => {
       reject(['--set', 'corsOrigins=example.org'], "'/corsOrigins'");
       reject(['--set', 'answerCacheMb=-1'], "'/answerCacheMb'");

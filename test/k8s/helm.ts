@@ -17,13 +17,25 @@ export interface K8sObject {
   [field: string]: unknown;
 }
 
-
 export const PROFILES = {
   default: [],
   dev: ['-f', `${CHART}/values-dev.yaml`],
   prod: ['-f', `${CHART}/values-prod.yaml`],
   // Every optional template switched on, so each is rendered and validated at least once.
-  everything: ['-f', `${CHART}/values-prod.yaml`, '--set', 'autoscaling.enabled=true', '--set', 'httpRoute.enabled=true', '--set', 'httpRoute.parentRefs[0].name=gw', '--set', 'ingress.tlsSecretName=whc-tls', '--set', 'metrics.serviceMonitor.enabled=true'],
+  everything: [
+    '-f',
+    `${CHART}/values-prod.yaml`,
+    '--set',
+    'autoscaling.enabled=true',
+    '--set',
+    'httpRoute.enabled=true',
+    '--set',
+    'httpRoute.parentRefs[0].name=gw',
+    '--set',
+    'ingress.tlsSecretName=whc-tls',
+    '--set',
+    'metrics.serviceMonitor.enabled=true',
+  ],
 } as const;
 export type Profile = keyof typeof PROFILES;
 
@@ -52,7 +64,11 @@ export function render(profile: Profile, extra: readonly string[] = [], kubeVers
   return parseObjects(renderText(profile, extra, kubeVersion));
 }
 
-export function findObject<T = K8sObject>(objects: readonly K8sObject[], kind: string, predicate: (o: K8sObject) => boolean = () => true): T {
+export function findObject<T = K8sObject>(
+  objects: readonly K8sObject[],
+  kind: string,
+  predicate: (o: K8sObject) => boolean = () => true,
+): T {
   const found = objects.find((o) => o.kind === kind && predicate(o));
   if (found === undefined) throw new Error(`no ${kind} rendered`);
   return found as T;

@@ -28,11 +28,21 @@ interface PodSpec {
   automountServiceAccountToken?: boolean;
   terminationGracePeriodSeconds?: number;
   volumes: { name: string; persistentVolumeClaim?: { claimName: string; readOnly?: boolean } }[];
-  affinity?: { podAntiAffinity?: Record<string, { topologyKey?: string; matchLabelKeys?: string[]; podAffinityTerm?: { matchLabelKeys?: string[] } }[]> };
+  affinity?: {
+    podAntiAffinity?: Record<
+      string,
+      { topologyKey?: string; matchLabelKeys?: string[]; podAffinityTerm?: { matchLabelKeys?: string[] } }[]
+    >;
+  };
   topologySpreadConstraints?: { nodeTaintsPolicy?: string; matchLabelKeys?: string[] }[];
 }
 interface Deployment {
-  spec: { replicas: number; selector: { matchLabels: Labels }; strategy: { rollingUpdate: { maxUnavailable: number; maxSurge: number } }; template: { metadata: { labels: Labels; annotations: Labels }; spec: PodSpec } };
+  spec: {
+    replicas: number;
+    selector: { matchLabels: Labels };
+    strategy: { rollingUpdate: { maxUnavailable: number; maxSurge: number } };
+    template: { metadata: { labels: Labels; annotations: Labels }; spec: PodSpec };
+  };
 }
 
 const deploymentOf = (objects: K8sObject[]) => findObject<Deployment & K8sObject>(objects, 'Deployment');
@@ -84,7 +94,10 @@ describe('chart policies (rendered objects)', function () {
   });
 
   describe('selectors', () => {
-    for (const [name, objects] of [['dev', dev], ['prod', prod]] as const) {
+    for (const [name, objects] of [
+      ['dev', dev],
+      ['prod', prod],
+    ] as const) {
       it(`${name}: the Service and the PDB select exactly the API pods, never the data Job's or test pods`, () => {
         const deployment = deploymentOf(objects);
         const podLabels = deployment.spec.template.metadata.labels;
@@ -122,7 +135,10 @@ describe('chart policies (rendered objects)', function () {
     });
 
     it('dev exposes NodePort 32638; prod a ClusterIP', () => {
-      const devService = findObject<{ spec: { type: string; ports: { nodePort?: number; targetPort: string }[] } } & K8sObject>(dev, 'Service');
+      const devService = findObject<{ spec: { type: string; ports: { nodePort?: number; targetPort: string }[] } } & K8sObject>(
+        dev,
+        'Service',
+      );
       expect(devService.spec.type).to.equal('NodePort');
       expect(devService.spec.ports[0]?.nodePort).to.equal(32638);
       expect(devService.spec.ports[0]?.targetPort).to.equal('http');
@@ -131,7 +147,10 @@ describe('chart policies (rendered objects)', function () {
   });
 
   describe('security', () => {
-    for (const [name, objects] of [['dev', dev], ['prod', prod]] as const) {
+    for (const [name, objects] of [
+      ['dev', dev],
+      ['prod', prod],
+    ] as const) {
       it(`${name}: every pod runs restricted: uid 1000, non-root, read-only root (but dev's API container), a /tmp volume, no escalation, no capabilities, RuntimeDefault seccomp, no token`, () => {
         const pods: PodSpec[] = objects.flatMap((o) => {
           if (o.kind === 'Deployment') return [(o as any).spec.template.spec as PodSpec];
@@ -142,16 +161,27 @@ describe('chart policies (rendered objects)', function () {
         });
         expect(pods.length).to.be.greaterThan(1);
         for (const pod of pods) {
-          expect(pod.securityContext).to.deep.include({ runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, seccompProfile: { type: 'RuntimeDefault' } });
+          expect(pod.securityContext).to.deep.include({
+            runAsNonRoot: true,
+            runAsUser: 1000,
+            runAsGroup: 1000,
+            seccompProfile: { type: 'RuntimeDefault' },
+          });
           expect(pod.automountServiceAccountToken).to.equal(false);
           for (const container of pod.containers) {
             // Tilt's live update writes into the dev API container (tar through exec); nothing else writes to its root.
             const writableRoot = name === 'dev' && pod === deploymentOf(dev).spec.template.spec;
-            expect(container.securityContext).to.deep.equal({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: !writableRoot, capabilities: { drop: ['ALL'] } });
+            expect(container.securityContext).to.deep.equal({
+              allowPrivilegeEscalation: false,
+              readOnlyRootFilesystem: !writableRoot,
+              capabilities: { drop: ['ALL'] },
+            });
             const tmp = container.volumeMounts?.find((m) => m.mountPath === '/tmp');
             expect(tmp, `${container.name} has a writable /tmp`).to.not.equal(undefined);
             expect(tmp?.readOnly).to.not.equal(true);
-            expect((pod as any).volumes.find((v: { name: string }) => v.name === tmp?.name)?.emptyDir, 'an emptyDir').to.not.equal(undefined);
+            expect((pod as any).volumes.find((v: { name: string }) => v.name === tmp?.name)?.emptyDir, 'an emptyDir').to.not.equal(
+              undefined,
+            );
           }
         }
       });
@@ -176,8 +206,12 @@ describe('chart policies (rendered objects)', function () {
       }
     });
 
-    it("gives the app a configuration its own decoder accepts, in every profile and with CORS origins set", () => {
-      for (const objects of [dev, prod, render('dev', ['--set', 'corsOrigins=https://maps.example\\,http://localhost:5173', '--set', 'answerCacheMb=0'])]) {
+    it('gives the app a configuration its own decoder accepts, in every profile and with CORS origins set', () => {
+      for (const objects of [
+        dev,
+        prod,
+        render('dev', ['--set', 'corsOrigins=https://maps.example\\,http://localhost:5173', '--set', 'answerCacheMb=0']),
+      ]) {
         const configMap = findObject<{ data: Labels } & K8sObject>(objects, 'ConfigMap');
         const container = deploymentOf(objects).spec.template.spec.containers[0];
         const env = Object.fromEntries((container?.env ?? []).map((e: { name: string; value?: string }) => [e.name, e.value]));
@@ -191,7 +225,11 @@ describe('chart policies (rendered objects)', function () {
     });
 
     it("sizes V8's heap from the container's memory limit (three eighths, NODE_OPTIONS) and leaves the answers' bound to the app", () => {
-      for (const [objects, limitMi] of [[dev, 768], [prod, 384], [render('dev', ['--set', 'resources.limits.memory=1Gi']), 1024]] as const) {
+      for (const [objects, limitMi] of [
+        [dev, 768],
+        [prod, 384],
+        [render('dev', ['--set', 'resources.limits.memory=1Gi']), 1024],
+      ] as const) {
         const container = deploymentOf(objects).spec.template.spec.containers[0];
         expect(container?.resources?.limits?.['memory']).to.equal(limitMi === 1024 ? '1Gi' : `${limitMi}Mi`);
         const data = findObject<{ data: Labels } & K8sObject>(objects, 'ConfigMap').data;
@@ -281,7 +319,10 @@ describe('chart policies (rendered objects)', function () {
 
     it('the optional ServiceMonitor selects the API Service by its labels', () => {
       const objects = render('everything');
-      const monitor = findObject<{ spec: { selector: { matchLabels: Labels }; endpoints: { port: string; path: string }[] } } & K8sObject>(objects, 'ServiceMonitor');
+      const monitor = findObject<{ spec: { selector: { matchLabels: Labels }; endpoints: { port: string; path: string }[] } } & K8sObject>(
+        objects,
+        'ServiceMonitor',
+      );
       const service = findObject(objects, 'Service');
       expect(selects(monitor.spec.selector.matchLabels, service.metadata.labels ?? {})).to.equal(true);
       expect(monitor.spec.endpoints[0]).to.include({ port: 'http', path: '/metrics' });
@@ -290,7 +331,10 @@ describe('chart policies (rendered objects)', function () {
 
   describe('plain manifests k8s/manifests/', () => {
     it('equal what the chart renders for the dev profile (run `npm run k8s:render` after changing the chart)', () => {
-      expect(readFileSync(MANIFEST_FILE, 'utf8') === renderPlainManifests(), 'k8s/manifests/whc-api.yaml is out of date: run npm run k8s:render').to.equal(true);
+      expect(
+        readFileSync(MANIFEST_FILE, 'utf8') === renderPlainManifests(),
+        'k8s/manifests/whc-api.yaml is out of date: run npm run k8s:render',
+      ).to.equal(true);
     });
   });
 });

@@ -22,7 +22,11 @@ interface Sent {
 
 async function send(server: TestServer, sent: Sent): Promise<Answer> {
   const method = sent.method ?? 'GET';
-  const answer = await plainRequest(server.url, sent.url, { method, ...(sent.headers === undefined ? {} : { headers: sent.headers }), ...(sent.body === undefined ? {} : { body: sent.body }) });
+  const answer = await plainRequest(server.url, sent.url, {
+    method,
+    ...(sent.headers === undefined ? {} : { headers: sent.headers }),
+    ...(sent.body === undefined ? {} : { body: sent.body }),
+  });
   return { method, url: sent.url, ...answer, ...fieldsOf(sent) };
 }
 
@@ -39,11 +43,18 @@ function fieldsOf(sent: Sent): { fields?: string[] } {
   return Array.isArray(fields) ? { fields: fields.map(String) } : typeof fields === 'string' ? { fields: fields.split(',') } : {};
 }
 
-const json = (body: unknown): Pick<Sent, 'method' | 'headers' | 'body'> => ({ method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+const json = (body: unknown): Pick<Sent, 'method' | 'headers' | 'body'> => ({
+  method: 'POST',
+  headers: { 'Content-Type': 'application/json' },
+  body: JSON.stringify(body),
+});
 
 type ParameterList = { name: string; schema: { examples?: unknown[] } }[];
 const examplesOf = (document: OpenApiDocument, path: string): [string, string][] =>
-  ((document.paths[path]?.['get'] as { parameters?: ParameterList } | undefined)?.parameters ?? []).map((p) => [p.name, String(p.schema.examples?.[0])]);
+  ((document.paths[path]?.['get'] as { parameters?: ParameterList } | undefined)?.parameters ?? []).map((p) => [
+    p.name,
+    String(p.schema.examples?.[0]),
+  ]);
 
 /** The requests: every route, format and documented error status, with parameters from the document's own examples. */
 function requests(document: OpenApiDocument): Sent[] {
@@ -66,8 +77,15 @@ function requests(document: OpenApiDocument): Sent[] {
     { url: q({ near: '48.8566,2.3522', limit: '3', format: 'geojson' }), expect: 200 },
     { url: q({ near: '35,67', limit: '2', format: 'csv' }), expect: 200 },
     // Formats by Accept and by format=.
-    ...['text/csv', 'application/geo+json', 'application/json', '*/*', 'text/csv;q=0.5, application/geo+json'].map((accept) => ({ url: q({ region: 'Africa', limit: '3' }), headers: { Accept: accept }, expect: 200 })),
-    ...['csv', 'geojson', 'json'].map((format) => ({ url: q({ danger: 'true', format, fields: 'unique_number,name_en,latitude,longitude' }), expect: 200 })),
+    ...['text/csv', 'application/geo+json', 'application/json', '*/*', 'text/csv;q=0.5, application/geo+json'].map((accept) => ({
+      url: q({ region: 'Africa', limit: '3' }),
+      headers: { Accept: accept },
+      expect: 200,
+    })),
+    ...['csv', 'geojson', 'json'].map((format) => ({
+      url: q({ danger: 'true', format, fields: 'unique_number,name_en,latitude,longitude' }),
+      expect: 200,
+    })),
     { url: q({ format: 'geojson', bbox: '170,-50,-170,0' }), expect: 200 },
     { url: q({ q: 'no such word anywhere zzzz' }), expect: 200 },
     { url: q({ sort: '-area_hectares', limit: '5', fields: 'unique_number,area_hectares,rev_bis,date_end' }), expect: 200 },
@@ -118,7 +136,10 @@ function requests(document: OpenApiDocument): Sent[] {
     { url: '/stats', headers: { 'If-None-Match': '*' }, expect: 304 },
     { url: '/stats?limit=3', expect: 400 },
     // Operations and documentation.
-    ...['/health', '/ready', '/status', '/metrics', '/openapi.json', '/docs', '/docs/swagger-ui.css', '/docs/init.js'].map((url) => ({ url, expect: 200 })),
+    ...['/health', '/ready', '/status', '/metrics', '/openapi.json', '/docs', '/docs/swagger-ui.css', '/docs/init.js'].map((url) => ({
+      url,
+      expect: 200,
+    })),
     { url: '/openapi.json?x=1', expect: 400 },
     { url: '/docs/nope.js', expect: 404 },
     ...['invalid-parameter', 'method-not-allowed', 'not-ready', 'uri-too-long'].map((type) => ({ url: `/problems/${type}`, expect: 200 })),
@@ -169,14 +190,27 @@ describe('every answer conforms to /openapi.json', function () {
   it('sends at least 80 requests covering every route, format and documented status', () => {
     expect(answers.length).to.be.at.least(80);
     const statuses = new Set(answers.map((a) => a.status));
-    for (const status of [200, 304, 400, 404, 405, 406, 413, 414, 415, 503]) expect(statuses.has(status), `status ${status}`).to.equal(true);
+    for (const status of [200, 304, 400, 404, 405, 406, 413, 414, 415, 503])
+      expect(statuses.has(status), `status ${status}`).to.equal(true);
     const media = new Set(answers.map((a) => a.headers.get('content-type')?.split(';')[0]));
-    for (const type of ['application/json', 'text/csv', 'application/geo+json', 'application/problem+json', 'text/plain', 'text/html', 'text/css', 'text/javascript']) {
+    for (const type of [
+      'application/json',
+      'text/csv',
+      'application/geo+json',
+      'application/problem+json',
+      'text/plain',
+      'text/html',
+      'text/css',
+      'text/javascript',
+    ]) {
       expect(media.has(type), type).to.equal(true);
     }
-    const routes = new Set(answers.map((a) => `${a.method} ${new URL(a.url, 'http://x').pathname.replace(/\/(sites|docs|problems)\/[^/]+$/, '/$1/{}')}`));
+    const routes = new Set(
+      answers.map((a) => `${a.method} ${new URL(a.url, 'http://x').pathname.replace(/\/(sites|docs|problems)\/[^/]+$/, '/$1/{}')}`),
+    );
     for (const [path, operations] of Object.entries(document.paths)) {
-      for (const method of Object.keys(operations)) expect(routes.has(`${method.toUpperCase()} ${path.replace(/\{[^}]+\}/, '{}')}`), `${method} ${path}`).to.equal(true);
+      for (const method of Object.keys(operations))
+        expect(routes.has(`${method.toUpperCase()} ${path.replace(/\{[^}]+\}/, '{}')}`), `${method} ${path}`).to.equal(true);
     }
   });
 

@@ -31,7 +31,18 @@ async function lint(tool: 'redocly' | 'spectral', file: string): Promise<Lint> {
   }
 }
 
-type Broken = { paths: Record<string, Record<string, { parameters?: { name: string; schema: Record<string, unknown> }[]; requestBody?: { content: Record<string, { schema: { properties: Record<string, Record<string, unknown>> } }> } }>> };
+type Broken = {
+  paths: Record<
+    string,
+    Record<
+      string,
+      {
+        parameters?: { name: string; schema: Record<string, unknown> }[];
+        requestBody?: { content: Record<string, { schema: { properties: Record<string, Record<string, unknown>> } }> };
+      }
+    >
+  >;
+};
 
 describe('the OpenAPI document under Redocly CLI and Spectral', function () {
   this.timeout(120_000);
@@ -57,7 +68,8 @@ describe('the OpenAPI document under Redocly CLI and Spectral', function () {
 
   const withStringExample = (where: 'parameter' | 'schema'): string => {
     const broken = structuredClone(document) as unknown as Broken;
-    const parameter = broken.paths['/query']?.['get']?.parameters?.find((p) => p.name === 'unique_number') as { example?: unknown; schema: Record<string, unknown> } | undefined;
+    const parameter = broken.paths['/query']?.['get']?.parameters?.find((p) => p.name === 'unique_number') as
+      { example?: unknown; schema: Record<string, unknown> } | undefined;
     expect(parameter?.schema['type']).to.equal('integer');
     if (where === 'parameter' && parameter !== undefined) parameter.example = '230';
     if (where === 'schema' && parameter !== undefined) parameter.schema['examples'] = ['230'];

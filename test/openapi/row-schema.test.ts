@@ -46,7 +46,10 @@ describe('the Row schema against the CSV', () => {
       fields[column] = '';
       const line = fields.map((f) => `"${f.replaceAll('"', '""')}"`).join(',');
       const broken = text.slice(0, first?.start ?? 0) + line + '\r\n' + text.slice(first?.end ?? 0);
-      const error = await loadDataset(dir.write('blank-name.csv', broken)).then(() => undefined, (e: unknown) => e);
+      const error = await loadDataset(dir.write('blank-name.csv', broken)).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(error).to.be.instanceOf(DataFileError);
       expect(String((error as DataFileError).errors[0]?.message)).to.include('never empty');
     } finally {

@@ -33,7 +33,8 @@ describe('dev loop rehearsal: the dev profile as a pod, live-updated as Tilt doe
   function save(edits: Record<string, string>) {
     for (const [file, text] of Object.entries(edits)) writeFileSync(join(ws.path, file), text);
     const decision = decide(rules, Object.keys(edits));
-    if (decision.action !== 'live-update') throw new Error(`Tilt would not live-update ${Object.keys(edits).join(', ')}: ${decision.action} (${decision.reason})`);
+    if (decision.action !== 'live-update')
+      throw new Error(`Tilt would not live-update ${Object.keys(edits).join(', ')}: ${decision.action} (${decision.reason})`);
     return applyLiveUpdate(container, ws.path, decision, runStepEnv);
   }
   const source = (file: string) => readFileSync(join(ROOT, file), 'utf8');
@@ -109,10 +110,22 @@ describe('dev loop rehearsal: the dev profile as a pod, live-updated as Tilt doe
 
   it('b. serves edits of three different files, one of them new', async () => {
     const times: Record<string, number> = {};
-    let update = await save({ 'src/http/routes/ops.ts': source('src/http/routes/ops.ts').replace('ready: dataset', "rehearsal: 'b1',\n      ready: dataset") });
-    times['ops.ts'] = await answerAfter(`${base}/status`, (a) => a.status === 200 && JSON.parse(a.body).rehearsal === 'b1', update.startedAt);
-    update = await save({ 'src/formats/csv.ts': source('src/formats/csv.ts') + '\n// rehearsal: an edit that changes no answer still restarts cleanly\n' });
-    times['csv.ts (restart only)'] = await answerAfter(`${base}/ready`, (a) => a.status === 200 && Date.parse(JSON.parse(a.body).dataset.loadedAt) >= update.startedAt, update.startedAt);
+    let update = await save({
+      'src/http/routes/ops.ts': source('src/http/routes/ops.ts').replace('ready: dataset', "rehearsal: 'b1',\n      ready: dataset"),
+    });
+    times['ops.ts'] = await answerAfter(
+      `${base}/status`,
+      (a) => a.status === 200 && JSON.parse(a.body).rehearsal === 'b1',
+      update.startedAt,
+    );
+    update = await save({
+      'src/formats/csv.ts': source('src/formats/csv.ts') + '\n// rehearsal: an edit that changes no answer still restarts cleanly\n',
+    });
+    times['csv.ts (restart only)'] = await answerAfter(
+      `${base}/ready`,
+      (a) => a.status === 200 && Date.parse(JSON.parse(a.body).dataset.loadedAt) >= update.startedAt,
+      update.startedAt,
+    );
     update = await save({
       'src/http/routes/rehearsal-marker.ts': "export const MARKER = 'ok-new-file';\n",
       'src/http/routes/probes.ts': `import { MARKER } from './rehearsal-marker.js';\n${source('src/http/routes/probes.ts').replace("status: 'ok'", 'status: MARKER')}`,
@@ -127,7 +140,10 @@ describe('dev loop rehearsal: the dev profile as a pod, live-updated as Tilt doe
     const manifest = JSON.parse(readFileSync(join(ws.path, 'package.json'), 'utf8'));
     manifest.version = version;
     writeFileSync(join(ws.path, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-    execFileSync('npm', ['install', '--package-lock-only', '--no-audit', '--no-fund', '--ignore-scripts', 'is-number@7.0.0'], { cwd: ws.path, stdio: 'pipe' });
+    execFileSync('npm', ['install', '--package-lock-only', '--no-audit', '--no-fund', '--ignore-scripts', 'is-number@7.0.0'], {
+      cwd: ws.path,
+      stdio: 'pipe',
+    });
     const memory = new MemoryCgroup(container);
     const oomKills = memory.oomKills;
     let peak = memory.unreclaimableBytes;
@@ -139,7 +155,12 @@ describe('dev loop rehearsal: the dev profile as a pod, live-updated as Tilt doe
     const update = await applyLiveUpdate(container, ws.path, decision, runStepEnv).finally(() => clearInterval(sampler));
     const step = update.runs[0];
     expect(step?.status, step?.output).to.equal(0);
-    const servedMs = await answerAfter(`${base}/openapi.json`, (a) => a.status === 200 && JSON.parse(a.body).info.version === version, update.startedAt, 60_000);
+    const servedMs = await answerAfter(
+      `${base}/openapi.json`,
+      (a) => a.status === 200 && JSON.parse(a.body).info.version === version,
+      update.startedAt,
+      60_000,
+    );
     expect(exec(container, ['test', '-f', 'node_modules/is-number/package.json']).status, 'the new package is installed').to.equal(0);
     const after = state(container);
     expect(after.oomKilled, 'OOM-killed').to.equal(false);
@@ -147,7 +168,12 @@ describe('dev loop rehearsal: the dev profile as a pod, live-updated as Tilt doe
     expect(after.startedAt, 'the container was not restarted').to.equal(before.startedAt);
     expect(memory.oomKills, 'processes killed by the OOM killer').to.equal(oomKills);
     expect(peak).to.be.below(memory.limitBytes);
-    recordFigures('npm-ci', { npmCiMs: step?.ms, servedMs, peakUnreclaimableMiB: Math.round(peak / 2 ** 20), limitMiB: Math.round(memory.limitBytes / 2 ** 20) });
+    recordFigures('npm-ci', {
+      npmCiMs: step?.ms,
+      servedMs,
+      peakUnreclaimableMiB: Math.round(peak / 2 ** 20),
+      limitMiB: Math.round(memory.limitBytes / 2 ** 20),
+    });
   });
 
   it('d. serves an edit of the CSV on the data volume, with no image build and no restart', async () => {
@@ -159,7 +185,11 @@ describe('dev loop rehearsal: the dev profile as a pod, live-updated as Tilt doe
     const edited = csv.replace(name, `${name} (edited)`);
     const start = Date.now();
     writeFileSync(join(claimDir, 'whc-sites-2019.csv'), edited); // in place, as most editors save
-    const servedMs = await answerAfter(`${base}/query?unique_number=230`, (a) => a.status === 200 && JSON.parse(a.body)[0]?.name_en === `${name} (edited)`, start);
+    const servedMs = await answerAfter(
+      `${base}/query?unique_number=230`,
+      (a) => a.status === 200 && JSON.parse(a.body)[0]?.name_en === `${name} (edited)`,
+      start,
+    );
     expect(state(container).startedAt).to.equal(before.startedAt);
     recordFigures('data-edit', { servedMs });
   });
@@ -182,7 +212,16 @@ describe('dev loop rehearsal: the dev profile as a pod, live-updated as Tilt doe
 
   it('f. rebuilds, as Tilt would, for a change no sync covers, and ignores what is not in the image', () => {
     const verdicts = Object.fromEntries(
-      ['Dockerfile', '.dockerignore', 'nodemon.json', 'scripts/dev/typescript-imports.mjs', 'test/http/query.test.ts', 'docs/dev-loop.md', 'k8s/whc-api/values.yaml', 'src/main.ts'].map((f) => [f, decide(rules, [f]).action]),
+      [
+        'Dockerfile',
+        '.dockerignore',
+        'nodemon.json',
+        'scripts/dev/typescript-imports.mjs',
+        'test/http/query.test.ts',
+        'docs/dev-loop.md',
+        'k8s/whc-api/values.yaml',
+        'src/main.ts',
+      ].map((f) => [f, decide(rules, [f]).action]),
     );
     expect(verdicts).to.deep.equal({
       Dockerfile: 'rebuild',

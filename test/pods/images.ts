@@ -17,7 +17,9 @@ const built = new Map<Target, number>();
 export function buildImage(target: Target): number {
   if (built.has(target)) return 0;
   const start = Date.now();
-  const result = spawnSync(join(ROOT, 'scripts/container/build-image.sh'), [target, `${IMAGE_REPOSITORY}:${IMAGE_TAGS[target]}`], { encoding: 'utf8' });
+  const result = spawnSync(join(ROOT, 'scripts/container/build-image.sh'), [target, `${IMAGE_REPOSITORY}:${IMAGE_TAGS[target]}`], {
+    encoding: 'utf8',
+  });
   if (result.status !== 0) throw new Error(`building the ${target} image failed:\n${result.stderr.slice(-4000)}`);
   const ms = Date.now() - start;
   built.set(target, ms);

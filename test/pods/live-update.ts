@@ -33,7 +33,14 @@ export interface LiveUpdateRules {
 
 export function liveUpdateRules(record: ShimRecord): LiveUpdateRules {
   const build = onlyCall(record, 'docker_build').args;
-  const steps = (build['live_update'] ?? []) as { _type: string; local_path?: string; remote_path?: string; cmd?: string; trigger?: string[]; files?: string[] }[];
+  const steps = (build['live_update'] ?? []) as {
+    _type: string;
+    local_path?: string;
+    remote_path?: string;
+    cmd?: string;
+    trigger?: string[];
+    files?: string[];
+  }[];
   return {
     dockerfile: (build['dockerfile'] as string | undefined) ?? 'Dockerfile',
     only: (build['only'] ?? []) as string[],
@@ -60,8 +67,11 @@ export type Decision =
 export function decide(rules: LiveUpdateRules, changed: readonly string[]): Decision {
   // Tilt reads these when it loads the Tiltfile: an edit re-runs it, and a new image spec means a full build.
   const readByTiltfile = changed.find((f) => f === rules.dockerfile || f === '.dockerignore' || f === 'Tiltfile');
-  if (readByTiltfile !== undefined) return { action: 'rebuild', reason: `${readByTiltfile} is read by the Tiltfile: Tilt re-runs it and builds the image` };
-  const inImage = changed.filter((f) => (rules.only.length === 0 || rules.only.some((o) => covers(o, f))) && !rules.ignore.some((i) => covers(i, f)));
+  if (readByTiltfile !== undefined)
+    return { action: 'rebuild', reason: `${readByTiltfile} is read by the Tiltfile: Tilt re-runs it and builds the image` };
+  const inImage = changed.filter(
+    (f) => (rules.only.length === 0 || rules.only.some((o) => covers(o, f))) && !rules.ignore.some((i) => covers(i, f)),
+  );
   if (inImage.length === 0) return { action: 'none', reason: 'no changed file is in the image build context' };
   const fallBack = inImage.find((f) => rules.fallBackOn.some((r) => covers(r, f)));
   if (fallBack !== undefined) return { action: 'rebuild', reason: `${fallBack} matches fall_back_on()` };
@@ -93,7 +103,12 @@ export interface UpdateResult {
  * does. A failed copy throws (Tilt would fall back to a full build); a failed run step is
  * returned (Tilt shows it and keeps the container, the next change updates it again).
  */
-export async function applyLiveUpdate(container: string, workspace: string, decision: Extract<Decision, { action: 'live-update' }>, runEnv: Record<string, string> = {}): Promise<UpdateResult> {
+export async function applyLiveUpdate(
+  container: string,
+  workspace: string,
+  decision: Extract<Decision, { action: 'live-update' }>,
+  runEnv: Record<string, string> = {},
+): Promise<UpdateResult> {
   const stage = mkdtempSync(join(tmpdir(), 'whc-live-update-'));
   try {
     const names: string[] = [];
@@ -104,7 +119,9 @@ export async function applyLiveUpdate(container: string, workspace: string, deci
       if (!statSync(join(stage, name)).isFile()) throw new Error(`${file.local}: only regular files are rehearsed`);
       names.push(name);
     }
-    const archive = execFileSync('tar', ['-C', stage, '-c', '-f', '-', '--owner=0', '--group=0', '--numeric-owner', ...names], { maxBuffer: 256 * 1024 * 1024 });
+    const archive = execFileSync('tar', ['-C', stage, '-c', '-f', '-', '--owner=0', '--group=0', '--numeric-owner', ...names], {
+      maxBuffer: 256 * 1024 * 1024,
+    });
     const startedAt = Date.now();
     const copy = await execAsync(container, ['tar', '-C', '/', '-x', '-f', '-'], { input: archive });
     const copyMs = Date.now() - startedAt;

@@ -19,7 +19,11 @@ describe('prod profile rehearsal: the API pod and the data publisher on one clai
   let pods: RenderedPods;
   let container: string;
   let base: string;
-  const files = { claim: join(PLAY_DIR, 'prod-claim.yaml'), pod: join(PLAY_DIR, 'prod-pod.yaml'), publisher: join(PLAY_DIR, 'prod-publisher.yaml') };
+  const files = {
+    claim: join(PLAY_DIR, 'prod-claim.yaml'),
+    pod: join(PLAY_DIR, 'prod-pod.yaml'),
+    publisher: join(PLAY_DIR, 'prod-publisher.yaml'),
+  };
 
   before(function () {
     if (!canRehearse()) this.skip();

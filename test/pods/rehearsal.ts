@@ -18,7 +18,9 @@ export function canRehearse(): boolean {
 /** A copy of the files git knows (what a clone has) for the rehearsal to edit, as a developer edits theirs. */
 export function workspace(): { path: string; remove(): void } {
   const path = mkdtempSync(join(tmpdir(), 'whc-workspace-'));
-  const files = execFileSync('git', ['-C', ROOT, 'ls-files', '-z', '--cached', '--others', '--exclude-standard'], { maxBuffer: 64 * 1024 * 1024 })
+  const files = execFileSync('git', ['-C', ROOT, 'ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
+    maxBuffer: 64 * 1024 * 1024,
+  })
     .toString()
     .split('\0')
     .filter(Boolean);

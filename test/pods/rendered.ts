@@ -43,7 +43,9 @@ export interface PodSpec {
   terminationGracePeriodSeconds?: number;
   securityContext?: { runAsUser?: number; runAsGroup?: number; fsGroup?: number };
 }
-export type Workload = K8sObject & { spec: { replicas?: number; template: { metadata: { labels: Record<string, string> }; spec: PodSpec } } };
+export type Workload = K8sObject & {
+  spec: { replicas?: number; template: { metadata: { labels: Record<string, string> }; spec: PodSpec } };
+};
 export type Job = K8sObject & { spec: { template: { metadata: K8sObject['metadata']; spec: PodSpec } } };
 
 export interface RenderedPods {
@@ -59,7 +61,9 @@ const PROFILE_TARGET = { dev: 'dev', prod: 'production' } as const satisfies Rec
 
 export function renderPods(profile: keyof typeof PROFILE_TARGET): RenderedPods {
   const target = PROFILE_TARGET[profile];
-  const objects = parseObjects(renderText(profile, ['--set', `image.repository=${IMAGE_REPOSITORY}`, '--set', `image.tag=${IMAGE_TAGS[target]}`]));
+  const objects = parseObjects(
+    renderText(profile, ['--set', `image.repository=${IMAGE_REPOSITORY}`, '--set', `image.tag=${IMAGE_TAGS[target]}`]),
+  );
   const one = <T extends K8sObject>(kind: string): T => {
     const found = objects.filter((o) => o.kind === kind);
     if (found.length !== 1) throw new Error(`the ${profile} profile renders ${found.length} ${kind} objects, not one`);
@@ -86,7 +90,12 @@ export function podmanVolumes(pods: RenderedPods): string[] {
 
 /** A Job's pod template as a Pod of its own: podman kube play runs no Jobs. */
 export function jobAsPod(job: Job): K8sObject {
-  return { apiVersion: 'v1', kind: 'Pod', metadata: { name: job.metadata.name, labels: job.spec.template.metadata.labels ?? {} }, spec: job.spec.template.spec };
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: job.metadata.name, labels: job.spec.template.metadata.labels ?? {} },
+    spec: job.spec.template.spec,
+  };
 }
 
 export function apiContainer(deployment: Workload): Container {

@@ -13,7 +13,10 @@ import { filterParams, referenceMatch, type Filters } from '../helpers/reference
 
 const reference = referenceData();
 const column = (name: string) => reference.rows.map((row) => row[name]).filter((v): v is string => typeof v === 'string' && v !== '');
-const elementsOf = (name: string) => [...new Set(column(name).flatMap((cell) => cell.split(',').map((e) => e.trim())))].filter((e) => e !== '' && !e.includes('<') && !e.includes('&'));
+const elementsOf = (name: string) =>
+  [...new Set(column(name).flatMap((cell) => cell.split(',').map((e) => e.trim())))].filter(
+    (e) => e !== '' && !e.includes('<') && !e.includes('&'),
+  );
 
 /** One to three filters whose values come from the data: states, regions, codes and name words that exist. */
 const oneFilter = {
@@ -25,12 +28,32 @@ const oneFilter = {
   transboundary: fc.boolean(),
   inscribed_from: fc.integer({ min: 1978, max: 2019 }),
   criterion: fc.subarray(['i', 'ii', 'iii', 'iv', 'v', 'vi', 'vii', 'viii', 'ix', 'x'], { minLength: 1, maxLength: 2 }),
-  q: fc.constantFrom(...column('name_en').flatMap((name) => name.split(/[^A-Za-z]+/)).filter((w) => w.length >= 4)).map((word) => word.slice(0, 4)),
-  bbox: fc.tuple(fc.integer({ min: -180, max: 170 }), fc.integer({ min: -60, max: 50 }), fc.integer({ min: 5, max: 90 }), fc.integer({ min: 5, max: 40 }))
-      .map(([lon, lat, width, height]): [number, number, number, number] => [lon, lat, lon + width > 180 ? lon + width - 360 : lon + width, Math.min(90, lat + height)]),
+  q: fc
+    .constantFrom(
+      ...column('name_en')
+        .flatMap((name) => name.split(/[^A-Za-z]+/))
+        .filter((w) => w.length >= 4),
+    )
+    .map((word) => word.slice(0, 4)),
+  bbox: fc
+    .tuple(
+      fc.integer({ min: -180, max: 170 }),
+      fc.integer({ min: -60, max: 50 }),
+      fc.integer({ min: 5, max: 90 }),
+      fc.integer({ min: 5, max: 40 }),
+    )
+    .map(([lon, lat, width, height]): [number, number, number, number] => [
+      lon,
+      lat,
+      lon + width > 180 ? lon + width - 360 : lon + width,
+      Math.min(90, lat + height),
+    ]),
 };
 const dataFilters: fc.Arbitrary<Filters> = fc
-  .array(fc.oneof(...Object.entries(oneFilter).map(([name, value]) => (value as fc.Arbitrary<unknown>).map((v): Filters => ({ [name]: v })))), { minLength: 1, maxLength: 3 })
+  .array(
+    fc.oneof(...Object.entries(oneFilter).map(([name, value]) => (value as fc.Arbitrary<unknown>).map((v): Filters => ({ [name]: v })))),
+    { minLength: 1, maxLength: 3 },
+  )
   .map((parts) => Object.assign({}, ...parts) as Filters);
 
 function compiledIds(index: QueryIndex, f: Filters): number[] {
@@ -87,17 +110,22 @@ describe('compileFilter (unit, bundled data)', () => {
 
   it('returns the distance from near, as the model computes it, and undefined outside the radius', () => {
     fc.assert(
-      fc.property(fc.double({ min: -80, max: 80, noNaN: true }), fc.double({ min: -180, max: 180, noNaN: true }), fc.integer({ min: 50, max: 3000 }), (lat, lon, radius) => {
-        const f: Filters = { near: [Number(lat.toFixed(4)), Number(lon.toFixed(4))], radius_km: radius };
-        const test = compileFilter(index, decodeParams(filterParams(f)));
-        const byNumber = new Map(reference.rows.map((row) => [row['unique_number'] as number, row]));
-        for (const [position, site] of index.sites.entries()) {
-          const model = referenceMatch(byNumber.get(site.uniqueNumber) ?? {}, f);
-          const distance = test(site, position);
-          if (model === undefined) expect(distance, `site ${site.uniqueNumber}`).to.equal(undefined);
-          else expect(distance, `site ${site.uniqueNumber}`).to.be.closeTo(model.distance ?? NaN, 1e-6);
-        }
-      }),
+      fc.property(
+        fc.double({ min: -80, max: 80, noNaN: true }),
+        fc.double({ min: -180, max: 180, noNaN: true }),
+        fc.integer({ min: 50, max: 3000 }),
+        (lat, lon, radius) => {
+          const f: Filters = { near: [Number(lat.toFixed(4)), Number(lon.toFixed(4))], radius_km: radius };
+          const test = compileFilter(index, decodeParams(filterParams(f)));
+          const byNumber = new Map(reference.rows.map((row) => [row['unique_number'] as number, row]));
+          for (const [position, site] of index.sites.entries()) {
+            const model = referenceMatch(byNumber.get(site.uniqueNumber) ?? {}, f);
+            const distance = test(site, position);
+            if (model === undefined) expect(distance, `site ${site.uniqueNumber}`).to.equal(undefined);
+            else expect(distance, `site ${site.uniqueNumber}`).to.be.closeTo(model.distance ?? NaN, 1e-6);
+          }
+        },
+      ),
       { numRuns: 40 },
     );
   });

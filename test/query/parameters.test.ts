@@ -7,7 +7,16 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import { either as E } from 'fp-ts';
 import type * as t from 'io-ts';
-import { BooleanParam, decimalParam, integerParam, listParam, MAX_ELEMENT_LENGTH, MAX_VALUE_LENGTH, oneOf, PositiveIntegerParam } from '../../src/query/param-codecs.js';
+import {
+  BooleanParam,
+  decimalParam,
+  integerParam,
+  listParam,
+  MAX_ELEMENT_LENGTH,
+  MAX_VALUE_LENGTH,
+  oneOf,
+  PositiveIntegerParam,
+} from '../../src/query/param-codecs.js';
 import { FILTER_PARAMETERS, OUTPUT_PARAMETERS } from '../../src/query/parameters.js';
 import { planQuery } from '../../src/query/site-query.js';
 import { decodeParams } from '../helpers/query-fixture.js';
@@ -26,16 +35,22 @@ describe('parameter codecs (unit)', () => {
       }),
     );
     for (const bad of ['0', '-1', '+1', '01', '1.0', '1e3', '0x10', ' 1', '1 ', '١٢', '9007199254740993', 'Infinity']) {
-      expect(decode(PositiveIntegerParam, bad), bad).to.have.property('error').that.includes(`got ${JSON.stringify(bad)}`);
+      expect(decode(PositiveIntegerParam, bad), bad)
+        .to.have.property('error')
+        .that.includes(`got ${JSON.stringify(bad)}`);
     }
   });
 
   it('names what is wrong with the raw shape: missing, empty, repeated, too long', () => {
     expect(decode(PositiveIntegerParam, undefined)).to.deep.equal({ error: 'is required' });
-    expect(decode(PositiveIntegerParam, '')).to.have.property('error').that.matches(/^is empty/);
+    expect(decode(PositiveIntegerParam, ''))
+      .to.have.property('error')
+      .that.matches(/^is empty/);
     expect(decode(PositiveIntegerParam, ['1', '2'])).to.deep.equal({ error: 'is given more than once; give it once' });
     const long = '1'.repeat(MAX_VALUE_LENGTH + 1);
-    expect(decode(PositiveIntegerParam, long)).to.deep.equal({ error: `is ${long.length} characters long; at most ${MAX_VALUE_LENGTH} are allowed` });
+    expect(decode(PositiveIntegerParam, long)).to.deep.equal({
+      error: `is ${long.length} characters long; at most ${MAX_VALUE_LENGTH} are allowed`,
+    });
   });
 
   it('keeps integer and decimal ranges at their bounds', () => {
@@ -48,9 +63,19 @@ describe('parameter codecs (unit)', () => {
   });
 
   it('reads booleans and fixed words case-insensitively, nothing else', () => {
-    expect(['true', 'false', '1', '0'].map((s) => decode(BooleanParam, s))).to.deep.equal([{ value: true }, { value: false }, { value: true }, { value: false }]);
+    expect(['true', 'false', '1', '0'].map((s) => decode(BooleanParam, s))).to.deep.equal([
+      { value: true },
+      { value: false },
+      { value: true },
+      { value: false },
+    ]);
     for (const bad of ['TRUE', 'yes', '2', 'on']) expect(decode(BooleanParam, bad), bad).to.have.property('error');
-    expect(['natural', 'MIXED', 'Cultural', 'other'].map(oneOf(['Cultural', 'Natural', 'Mixed'] as const))).to.deep.equal(['Natural', 'Mixed', 'Cultural', undefined]);
+    expect(['natural', 'MIXED', 'Cultural', 'other'].map(oneOf(['Cultural', 'Natural', 'Mixed'] as const))).to.deep.equal([
+      'Natural',
+      'Mixed',
+      'Cultural',
+      undefined,
+    ]);
   });
 
   it('splits lists on commas, trims elements, and refuses empty or oversized elements', () => {
@@ -58,7 +83,9 @@ describe('parameter codecs (unit)', () => {
     expect(decode(codes, 'a, b ,c')).to.deep.equal({ value: ['a', 'b', 'c'] });
     expect(decode(codes, 'a,,b')).to.have.property('error').that.includes('an empty element');
     expect(decode(codes, 'a,B')).to.have.property('error').that.includes('has "B"');
-    expect(decode(codes, 'a'.repeat(MAX_ELEMENT_LENGTH + 1))).to.have.property('error').that.includes(`at most ${MAX_ELEMENT_LENGTH}`);
+    expect(decode(codes, 'a'.repeat(MAX_ELEMENT_LENGTH + 1)))
+      .to.have.property('error')
+      .that.includes(`at most ${MAX_ELEMENT_LENGTH}`);
   });
 
   it('gives every documented example a value its codec accepts', () => {
@@ -69,8 +96,18 @@ describe('parameter codecs (unit)', () => {
   });
 
   it('decodes coordinates and boxes, and refuses them out of range', () => {
-    expect(decodeParams(new URLSearchParams({ near: '48.85,2.35', bbox: '170,-50,-170,0' }))).to.deep.include({ near: { lat: 48.85, lon: 2.35 }, bbox: { minLon: 170, minLat: -50, maxLon: -170, maxLat: 0 } });
-    for (const [name, text] of [['near', '91,0'], ['near', '0,181'], ['near', '1'], ['bbox', '0,10,1,5'], ['bbox', '0,0,1'], ['bbox', '0,0,1,x']] as const) {
+    expect(decodeParams(new URLSearchParams({ near: '48.85,2.35', bbox: '170,-50,-170,0' }))).to.deep.include({
+      near: { lat: 48.85, lon: 2.35 },
+      bbox: { minLon: 170, minLat: -50, maxLon: -170, maxLat: 0 },
+    });
+    for (const [name, text] of [
+      ['near', '91,0'],
+      ['near', '0,181'],
+      ['near', '1'],
+      ['bbox', '0,10,1,5'],
+      ['bbox', '0,0,1'],
+      ['bbox', '0,0,1,x'],
+    ] as const) {
       expect(() => decodeParams(new URLSearchParams({ [name]: text })), `${name}=${text}`).to.throw(/do not decode/);
     }
   });
@@ -84,7 +121,12 @@ describe('planQuery (unit)', () => {
   };
 
   it('defaults to unique_number order, or distance with near, and 100 rows', () => {
-    expect(planned('')).to.deep.include({ sort: { field: 'unique_number', descending: false }, limit: 100, cursor: undefined, fields: undefined });
+    expect(planned('')).to.deep.include({
+      sort: { field: 'unique_number', descending: false },
+      limit: 100,
+      cursor: undefined,
+      fields: undefined,
+    });
     expect(planned('near=1,2')).to.deep.include({ sort: { field: 'distance_km', descending: false } });
   });
 

@@ -65,7 +65,14 @@ describe('runQuery: order and pages (unit, bundled data)', () => {
   }
 
   it('follows cursors over random filters, sorts and page sizes: the model order, each row once (property)', () => {
-    const filters = fc.constantFrom<Filters>({}, { category: ['Natural'] }, { danger: true }, { region: ['Africa'] }, { inscribed_from: 2005 }, { q: 'church' });
+    const filters = fc.constantFrom<Filters>(
+      {},
+      { category: ['Natural'] },
+      { danger: true },
+      { region: ['Africa'] },
+      { inscribed_from: 2005 },
+      { q: 'church' },
+    );
     fc.assert(
       fc.property(filters, fc.constantFrom(...COLUMNS), fc.boolean(), fc.integer({ min: 1, max: 400 }), (f, column, descending, limit) => {
         const params = filterParams(f);
@@ -82,7 +89,8 @@ describe('runQuery: order and pages (unit, bundled data)', () => {
   });
 
   it('follows cursors when sorting by long text columns', () => {
-    for (const column of LONG_TEXT) expect(allPages(index, new URLSearchParams({ sort: column, limit: '1' })).ids).to.deep.equal(modelOrder({}, column, false));
+    for (const column of LONG_TEXT)
+      expect(allPages(index, new URLSearchParams({ sort: column, limit: '1' })).ids).to.deep.equal(modelOrder({}, column, false));
   });
 
   it('sorts near results by the model distance and pages them without repeats', () => {
@@ -108,7 +116,8 @@ describe('runQuery: order and pages (unit, bundled data)', () => {
 describe('order and cursors (unit)', () => {
   it('parses every sort field both ways and formats it back', () => {
     for (const field of SORT_FIELDS) {
-      for (const text of [field, `-${field}`]) expect(formatSort(parseSort(text) ?? { field: 'unique_number', descending: false })).to.equal(text);
+      for (const text of [field, `-${field}`])
+        expect(formatSort(parseSort(text) ?? { field: 'unique_number', descending: false })).to.equal(text);
     }
     for (const bad of ['', '-', '--name_en', 'name', 'Name_en', ' name_en', '+name_en']) expect(parseSort(bad), bad).to.equal(undefined);
   });
@@ -125,18 +134,37 @@ describe('order and cursors (unit)', () => {
   });
 
   it('decodes what it encodes, and nothing else (property)', () => {
-    const cursor = fc.record({ sort: fc.constantFrom(...SORT_FIELDS), key: fc.oneof(fc.constant(null), fc.string(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.boolean()), uniqueNumber: fc.nat() });
-    fc.assert(fc.property(cursor, (c) => {
-      expect(decodeCursor(encodeCursor(c))).to.deep.equal({ ...c, key: Object.is(c.key, -0) ? 0 : c.key });
-    }));
+    const cursor = fc.record({
+      sort: fc.constantFrom(...SORT_FIELDS),
+      key: fc.oneof(fc.constant(null), fc.string(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.boolean()),
+      uniqueNumber: fc.nat(),
+    });
+    fc.assert(
+      fc.property(cursor, (c) => {
+        expect(decodeCursor(encodeCursor(c))).to.deep.equal({ ...c, key: Object.is(c.key, -0) ? 0 : c.key });
+      }),
+    );
     // Keys of any length: the cursor stays short, and names the site (no key) when the key does not fit.
-    const longKey = fc.record({ sort: fc.constantFrom(...SORT_FIELDS), key: fc.string({ minLength: 300, maxLength: 5000, unit: 'binary' }), uniqueNumber: fc.nat() });
-    fc.assert(fc.property(longKey, (c) => {
-      const text = encodeCursor(c);
-      expect(text.length).to.be.at.most(MAX_KEYED_CURSOR_LENGTH);
-      expect(decodeCursor(text)).to.deep.equal({ ...c, key: undefined });
-    }));
-    const notOurs = ['', '!!!', Buffer.from('{"s":"name_en"}').toString('base64url'), Buffer.from('[1,2]').toString('base64url'), Buffer.from('{"s":"a","k":1,"u":1.5}').toString('base64url'), 'A'.repeat(2049)];
+    const longKey = fc.record({
+      sort: fc.constantFrom(...SORT_FIELDS),
+      key: fc.string({ minLength: 300, maxLength: 5000, unit: 'binary' }),
+      uniqueNumber: fc.nat(),
+    });
+    fc.assert(
+      fc.property(longKey, (c) => {
+        const text = encodeCursor(c);
+        expect(text.length).to.be.at.most(MAX_KEYED_CURSOR_LENGTH);
+        expect(decodeCursor(text)).to.deep.equal({ ...c, key: undefined });
+      }),
+    );
+    const notOurs = [
+      '',
+      '!!!',
+      Buffer.from('{"s":"name_en"}').toString('base64url'),
+      Buffer.from('[1,2]').toString('base64url'),
+      Buffer.from('{"s":"a","k":1,"u":1.5}').toString('base64url'),
+      'A'.repeat(2049),
+    ];
     for (const text of notOurs) expect(decodeCursor(text), text.slice(0, 20)).to.equal(undefined);
   });
 });

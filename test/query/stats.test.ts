@@ -18,9 +18,18 @@ const records = parse<Record>(readFileSync(DATA_FILE), { bom: true, columns: tru
 function tally<V extends string | boolean>(values: V[]): FacetCount<V>[] {
   const counts = new Map<V, number>();
   for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
-  return [...counts].map(([value, count]) => ({ value, count })).sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
+  return [...counts]
+    .map(([value, count]) => ({ value, count }))
+    .sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
 }
-const listOf = (cell: string | undefined) => [...new Set((cell ?? '').split(',').map((e) => e.trim()).filter((e) => e !== ''))];
+const listOf = (cell: string | undefined) => [
+  ...new Set(
+    (cell ?? '')
+      .split(',')
+      .map((e) => e.trim())
+      .filter((e) => e !== ''),
+  ),
+];
 
 function expectedStats(selected: Record[]) {
   return {
@@ -58,6 +67,9 @@ describe('computeStats (unit, bundled data)', () => {
   });
 
   it('answers a total of 0 and no facets for a filter that selects nothing', () => {
-    expect(computeStats(index, decodeParams(new URLSearchParams('q=zzzzqqq')))).to.deep.equal({ total: 0, facets: { category: [], region: [], state: [], danger: [] } });
+    expect(computeStats(index, decodeParams(new URLSearchParams('q=zzzzqqq')))).to.deep.equal({
+      total: 0,
+      facets: { category: [], region: [], state: [], danger: [] },
+    });
   });
 });

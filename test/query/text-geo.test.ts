@@ -12,7 +12,11 @@ import { htmlToText, referenceDistanceKm } from '../helpers/reference-query.js';
 
 const reference = referenceData();
 /** NFD, not the model's NFKD: folding keeps compatibility characters (`km²` stays `km²`). */
-const nfdFold = (s: string) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+const nfdFold = (s: string) =>
+  s
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase();
 const cells = (column: string) => reference.rows.map((row) => row[column]).filter((v): v is string => typeof v === 'string');
 
 describe('search text (unit)', () => {
@@ -37,7 +41,9 @@ describe('search text (unit)', () => {
   it('splits words on anything but letters and digits (property)', () => {
     fc.assert(
       fc.property(fc.string({ unit: fc.constantFrom('a', 'É', ' ', '-', '’', '7', ',', 'ß', '\t') }), (s) => {
-        const expected = nfdFold(s).split(/[^\p{L}\p{N}]+/u).filter((w) => w !== '');
+        const expected = nfdFold(s)
+          .split(/[^\p{L}\p{N}]+/u)
+          .filter((w) => w !== '');
         expect(words(s)).to.deep.equal(expected);
       }),
       { numRuns: 500 },
@@ -58,7 +64,7 @@ describe('geometry (unit)', () => {
     );
   });
 
-  it('gives Rosetta Code\'s haversine figure, Nashville BNA to Los Angeles LAX, once scaled to its radius', () => {
+  it("gives Rosetta Code's haversine figure, Nashville BNA to Los Angeles LAX, once scaled to its radius", () => {
     // Rosetta Code "Haversine formula": 2887.2599506071106 km with a radius of 6372.8 km.
     const km = distanceKm({ lat: 36.12, lon: -86.67 }, { lat: 33.94, lon: -118.4 });
     expect((km * 6372.8) / EARTH_RADIUS_KM).to.be.closeTo(2887.2599506, 1e-6);
@@ -69,7 +75,9 @@ describe('geometry (unit)', () => {
       fc.property(lat, lon, lat, lat, lon, lon, (pLat, pLon, lat1, lat2, minLon, maxLon) => {
         const [minLat, maxLat] = lat1 <= lat2 ? [lat1, lat2] : [lat2, lat1];
         const lonInside = minLon <= maxLon ? pLon >= minLon && pLon <= maxLon : pLon >= minLon || pLon <= maxLon;
-        expect(inBoundingBox({ lat: pLat, lon: pLon }, { minLon, minLat, maxLon, maxLat })).to.equal(pLat >= minLat && pLat <= maxLat && lonInside);
+        expect(inBoundingBox({ lat: pLat, lon: pLon }, { minLon, minLat, maxLon, maxLat })).to.equal(
+          pLat >= minLat && pLat <= maxLat && lonInside,
+        );
       }),
       { numRuns: 2000 },
     );

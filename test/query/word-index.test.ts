@@ -10,7 +10,8 @@ import { bundledIndex } from '../helpers/query-fixture.js';
 import { referenceData } from '../helpers/reference-csv.js';
 import { foldText, htmlToText } from '../helpers/reference-query.js';
 
-const scan = (wordsBySite: readonly (readonly string[])[], prefix: string) => wordsBySite.map((words) => (words.some((w) => w.startsWith(prefix)) ? 1 : 0));
+const scan = (wordsBySite: readonly (readonly string[])[], prefix: string) =>
+  wordsBySite.map((words) => (words.some((w) => w.startsWith(prefix)) ? 1 : 0));
 
 describe('word index (unit)', () => {
   const word = fc.string({ unit: fc.constantFrom('a', 'b', 'c', 'é', 'z', '1', '\u{1F600}'), maxLength: 5 });
@@ -33,11 +34,13 @@ describe('word index (unit)', () => {
 
   it('finds on the bundled data the sites whose names and descriptions hold a word with the prefix', async () => {
     const { sites, words } = await bundledIndex();
-    const text = (row: Record<string, unknown>, c: string) => (typeof row[c] === 'string' ? (row[c]) : '');
+    const text = (row: Record<string, unknown>, c: string) => (typeof row[c] === 'string' ? row[c] : '');
     const byNumber = new Map(
       referenceData().rows.map((row) => [
         row['unique_number'] as number,
-        foldText(['name_en', 'name_fr', 'short_description_en', 'short_description_fr'].map((c) => htmlToText(text(row, c))).join(' ')).split(/[^\p{L}\p{N}]+/u),
+        foldText(
+          ['name_en', 'name_fr', 'short_description_en', 'short_description_fr'].map((c) => htmlToText(text(row, c))).join(' '),
+        ).split(/[^\p{L}\p{N}]+/u),
       ]),
     );
     const modelWords = sites.map((site) => byNumber.get(site.uniqueNumber) ?? []);

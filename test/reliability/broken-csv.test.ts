@@ -23,22 +23,39 @@ describe('broken data files are rejected precisely and never replace good data',
   const BOM = '\uFEFF';
   const lastColumnDropped = (block: string) =>
     readRecords(block)
-      .map((r) => r.fields.slice(0, -1).map((f) => (/[",\n]/.test(f) ? `"${f.replace(/"/g, '""')}"` : f)).join(','))
+      .map((r) =>
+        r.fields
+          .slice(0, -1)
+          .map((f) => (/[",\n]/.test(f) ? `"${f.replace(/"/g, '""')}"` : f))
+          .join(','),
+      )
       .join('\r\n') + '\r\n';
 
   /** name -> [file content, what the first error must say, the line it must name (0: any)] */
   const corpus: Record<string, [string | Buffer, RegExp, number]> = {
     truncated: [BOM + headerText + row(1) + row(2).slice(0, 300), /quote not closed/i, 0],
     // csv-parse reads ahead: the quote after a ';' on line 2 can fail before the header is checked.
-    'wrong delimiter': [BOM + headerText.replaceAll(',', ';') + row(1).replaceAll(',', ';'), /^(header: unknown column "unique_number;id_no|Invalid Opening Quote)/, 0],
-    'extra column': [BOM + headerText.replace('\r\n', ',extra\r\n') + row(1).replace(/\r\n$/, ',x\r\n'), /^header: unknown column "extra"/, 1],
+    'wrong delimiter': [
+      BOM + headerText.replaceAll(',', ';') + row(1).replaceAll(',', ';'),
+      /^(header: unknown column "unique_number;id_no|Invalid Opening Quote)/,
+      0,
+    ],
+    'extra column': [
+      BOM + headerText.replace('\r\n', ',extra\r\n') + row(1).replace(/\r\n$/, ',x\r\n'),
+      /^header: unknown column "extra"/,
+      1,
+    ],
     'missing column': [BOM + lastColumnDropped(headerText + row(1)), /^header: missing column "transboundary"$/, 1],
     'extra field in a row': [BOM + headerText + row(1) + row(2).replace(/\r\n$/, ',surplus\r\n'), /^expected 37 fields, got 38$/, 11],
     'duplicate ids': [BOM + headerText + row(1) + row(1), /^duplicate unique_number \(first on line 2\)$/, 11],
     'bad number': [BOM + headerText + row(1).replace(',158.9265,', ',158,9265,'), /^expected 37 fields, got 38$/, 2],
     'bad latitude': [BOM + headerText + row(1).replace(',34.84694,', ',north,'), /^expected a decimal number$/, 2],
     'bad flag': [BOM + headerText + row(1).replace(/,0\r\n$/, ',yes\r\n'), /^expected 0 or 1$/, 2],
-    'invalid UTF-8': [Buffer.concat([Buffer.from(BOM + headerText + row(1)), Buffer.from([0xc3, 0x28]), Buffer.from(row(2))]), /not valid UTF-8/, 11],
+    'invalid UTF-8': [
+      Buffer.concat([Buffer.from(BOM + headerText + row(1)), Buffer.from([0xc3, 0x28]), Buffer.from(row(2))]),
+      /not valid UTF-8/,
+      11,
+    ],
     empty: ['', /^empty file/, 0],
     'header only': [BOM + headerText, /^no data rows/, 1],
     'huge field': [BOM + headerText + row(1).replace('Bamiyan Valley', 'x'.repeat(2 * 1024 * 1024)), /max record size/i, 0],
@@ -87,7 +104,8 @@ describe('broken data files are rejected precisely and never replace good data',
       description: 'broken data files at start-up (loader) and on reload (with good data served)',
       files: Object.keys(corpus).length,
       kinds: Object.keys(corpus),
-      asserted: 'each rejected with the expected message, file and line; on reload the served version is unchanged and the failure recorded',
+      asserted:
+        'each rejected with the expected message, file and line; on reload the served version is unchanged and the failure recorded',
     }),
   );
 });

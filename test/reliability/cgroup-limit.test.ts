@@ -22,7 +22,9 @@ const CHART_NODE_OPTIONS = `--max-old-space-size=${(LIMIT_MIB * 3) / 8}`;
 
 describe('in a memory-limited cgroup (256 MiB, real kernel limit)', function () {
   this.timeout(120_000);
-  const ids = readRecords(readDataText()).slice(1).map((r) => Number(r.fields[0]));
+  const ids = readRecords(readDataText())
+    .slice(1)
+    .map((r) => Number(r.fields[0]));
   let cgroup: MemoryCgroup | undefined;
   let service: ServiceProcess | undefined;
   let port: number;
@@ -47,13 +49,17 @@ describe('in a memory-limited cgroup (256 MiB, real kernel limit)', function () 
 
   const start = async (env: Record<string, string>) => {
     port = await freePort();
-    service = spawnService({ PORT: String(port), NODE_OPTIONS: CHART_NODE_OPTIONS, SEARCH_CPU_PERCENT: '100', ...env }, { prefix: (cgroup as MemoryCgroup).enter });
+    service = spawnService(
+      { PORT: String(port), NODE_OPTIONS: CHART_NODE_OPTIONS, SEARCH_CPU_PERCENT: '100', ...env },
+      { prefix: (cgroup as MemoryCgroup).enter },
+    );
     const listening = await service.waitForLog((l) => l['msg'] === 'listening');
     await waitReady(`http://127.0.0.1:${port}`, 30_000);
     return listening;
   };
   const [clients, perClient, holdMs] = LONG ? [200, 5, 8000] : [100, 3, 3000];
-  const attack = () => pipeliningNonReaders(port, clients, perClient, holdMs, (c, i) => `/query?limit=1000&inscribed_from=${1 + c * perClient + i}`);
+  const attack = () =>
+    pipeliningNonReaders(port, clients, perClient, holdMs, (c, i) => `/query?limit=1000&inscribed_from=${1 + c * perClient + i}`);
   const description = `${clients} connections each pipelining ${perClient} distinct limit=1000 searches without reading, ${holdMs / 1000} s, no CPU budget, in a ${LIMIT_MIB} MiB cgroup, NODE_OPTIONS=${CHART_NODE_OPTIONS}`;
 
   it('finds the limit, derives an eighth for answers in flight, and answers 503 under the attack instead of being OOM-killed', async () => {
@@ -65,9 +71,18 @@ describe('in a memory-limited cgroup (256 MiB, real kernel limit)', function () 
     const svc = service as ServiceProcess;
     const figures = await underAttack(`http://127.0.0.1:${port}`, svc.child.pid ?? 0, ids, attack);
     const statuses: Record<string, number> = {};
-    for (const line of svc.logs) if (line['msg'] === 'request' && String(line['path']) === '/query' && typeof line['status'] === 'number') statuses[line['status']] = (statuses[line['status']] ?? 0) + 1;
+    for (const line of svc.logs)
+      if (line['msg'] === 'request' && String(line['path']) === '/query' && typeof line['status'] === 'number')
+        statuses[line['status']] = (statuses[line['status']] ?? 0) + 1;
     const oomKills = (cgroup as MemoryCgroup).oomKills();
-    recordFigures('cgroup-limit', { description, asserted: 'limit found, an eighth for answers in flight, 503s, no OOM kill, alive, no failed lookup', heapLimitMb: listening['heapLimitMb'], ...figures, queryStatuses: statuses, oomKills });
+    recordFigures('cgroup-limit', {
+      description,
+      asserted: 'limit found, an eighth for answers in flight, 503s, no OOM kill, alive, no failed lookup',
+      heapLimitMb: listening['heapLimitMb'],
+      ...figures,
+      queryStatuses: statuses,
+      oomKills,
+    });
     expect(oomKills, 'OOM kills in the cgroup').to.equal(0);
     expect(figures.aliveAtEnd, 'alive').to.equal(true);
     expect(figures.lookupFailures, 'failed lookups').to.equal(0);
@@ -79,7 +94,13 @@ describe('in a memory-limited cgroup (256 MiB, real kernel limit)', function () 
     const svc = service as ServiceProcess;
     const figures = await underAttack(`http://127.0.0.1:${port}`, svc.child.pid ?? 0, ids, attack);
     const oomKills = (cgroup as MemoryCgroup).oomKills();
-    recordFigures('cgroup-limit-unbounded', { description: `${description}; RESPONSE_MEMORY_MB=65536 (the bound off)`, asserted: 'OOM-killed', ...figures, oomKills, exitSignal: svc.child.signalCode });
+    recordFigures('cgroup-limit-unbounded', {
+      description: `${description}; RESPONSE_MEMORY_MB=65536 (the bound off)`,
+      asserted: 'OOM-killed',
+      ...figures,
+      oomKills,
+      exitSignal: svc.child.signalCode,
+    });
     expect(oomKills, 'OOM kills in the cgroup').to.be.greaterThan(0);
     expect(figures.aliveAtEnd, 'alive').to.equal(false);
   });

@@ -45,7 +45,9 @@ async function terminate(service: ServiceProcess, withinMs: number): Promise<{ c
 describe('data files that cannot jam the loader (real process)', function () {
   this.timeout(90_000);
   const text = readDataText();
-  const ids = readRecords(text).slice(1).map((r) => Number(r.fields[0]));
+  const ids = readRecords(text)
+    .slice(1)
+    .map((r) => Number(r.fields[0]));
   let dir: TempDir;
   let service: ServiceProcess | undefined;
   beforeEach(() => (dir = tempDir()));
@@ -64,7 +66,7 @@ describe('data files that cannot jam the loader (real process)', function () {
   it('a FIFO at DATA_FILE at start-up: rejected without blocking, unready; SIGTERM exits within the shutdown timeout', async () => {
     service = spawnService(env(fifo('whc.csv')));
     const url = await service.url;
-    const seen = await waitFor('the FIFO rejected', async () => ((await status(url)).lastReloadError ?? undefined));
+    const seen = await waitFor('the FIFO rejected', async () => (await status(url)).lastReloadError ?? undefined);
     expect(seen.messages[0]).to.equal('whc.csv: is a FIFO (named pipe); only a regular file is read');
     expect((await fetch(`${url}/ready`)).status).to.equal(503);
     const exit = await terminate(service, 4000);
@@ -96,7 +98,9 @@ describe('data files that cannot jam the loader (real process)', function () {
     }
     // A link loop: Node's message names the absolute path; answers show the base name only.
     execFileSync('sh', ['-c', `rm -f "$0" && ln -s "$0" "$0"`, file]);
-    const loop = await waitFor('the loop rejected', async () => (await status(url)).lastReloadError?.messages.find((m) => m.includes('symbolic')));
+    const loop = await waitFor('the loop rejected', async () =>
+      (await status(url)).lastReloadError?.messages.find((m) => m.includes('symbolic')),
+    );
     expect(loop).to.equal('whc.csv: too many levels of symbolic links');
     const ready = await (await fetch(`${url}/status`)).text();
     expect(ready).not.to.include(dir.path);
@@ -140,7 +144,8 @@ describe('data files that cannot jam the loader (real process)', function () {
     // shorter than the settle time (DATA_SETTLE_MS, 1000 ms by default).
     const chunks = LONG ? 16 : 8;
     const pauseMs = 450;
-    const cut = (i: number) => (i === 0 ? 0 : i === chunks ? next.length : (records[Math.floor((i * records.length) / chunks)]?.start ?? 0));
+    const cut = (i: number) =>
+      i === 0 ? 0 : i === chunks ? next.length : (records[Math.floor((i * records.length) / chunks)]?.start ?? 0);
     const writer = (async () => {
       const fd = openSync(file, 'w'); // truncates in place: the same inode, as an editor or `cp` would
       for (let i = 0; i < chunks; i++) {

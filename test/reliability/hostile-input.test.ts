@@ -24,7 +24,12 @@ function violations(response: RawResponse, method: string): string[] {
     if (response.headers['content-type'] !== 'application/problem+json') found.push(`media type ${response.headers['content-type']}`);
     try {
       const problem = JSON.parse(response.body) as Record<string, unknown>;
-      if (problem['status'] !== response.status || typeof problem['title'] !== 'string' || typeof problem['detail'] !== 'string' || typeof problem['type'] !== 'string') {
+      if (
+        problem['status'] !== response.status ||
+        typeof problem['title'] !== 'string' ||
+        typeof problem['detail'] !== 'string' ||
+        typeof problem['type'] !== 'string'
+      ) {
         found.push(`malformed problem: ${response.body.slice(0, 200)}`);
       }
     } catch {
@@ -55,32 +60,93 @@ describe('hostile HTTP input (property-based, real server)', function () {
 
   it('never answers 5xx, never leaks internals, answers every error as problem+json, and stays up', async () => {
     const methods = fc.oneof(
-      fc.constantFrom('GET', 'GET', 'GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'TRACE', 'PROPFIND', 'get', 'FOO', 'G\u0000T'),
+      fc.constantFrom(
+        'GET',
+        'GET',
+        'GET',
+        'HEAD',
+        'POST',
+        'PUT',
+        'DELETE',
+        'PATCH',
+        'OPTIONS',
+        'TRACE',
+        'PROPFIND',
+        'get',
+        'FOO',
+        'G\u0000T',
+      ),
       fc.string({ minLength: 1, maxLength: 8, unit: 'binary-ascii' }),
     );
     const segment = fc.oneof(
-      fc.constantFrom('query', 'health', 'ready', 'status', 'metrics', 'sites', '..', '%', '%zz', '%00', '%E0%A4%A', '\u00fc', '\u0000', '*'),
+      fc.constantFrom(
+        'query',
+        'health',
+        'ready',
+        'status',
+        'metrics',
+        'sites',
+        '..',
+        '%',
+        '%zz',
+        '%00',
+        '%E0%A4%A',
+        '\u00fc',
+        '\u0000',
+        '*',
+      ),
       fc.string({ maxLength: 20, unit: 'binary' }),
     );
-    const path = fc.tuple(fc.array(segment, { maxLength: 5 }), fc.nat(1)).map(([segments, style]) => `/${segments.map((s) => encode(s, style)).join('/')}`);
-    const key = fc.oneof(fc.constantFrom('unique_number', 'unique_number', 'q', 'limit', '', '__proto__', 'constructor'), fc.string({ maxLength: 12, unit: 'binary' }));
+    const path = fc
+      .tuple(fc.array(segment, { maxLength: 5 }), fc.nat(1))
+      .map(([segments, style]) => `/${segments.map((s) => encode(s, style)).join('/')}`);
+    const key = fc.oneof(
+      fc.constantFrom('unique_number', 'unique_number', 'q', 'limit', '', '__proto__', 'constructor'),
+      fc.string({ maxLength: 12, unit: 'binary' }),
+    );
     const value = fc.oneof(
-      fc.constantFrom('230', '9007199254740991', '9007199254740992', '9007199254740993', '1e309', '-0', '0', '0x10', '230.5', '', ' 230', '%'),
+      fc.constantFrom(
+        '230',
+        '9007199254740991',
+        '9007199254740992',
+        '9007199254740993',
+        '1e309',
+        '-0',
+        '0',
+        '0x10',
+        '230.5',
+        '',
+        ' 230',
+        '%',
+      ),
       fc.bigInt().map(String),
       fc.double().map(String),
       fc.string({ maxLength: 40, unit: 'binary' }),
     );
     const query = fc
       .tuple(fc.array(fc.tuple(key, value, fc.nat(1)), { maxLength: 8 }), fc.boolean())
-      .map(([pairs, huge]) => pairs.map(([k, v, style]) => `${encode(k, style)}=${encode(v, style)}`).join('&') + (huge ? `&unique_number=${'9'.repeat(4000)}` : ''));
-    const headers = fc.array(fc.tuple(fc.stringMatching(/^[A-Za-z][A-Za-z0-9-]{0,20}$/), fc.string({ maxLength: 80, unit: 'binary' })), { maxLength: 4 });
+      .map(
+        ([pairs, huge]) =>
+          pairs.map(([k, v, style]) => `${encode(k, style)}=${encode(v, style)}`).join('&') +
+          (huge ? `&unique_number=${'9'.repeat(4000)}` : ''),
+      );
+    const headers = fc.array(fc.tuple(fc.stringMatching(/^[A-Za-z][A-Za-z0-9-]{0,20}$/), fc.string({ maxLength: 80, unit: 'binary' })), {
+      maxLength: 4,
+    });
 
     const statuses = new Map<number, number>();
     let requests = 0;
     const failures: string[] = [];
     await fc.assert(
       fc.asyncProperty(methods, path, query, headers, async (method, target, qs, extra) => {
-        const lines = [`${method} ${target}${qs ? `?${qs}` : ''} HTTP/1.1`, 'Host: 127.0.0.1', ...extra.map(([n, v]) => `${n}: ${v}`), 'Connection: close', '', ''];
+        const lines = [
+          `${method} ${target}${qs ? `?${qs}` : ''} HTTP/1.1`,
+          'Host: 127.0.0.1',
+          ...extra.map(([n, v]) => `${n}: ${v}`),
+          'Connection: close',
+          '',
+          '',
+        ];
         const response = await rawRequest(port, lines.join('\r\n'));
         requests++;
         statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
@@ -97,7 +163,8 @@ describe('hostile HTTP input (property-based, real server)', function () {
       requests,
       statuses: Object.fromEntries([...statuses.entries()].sort(([a], [b]) => a - b)),
       failures: failures.length,
-      asserted: 'no 5xx; nosniff, no X-Powered-By; every 4xx is problem+json with matching status; no stack trace or server path in any body; /health answers after',
+      asserted:
+        'no 5xx; nosniff, no X-Powered-By; every 4xx is problem+json with matching status; no stack trace or server path in any body; /health answers after',
     });
     expect(failures).to.deep.equal([]);
   });
@@ -110,12 +177,21 @@ describe('hostile HTTP input (property-based, real server)', function () {
     };
 
     it('414 for a URL over 8 KiB, and for a request line longer than Node accepts at all', async () => {
-      expectProblemRaw(await rawRequest(port, `GET /query?unique_number=230&${'a'.repeat(9000)} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`), 414);
-      expectProblemRaw(await rawRequest(port, `GET /query?unique_number=230&${'a'.repeat(20000)} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`), 414);
+      expectProblemRaw(
+        await rawRequest(port, `GET /query?unique_number=230&${'a'.repeat(9000)} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`),
+        414,
+      );
+      expectProblemRaw(
+        await rawRequest(port, `GET /query?unique_number=230&${'a'.repeat(20000)} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`),
+        414,
+      );
     });
 
     it('431 for headers larger than Node accepts', async () => {
-      expectProblemRaw(await rawRequest(port, `GET /health HTTP/1.1\r\nHost: x\r\nX-Big: ${'b'.repeat(20000)}\r\nConnection: close\r\n\r\n`), 431);
+      expectProblemRaw(
+        await rawRequest(port, `GET /health HTTP/1.1\r\nHost: x\r\nX-Big: ${'b'.repeat(20000)}\r\nConnection: close\r\n\r\n`),
+        431,
+      );
     });
 
     it('400 for more than 100 query parameters (Koa would silently drop keys past 1000)', async () => {
@@ -130,7 +206,10 @@ describe('hostile HTTP input (property-based, real server)', function () {
     });
 
     it('ignores a body sent with GET', async () => {
-      const response = await rawRequest(port, 'GET /query?unique_number=230 HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 13\r\nConnection: close\r\n\r\n{"evil":true}');
+      const response = await rawRequest(
+        port,
+        'GET /query?unique_number=230 HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 13\r\nConnection: close\r\n\r\n{"evil":true}',
+      );
       expect(response.status).to.equal(200);
       expect((JSON.parse(response.body) as { unique_number: number }[])[0]?.unique_number).to.equal(230);
     });
@@ -140,7 +219,9 @@ describe('hostile HTTP input (property-based, real server)', function () {
         const response = await rawRequest(port, `GET /query?unique_number=${n} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
         expectProblemRaw(response, 400);
       }
-      expect((await rawRequest(port, 'GET /query?unique_number=9007199254740991 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')).status).to.equal(404);
+      expect(
+        (await rawRequest(port, 'GET /query?unique_number=9007199254740991 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')).status,
+      ).to.equal(404);
     });
   });
 

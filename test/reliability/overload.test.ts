@@ -22,7 +22,9 @@ const RESPONSE_MEMORY_MB = 32; // what an eighth of that limit gives
 
 describe('overload attacks (real process)', function () {
   this.timeout(120_000);
-  const ids = readRecords(readDataText()).slice(1).map((r) => Number(r.fields[0]));
+  const ids = readRecords(readDataText())
+    .slice(1)
+    .map((r) => Number(r.fields[0]));
   let service: ServiceProcess | undefined;
   let url: string;
   let port: number;
@@ -34,7 +36,13 @@ describe('overload attacks (real process)', function () {
    */
   const start = async (env: Record<string, string> = {}) => {
     port = await freePort();
-    service = spawnService({ PORT: String(port), LOG_LEVEL: 'warn', RESPONSE_MEMORY_MB: String(RESPONSE_MEMORY_MB), NODE_OPTIONS: '--max-old-space-size=96', ...env });
+    service = spawnService({
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+      RESPONSE_MEMORY_MB: String(RESPONSE_MEMORY_MB),
+      NODE_OPTIONS: '--max-old-space-size=96',
+      ...env,
+    });
     url = `http://127.0.0.1:${port}`;
     await waitReady(url, 15_000);
     pid = service.child.pid ?? 0;
@@ -44,8 +52,18 @@ describe('overload attacks (real process)', function () {
     service = undefined;
   });
 
-  const check = (name: string, description: string, figures: Awaited<ReturnType<typeof underAttack>>, extra: Record<string, unknown> = {}) => {
-    recordFigures(name, { description, asserted: `peak RSS under ${RSS_BOUND_MB} MB, no failed lookup, alive at the end`, ...figures, ...extra });
+  const check = (
+    name: string,
+    description: string,
+    figures: Awaited<ReturnType<typeof underAttack>>,
+    extra: Record<string, unknown> = {},
+  ) => {
+    recordFigures(name, {
+      description,
+      asserted: `peak RSS under ${RSS_BOUND_MB} MB, no failed lookup, alive at the end`,
+      ...figures,
+      ...extra,
+    });
     expect(figures.aliveAtEnd, 'alive').to.equal(true);
     expect(figures.lookupFailures, 'failed lookups').to.equal(0);
     expect(figures.lookups).to.be.greaterThan(0);
@@ -66,7 +84,11 @@ describe('overload attacks (real process)', function () {
   it('pipelining clients that never read, with the bound effectively off: RSS passes the bound (the attack can fail the next test)', async () => {
     await start({ RESPONSE_MEMORY_MB: '65536', SEARCH_CPU_PERCENT: '100' });
     const figures = await underAttack(url, pid, ids, pipelining);
-    recordFigures('overload-pipelining-unbounded', { description: `${pipeliningDescription}; RESPONSE_MEMORY_MB=65536 (the bound off)`, asserted: `peak RSS above ${RSS_BOUND_MB} MB`, ...figures });
+    recordFigures('overload-pipelining-unbounded', {
+      description: `${pipeliningDescription}; RESPONSE_MEMORY_MB=65536 (the bound off)`,
+      asserted: `peak RSS above ${RSS_BOUND_MB} MB`,
+      ...figures,
+    });
     expect(figures.peakRssMb, 'peak RSS (MB) without the bound').to.be.above(RSS_BOUND_MB);
   });
 
@@ -77,7 +99,8 @@ describe('overload attacks (real process)', function () {
     // Released when they close: a search answers again.
     const deadline = Date.now() + 10_000;
     let status = 0;
-    while (Date.now() < deadline && (status = (await fetch(`${url}/query?limit=1000&inscribed_from=1900`)).status) !== 200) await new Promise((r) => setTimeout(r, 100));
+    while (Date.now() < deadline && (status = (await fetch(`${url}/query?limit=1000&inscribed_from=1900`)).status) !== 200)
+      await new Promise((r) => setTimeout(r, 100));
     expect(status).to.equal(200);
   });
 
@@ -86,9 +109,20 @@ describe('overload attacks (real process)', function () {
     let n = 0;
     const extra: Record<string, unknown> = {};
     const figures = await underAttack(url, pid, ids, async () => {
-      extra['statuses'] = await flood(url, 100, LONG ? 8000 : 3000, () => `/query?limit=1000&format=csv&inscribed_from=${1 + (n++ % 3000)}`, { 'Accept-Encoding': 'br' });
+      extra['statuses'] = await flood(
+        url,
+        100,
+        LONG ? 8000 : 3000,
+        () => `/query?limit=1000&format=csv&inscribed_from=${1 + (n++ % 3000)}`,
+        { 'Accept-Encoding': 'br' },
+      );
     });
-    check('overload-brotli', `100 connections requesting distinct brotli-compressed CSV pages of 1000 rows for ${LONG ? 8 : 3} s`, figures, extra);
+    check(
+      'overload-brotli',
+      `100 connections requesting distinct brotli-compressed CSV pages of 1000 rows for ${LONG ? 8 : 3} s`,
+      figures,
+      extra,
+    );
   });
 
   it('16,000 "<" in state: refused at once, lookups unaffected', async () => {
@@ -97,7 +131,12 @@ describe('overload attacks (real process)', function () {
     const figures = await underAttack(url, pid, ids, async () => {
       extra['statuses'] = await flood(url, 20, LONG ? 5000 : 2000, () => `/query?state=${'%3C'.repeat(2000)}`);
     });
-    check('overload-regex', `20 connections sending state="<"x2000 in the URL for ${LONG ? 5 : 2} s (the 16,000 of the issue do not fit a URL; POST is capped the same way, test/query/text-cost.test.ts)`, figures, extra);
+    check(
+      'overload-regex',
+      `20 connections sending state="<"x2000 in the URL for ${LONG ? 5 : 2} s (the 16,000 of the issue do not fit a URL; POST is capped the same way, test/query/text-cost.test.ts)`,
+      figures,
+      extra,
+    );
     expect(Object.keys(extra['statuses'] as object)).to.deep.equal(['400']);
   });
 
@@ -107,9 +146,20 @@ describe('overload attacks (real process)', function () {
     const alone = await underAttack(url, pid, ids, () => new Promise((r) => setTimeout(r, 1000)));
     let n = 0;
     const figures = await underAttack(url, pid, ids, async () => {
-      extra['statuses'] = await flood(url, 20, LONG ? 8000 : 3000, () => `/query?near=48.8566,2.3522&radius_km=${20_000 + (n++ % 1000) / 10}&limit=1000`, { 'Accept-Encoding': 'gzip' });
+      extra['statuses'] = await flood(
+        url,
+        20,
+        LONG ? 8000 : 3000,
+        () => `/query?near=48.8566,2.3522&radius_km=${20_000 + (n++ % 1000) / 10}&limit=1000`,
+        { 'Accept-Encoding': 'gzip' },
+      );
     });
     extra['lookupP99AloneMs'] = alone.lookupP99Ms;
-    check('overload-expensive-searches', `20 connections sending distinct near + radius_km=20000+ + limit=1000 searches (gzip) for ${LONG ? 8 : 3} s`, figures, extra);
+    check(
+      'overload-expensive-searches',
+      `20 connections sending distinct near + radius_km=20000+ + limit=1000 searches (gzip) for ${LONG ? 8 : 3} s`,
+      figures,
+      extra,
+    );
   });
 });

@@ -41,11 +41,14 @@ describe('sustained load with hot reloads (real process)', function () {
     const samples: number[] = [];
     const sampler = setInterval(() => samples.push(rssOf(pid)), 500);
     const reloads = [0.4, 0.7].map((at, i) =>
-      setTimeout(() => {
-        const text = readFileSync(DATA_FILE, 'utf8').replace('Bamiyan Valley,', `Bamiyan Valley (reload ${i + 1}),`);
-        writeFileSync(`${target}.tmp`, text);
-        renameSync(`${target}.tmp`, target);
-      }, at * durationS * 1000),
+      setTimeout(
+        () => {
+          const text = readFileSync(DATA_FILE, 'utf8').replace('Bamiyan Valley,', `Bamiyan Valley (reload ${i + 1}),`);
+          writeFileSync(`${target}.tmp`, text);
+          renameSync(`${target}.tmp`, target);
+        },
+        at * durationS * 1000,
+      ),
     );
     const result = await autocannon({
       url,
@@ -82,7 +85,7 @@ describe('sustained load with hot reloads (real process)', function () {
     expect(figures.errors).to.equal(0);
     expect(figures.non2xx).to.equal(0);
     expect(result.requests.total).to.be.greaterThan(1000);
-    expect(await served()).to.include("(reload 2)");
+    expect(await served()).to.include('(reload 2)');
     expect(status.dataset.version).to.match(/^[0-9a-f]{64}$/);
     expect(figures.rssGrowthMb).to.be.lessThan(64);
   });

@@ -37,7 +37,11 @@ export function evaluate(
     encoding: 'utf8',
     env: { ...process.env, HELM: helmBinary(), ...env },
   });
-  return { status: result.status ?? -1, stderr: result.stderr, ...(result.status === 0 ? { record: JSON.parse(result.stdout) as ShimRecord } : {}) };
+  return {
+    status: result.status ?? -1,
+    stderr: result.stderr,
+    ...(result.status === 0 ? { record: JSON.parse(result.stdout) as ShimRecord } : {}),
+  };
 }
 
 export const callsOf = (record: ShimRecord, fn: string): Call[] => record.calls.filter((c) => c.fn === fn);

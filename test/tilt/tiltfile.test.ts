@@ -68,7 +68,13 @@ describe('Tiltfile (evaluated with Starlark)', function () {
     });
 
     it('runs npm ci (after the syncs) when the manifests change, and has no fall_back_on() that could never fire', () => {
-      const steps = only(up, 'docker_build').args['live_update'] as { _type: string; files?: string[]; cmd?: string; trigger?: string[]; local_path?: string }[];
+      const steps = only(up, 'docker_build').args['live_update'] as {
+        _type: string;
+        files?: string[];
+        cmd?: string;
+        trigger?: string[];
+        local_path?: string;
+      }[];
       // Tilt re-runs the Tiltfile (and so rebuilds) when the Dockerfile or .dockerignore changes, and
       // never reports a change of a file outside the build context to the live update.
       expect(steps.filter((s) => s._type === 'fall_back_on')).to.deep.equal([]);
@@ -79,7 +85,7 @@ describe('Tiltfile (evaluated with Starlark)', function () {
       for (const trigger of run?.trigger ?? []) expect(synced, `${trigger} is synced`).to.include(trigger);
     });
 
-    it("sends the builder exactly what the dev target copies, so tests, docs, the chart and data/ never trigger a build", () => {
+    it('sends the builder exactly what the dev target copies, so tests, docs, the chart and data/ never trigger a build', () => {
       const sent = only(up, 'docker_build').args['only'] as string[];
       const devStage = dockerfile.slice(dockerfile.search(/^FROM \S+ AS dev$/m)).split(/^FROM /m)[1] ?? '';
       const depsStage = dockerfile.slice(dockerfile.search(/^FROM \S+ AS deps$/m)).split(/^FROM /m)[1] ?? '';
@@ -147,17 +153,23 @@ describe('Tiltfile (evaluated with Starlark)', function () {
     it('names only workloads and objects that the deployed YAML contains', () => {
       const objects: K8sObject[] = deployedObjects();
       for (const call of callsOf(up, 'k8s_resource')) {
-        if (call.args['workload'] !== undefined) expect(objects.some((o) => o.kind === 'Deployment' && o.metadata.name === call.args['workload'])).to.equal(true);
+        if (call.args['workload'] !== undefined)
+          expect(objects.some((o) => o.kind === 'Deployment' && o.metadata.name === call.args['workload'])).to.equal(true);
         for (const selector of (call.args['objects'] ?? []) as string[]) {
           const [name, kind] = selector.split(':');
-          expect(objects.some((o) => o.metadata.name === name && o.kind.toLowerCase() === kind), selector).to.equal(true);
+          expect(
+            objects.some((o) => o.metadata.name === name && o.kind.toLowerCase() === kind),
+            selector,
+          ).to.equal(true);
         }
       }
     });
 
     it('depends only on resources that exist', () => {
       const names = resourceNames();
-      const deps = [...callsOf(up, 'k8s_resource'), ...callsOf(up, 'local_resource')].flatMap((c) => (c.args['resource_deps'] ?? []) as string[]);
+      const deps = [...callsOf(up, 'k8s_resource'), ...callsOf(up, 'local_resource')].flatMap(
+        (c) => (c.args['resource_deps'] ?? []) as string[],
+      );
       expect(deps.length).to.be.greaterThan(0);
       for (const dep of deps) expect(names, dep).to.include(dep);
       for (const button of callsOf(up, 'cmd_button')) expect(names).to.include(button.args['resource']);
@@ -176,7 +188,7 @@ describe('Tiltfile (evaluated with Starlark)', function () {
       expect(mapping).to.include({ hostPort: nodePort, listenAddress: '127.0.0.1' });
     });
 
-    it('forwards the debugger port that the dev server listens on (the pod\'s loopback, which port-forwards reach)', () => {
+    it("forwards the debugger port that the dev server listens on (the pod's loopback, which port-forwards reach)", () => {
       const api = callsOf(up, 'k8s_resource').find((c) => c.args['workload'] === 'whc-api');
       expect(api?.args['port_forwards'][0]).to.include({ local_port: 9229, container_port: 9229 });
       const nodemon = JSON.parse(readFileSync(join(ROOT, 'nodemon.json'), 'utf8')) as { exec: string };
@@ -189,14 +201,16 @@ describe('Tiltfile (evaluated with Starlark)', function () {
       expect(testCmd(up)).to.equal('npm run test:unit && npm run test:http');
       // Each script it names exists (a renamed tier would leave the UI's button failing).
       const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
-      for (const [, name] of String(testCmd(up)).matchAll(/npm run ([\w:-]+)/g)) expect(scripts, `npm run ${name}`).to.have.property(name ?? '');
+      for (const [, name] of String(testCmd(up)).matchAll(/npm run ([\w:-]+)/g))
+        expect(scripts, `npm run ${name}`).to.have.property(name ?? '');
       const ci = evaluate(undefined, 'ci');
       expect(ci.status, ci.stderr).to.equal(0);
       expect(testCmd(ci.record as Record_)).to.equal('npm test');
     });
 
     it('labels every resource for grouping in the UI', () => {
-      for (const call of [...callsOf(up, 'k8s_resource'), ...callsOf(up, 'local_resource')]) expect(call.args['labels'], JSON.stringify(call.args)).to.not.be.empty;
+      for (const call of [...callsOf(up, 'k8s_resource'), ...callsOf(up, 'local_resource')])
+        expect(call.args['labels'], JSON.stringify(call.args)).to.not.be.empty;
     });
   });
 
@@ -250,8 +264,20 @@ describe('Tiltfile (evaluated with Starlark)', function () {
       });
     broken('a misspelled argument', (t) => t.replace('target=', 'targte='), 'unexpected keyword argument "targte"');
     broken('a missing Dockerfile target', (t) => t.replace("target='dev'", "target='develop'"), 'no such stage');
-    broken('a sync source outside the build context', (t) => t.replace("sync('src', '/app/src')", "sync('../src', '/app/src')"), 'outside the build context');
-    broken('a run step before a sync', (t) => t.replace("        sync('src', '/app/src'),\n", '').replace('    ],\n)', "        sync('src', '/app/src'),\n    ],\n)"), 'sync steps must come before run steps');
-    broken('fall_back_on after a sync', (t) => t.replace("        sync('package.json'", "        fall_back_on(['nodemon.json']),\n        sync('package.json'"), 'fall_back_on steps must come first');
+    broken(
+      'a sync source outside the build context',
+      (t) => t.replace("sync('src', '/app/src')", "sync('../src', '/app/src')"),
+      'outside the build context',
+    );
+    broken(
+      'a run step before a sync',
+      (t) => t.replace("        sync('src', '/app/src'),\n", '').replace('    ],\n)', "        sync('src', '/app/src'),\n    ],\n)"),
+      'sync steps must come before run steps',
+    );
+    broken(
+      'fall_back_on after a sync',
+      (t) => t.replace("        sync('package.json'", "        fall_back_on(['nodemon.json']),\n        sync('package.json'"),
+      'fall_back_on steps must come first',
+    );
   });
 });

@@ -19,7 +19,7 @@ export const FEATURE_SCHEMA = {
   additionalProperties: false,
   properties: {
     type: { type: 'string', enum: ['Feature'] },
-    id: { type: 'integer', description: 'The row\'s `unique_number`.' },
+    id: { type: 'integer', description: "The row's `unique_number`." },
     geometry: { oneOf: [ref('Point'), { type: 'null' }] },
     properties: ref('Row'),
   },
@@ -47,7 +47,12 @@ const DATASET_VIEW = {
   },
 };
 
-export const HEALTH_SCHEMA = { type: 'object', required: ['status'], additionalProperties: false, properties: { status: { type: 'string', enum: ['ok'] } } };
+export const HEALTH_SCHEMA = {
+  type: 'object',
+  required: ['status'],
+  additionalProperties: false,
+  properties: { status: { type: 'string', enum: ['ok'] } },
+};
 
 export const READY_SCHEMA = {
   type: 'object',

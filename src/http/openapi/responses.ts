@@ -8,7 +8,10 @@ type Json = Record<string, unknown>;
 
 const header = (description: string, schema: Json = { type: 'string' }, required = true) => ({ description, required, schema });
 
-const ETAG = header(`Strong validator of this answer; ${CODINGS.map((coding) => `\`-${coding}\``).join('/')} is appended for compressed codings.`, { type: 'string', pattern: '^"[^"]+"$' });
+const ETAG = header(
+  `Strong validator of this answer; ${CODINGS.map((coding) => `\`-${coding}\``).join('/')} is appended for compressed codings.`,
+  { type: 'string', pattern: '^"[^"]+"$' },
+);
 const DATA_CACHE_CONTROL = header('How long caches may keep the answer.', { type: 'string', enum: [CACHE_CONTROL.data] });
 
 /** Headers of a cacheable answer; lists add their total and the next page. */
@@ -16,8 +19,16 @@ export const CACHEABLE_HEADERS = { ETag: ETAG, 'Cache-Control': DATA_CACHE_CONTR
 export const LIST_HEADERS = {
   ...CACHEABLE_HEADERS,
   [TOTAL_COUNT_HEADER]: header('Rows matching the filters, over all pages.', { type: 'integer', minimum: 0 }),
-  Link: header(`\`</query?...&cursor=...>; rel="next"\` (RFC 8288) when there is a next page, unless that URL would be longer than ${inKib(MAX_URL_LENGTH)} (a long POST body).`, { type: 'string', pattern: '^<[^>]+>; rel="next"$' }, false),
-  [NEXT_CURSOR_HEADER]: header("The next page's `cursor` when there is one: send it in the POST body (or the URL) to continue.", { type: 'string', minLength: 1 }, false),
+  Link: header(
+    `\`</query?...&cursor=...>; rel="next"\` (RFC 8288) when there is a next page, unless that URL would be longer than ${inKib(MAX_URL_LENGTH)} (a long POST body).`,
+    { type: 'string', pattern: '^<[^>]+>; rel="next"$' },
+    false,
+  ),
+  [NEXT_CURSOR_HEADER]: header(
+    "The next page's `cursor` when there is one: send it in the POST body (or the URL) to continue.",
+    { type: 'string', minLength: 1 },
+    false,
+  ),
 };
 
 export const NOT_MODIFIED = { description: 'If-None-Match matched the ETag.', headers: { ETag: ETAG } };
@@ -38,7 +49,15 @@ const problem = (status: number): Json => ({
   headers: {
     'Cache-Control': header('Problems are never cached.', { type: 'string', enum: [CACHE_CONTROL.never] }),
     ...(status === 405 ? { Allow: header('The methods this path takes.', { type: 'string', pattern: '^[A-Z]+(, [A-Z]+)*$' }) } : {}),
-    ...(status === 503 ? { 'Retry-After': header('Seconds to wait before trying again, when the server is overloaded.', { type: 'string', pattern: '^[0-9]+$' }, false) } : {}),
+    ...(status === 503
+      ? {
+          'Retry-After': header(
+            'Seconds to wait before trying again, when the server is overloaded.',
+            { type: 'string', pattern: '^[0-9]+$' },
+            false,
+          ),
+        }
+      : {}),
   },
   content: { [PROBLEM_MEDIA_TYPE]: { schema: { $ref: '#/components/schemas/Problem' } } },
 });

@@ -48,7 +48,10 @@ export const COLUMN_SCHEMAS = {
 } satisfies Record<ColumnName, Record<string, unknown>>;
 
 /** Row properties: the columns, and `distance_km` with `near`. */
-export const ROW_PROPERTIES = { ...COLUMN_SCHEMAS, distance_km: { type: 'number', minimum: 0, description: 'Great-circle distance from `near`, km, 3 decimals.' } };
+export const ROW_PROPERTIES = {
+  ...COLUMN_SCHEMAS,
+  distance_km: { type: 'number', minimum: 0, description: 'Great-circle distance from `near`, km, 3 decimals.' },
+};
 
 export const ROW_SCHEMA = {
   type: 'object',
@@ -61,7 +64,12 @@ export const ROW_SCHEMA = {
 
 const facet = (valueType: string) => ({
   type: 'array',
-  items: { type: 'object', required: ['value', 'count'], additionalProperties: false, properties: { value: { type: valueType }, count: { type: 'integer', minimum: 1 } } },
+  items: {
+    type: 'object',
+    required: ['value', 'count'],
+    additionalProperties: false,
+    properties: { value: { type: valueType }, count: { type: 'integer', minimum: 1 } },
+  },
 });
 
 export const STATS_SCHEMA = {
@@ -93,7 +101,12 @@ export const PROBLEM_SCHEMA = {
     errors: {
       type: 'array',
       description: 'Each bad parameter (400), or each error in the data file (503).',
-      items: { oneOf: [{ type: 'object', required: ['parameter', 'detail'], properties: { parameter: { type: 'string' }, detail: { type: 'string' } } }, { type: 'string' }] },
+      items: {
+        oneOf: [
+          { type: 'object', required: ['parameter', 'detail'], properties: { parameter: { type: 'string' }, detail: { type: 'string' } } },
+          { type: 'string' },
+        ],
+      },
     },
     allowed: { type: 'array', items: { type: 'string' }, description: 'The parameters this route takes.' },
     available: { type: 'array', items: { type: 'string' }, description: 'The media types this route answers (406).' },

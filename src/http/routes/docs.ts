@@ -86,7 +86,8 @@ export function registerDocsRoutes(router: Router): void {
 
   router.get('/docs/:asset', (ctx) => {
     const asset = DOCS_ASSETS[ctx.params.asset ?? ''];
-    if (asset === undefined || !Object.hasOwn(DOCS_ASSETS, ctx.params.asset ?? '')) throw new HttpProblem('ROUTE_NOT_FOUND', `no resource at ${ctx.path}`);
+    if (asset === undefined || !Object.hasOwn(DOCS_ASSETS, ctx.params.asset ?? ''))
+      throw new HttpProblem('ROUTE_NOT_FOUND', `no resource at ${ctx.path}`);
     ctx.set('Content-Type', asset.type);
     ctx.set('Cache-Control', CACHE_CONTROL.release);
     const etag = releaseEtag(`swagger-ui-${SWAGGER_VERSION}`, ctx.params.asset ?? '');

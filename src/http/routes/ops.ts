@@ -14,7 +14,9 @@ export function registerOpsRoutes(router: Router, deps: RouteDeps & { readonly m
       shuttingDown: deps.isShuttingDown(),
       dataset: dataset === undefined ? null : publicDatasetView(dataset),
       lastReloadError:
-        failure === undefined ? null : { at: failure.at.toISOString(), errors: failure.errors.length, messages: publicErrorMessages(failure.errors.slice(0, 10)) },
+        failure === undefined
+          ? null
+          : { at: failure.at.toISOString(), errors: failure.errors.length, messages: publicErrorMessages(failure.errors.slice(0, 10)) },
     };
   });
 

@@ -8,15 +8,20 @@ import { CACHE_CONTROL } from '../representation/headers.js';
 
 /** When each kind is answered and what the client can do; a kind without an entry still gets its title and status. */
 const EXPLANATIONS: Partial<Record<ProblemCode, string>> = {
-  BAD_REQUEST: 'The request is malformed: a body that is not valid JSON or not an object, parameters in the URL of a POST, or bytes that are not HTTP/1.1. `detail` says which.',
-  INVALID_PARAMETER: 'A parameter has a value this API cannot use, or two parameters conflict (`radius_km` without `near`, `inscribed_from` after `inscribed_to`). `errors` names each parameter and what is wrong with it.',
+  BAD_REQUEST:
+    'The request is malformed: a body that is not valid JSON or not an object, parameters in the URL of a POST, or bytes that are not HTTP/1.1. `detail` says which.',
+  INVALID_PARAMETER:
+    'A parameter has a value this API cannot use, or two parameters conflict (`radius_km` without `near`, `inscribed_from` after `inscribed_to`). `errors` names each parameter and what is wrong with it.',
   UNKNOWN_PARAMETER: 'The route does not take a parameter of that name. `allowed` lists the ones it takes; see /docs.',
-  TOO_MANY_PARAMETERS: 'The query string has more parameters than any route takes. Send fewer, or put them in the JSON body of POST /query.',
-  STALE_CURSOR: 'The `cursor` continues after a site that the data this server now serves no longer holds (the data was reloaded since the previous page), and the cursor was too long to carry that site\'s sort key itself. Start again from the first page.',
+  TOO_MANY_PARAMETERS:
+    'The query string has more parameters than any route takes. Send fewer, or put them in the JSON body of POST /query.',
+  STALE_CURSOR:
+    "The `cursor` continues after a site that the data this server now serves no longer holds (the data was reloaded since the previous page), and the cursor was too long to carry that site's sort key itself. Start again from the first page.",
   SITE_NOT_FOUND: 'No site has that `unique_number` in the data this server serves.',
   ROUTE_NOT_FOUND: 'There is no resource at this path. /openapi.json lists the paths.',
   METHOD_NOT_ALLOWED: 'The path exists but does not take this method. The `Allow` header lists the methods that work.',
-  NOT_ACCEPTABLE: 'None of the media types in `Accept` can be answered. `available` lists those this route answers; `format=` chooses one as well.',
+  NOT_ACCEPTABLE:
+    'None of the media types in `Accept` can be answered. `available` lists those this route answers; `format=` chooses one as well.',
   PAYLOAD_TOO_LARGE: 'The JSON body of POST /query is larger than the limit. Parameters need only a few KiB; send fewer or shorter ones.',
   URI_TOO_LONG: 'The URL is longer than this server accepts. Send the parameters as the JSON body of POST /query instead.',
   UNSUPPORTED_MEDIA_TYPE: 'POST /query takes its parameters as `Content-Type: application/json`, or no body at all.',

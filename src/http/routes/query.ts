@@ -68,7 +68,10 @@ function answerQuery(ctx: Context, params: RawParams, deps: QueryRouteDeps): voi
   }
 
   if (query.cursor !== undefined && cursorPosition(dataset.index, query.cursor, query.sort) === undefined) {
-    throw new HttpProblem('STALE_CURSOR', `the cursor continues after site ${query.cursor.uniqueNumber}, which the data no longer holds; start again from the first page`);
+    throw new HttpProblem(
+      'STALE_CURSOR',
+      `the cursor continues after site ${query.cursor.uniqueNumber}, which the data no longer holds; start again from the first page`,
+    );
   }
   const etag = answerEtag(dataset.version.id, '/query', format, params);
   setHeader(ctx, 'ETag', etag);
@@ -93,7 +96,11 @@ function jsonBodyParser(bodyParser: typeof import('koa-bodyparser')): Middleware
     // co-body marks a syntax error with status 400 but not `expose`; say what happened in the client's terms.
     onerror: (error) => {
       const status = (error as { status?: unknown }).status;
-      if (status === 413) throw new HttpProblem('PAYLOAD_TOO_LARGE', `the JSON body is larger than ${inKib(MAX_QUERY_BODY_BYTES)}; send fewer or shorter parameters`);
+      if (status === 413)
+        throw new HttpProblem(
+          'PAYLOAD_TOO_LARGE',
+          `the JSON body is larger than ${inKib(MAX_QUERY_BODY_BYTES)}; send fewer or shorter parameters`,
+        );
       throw new HttpProblem('BAD_REQUEST', `the body is not valid JSON: ${error.message}`);
     },
   });
@@ -111,13 +118,17 @@ export function registerQueryRoutes(router: Router, deps: QueryRouteDeps): void 
   router.post(
     '/query',
     async (ctx, next) => {
-      if (Object.keys(ctx.query).length > 0) throw new HttpProblem('BAD_REQUEST', 'POST /query takes its parameters in the JSON body, not in the URL');
+      if (Object.keys(ctx.query).length > 0)
+        throw new HttpProblem('BAD_REQUEST', 'POST /query takes its parameters in the JSON body, not in the URL');
       // An empty body is no body (all parameters left out), whatever its type: `is` counts
       // `Content-Length: 0` as a body and would refuse it for want of a Content-Type.
       if (isEmptyBody(ctx)) return answerQuery(ctx, {}, deps);
       // `is` answers null for a request without a body and false for any type but JSON.
       if (ctx.is('application/json') === false) {
-        throw new HttpProblem('UNSUPPORTED_MEDIA_TYPE', `the body must be application/json, got ${ctx.get('Content-Type') || 'no Content-Type'}`);
+        throw new HttpProblem(
+          'UNSUPPORTED_MEDIA_TYPE',
+          `the body must be application/json, got ${ctx.get('Content-Type') || 'no Content-Type'}`,
+        );
       }
       await next();
     },

@@ -21,7 +21,8 @@ export function requireDataset(deps: RouteDeps): Dataset {
 export function notReadyReason(deps: RouteDeps): string {
   if (deps.isShuttingDown()) return 'the server is shutting down';
   const failure = deps.store.lastFailure;
-  if (failure !== undefined) return `the data file could not be loaded: ${failure.errors.length} error(s), first: ${failure.errors[0]?.message ?? 'unknown'}`;
+  if (failure !== undefined)
+    return `the data file could not be loaded: ${failure.errors.length} error(s), first: ${failure.errors[0]?.message ?? 'unknown'}`;
   return 'the data file is still loading';
 }
 

@@ -14,7 +14,8 @@ export function registerSiteRoutes(router: Router, deps: RouteDeps): void {
   router.get('/sites/:unique_number', (ctx) => {
     decodeQuery(NO_PARAMETERS, ctx.query);
     const id = PositiveIntegerParam.decode(ctx.params.unique_number);
-    if (E.isLeft(id)) throw invalidParameters([{ parameter: 'unique_number', detail: `in the path ${id.left[0]?.message ?? 'is invalid'}` }]);
+    if (E.isLeft(id))
+      throw invalidParameters([{ parameter: 'unique_number', detail: `in the path ${id.left[0]?.message ?? 'is invalid'}` }]);
     const dataset = requireDataset(deps);
     const site = dataset.site(id.right);
     if (site === undefined) throw new HttpProblem('SITE_NOT_FOUND', `no site has unique_number ${id.right}`);
