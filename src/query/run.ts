@@ -28,14 +28,8 @@ export interface QueryResult {
  */
 function candidateRange(sites: readonly SearchableSite[], uniqueNumber: number | undefined): [number, number] {
   if (uniqueNumber === undefined) return [0, sites.length];
-  let low = 0;
-  let high = sites.length;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if ((sites[middle] as SearchableSite).uniqueNumber < uniqueNumber) low = middle + 1;
-    else high = middle;
-  }
-  return sites[low]?.uniqueNumber === uniqueNumber ? [low, low + 1] : [low, low];
+  const position = sitePosition(sites, uniqueNumber);
+  return position === undefined ? [0, 0] : [position, position + 1];
 }
 
 /** Every matching site, unordered (in `unique_number` order, which is the index's order). */
@@ -94,13 +88,12 @@ export function cursorPosition(index: QueryIndex, cursor: Cursor, sort: SortSpec
   if (cursor.key !== undefined) return { key: cursor.key, uniqueNumber };
   // Distances are numbers: their cursors always carry the key, so the field here is a column.
   if (sort.field === DISTANCE_FIELD) return undefined;
-  const position = sitePosition(index, uniqueNumber);
+  const position = sitePosition(index.sites, uniqueNumber);
   return position === undefined ? undefined : { key: columnSortKeys(index, sort.field)[position] ?? null, uniqueNumber };
 }
 
-/** Binary search of the index, which is in `unique_number` order. */
-function sitePosition(index: QueryIndex, uniqueNumber: number): number | undefined {
-  const { sites } = index;
+/** Where the site with `uniqueNumber` is in the index's sites, which are in `unique_number` order (bisection). */
+function sitePosition(sites: readonly SearchableSite[], uniqueNumber: number): number | undefined {
   let low = 0;
   let high = sites.length;
   while (low < high) {
