@@ -19,6 +19,10 @@ export interface Metrics {
   requestObserver(method: string, route: string, status: number): (seconds: number) => void;
   datasetLoaded(version: DatasetVersion): void;
   reloadFailed(): void;
+  /** One look-up in the answer cache (answer-cache.ts): a hit, or a miss (every look-up misses when it is off). */
+  answerCacheLookup(hit: boolean): void;
+  /** The answer cache's bound in bytes (ANSWER_CACHE_MB; 0: off) and what it holds, read at each scrape. */
+  answerCacheSize(limitBytes: number, heldBytes: () => number): void;
 }
 
 export function createMetrics(options: { processMetrics: boolean } = { processMetrics: true }): Metrics {
@@ -60,6 +64,32 @@ export function createMetrics(options: { processMetrics: boolean } = { processMe
     registers: [registry],
   });
 
+  const cacheLookups = new Counter({
+    name: 'whc_answer_cache_lookups_total',
+    help: 'Look-ups of computed answers (searches, facets, their codings) in the answer cache, by result: hit or miss',
+    labelNames: ['result'] as const,
+    registers: [registry],
+  });
+  // Both series from the start: a hit ratio needs its zero.
+  const cacheHit = cacheLookups.labels({ result: 'hit' });
+  const cacheMiss = cacheLookups.labels({ result: 'miss' });
+  cacheHit.inc(0);
+  cacheMiss.inc(0);
+  const cacheLimit = new Gauge({
+    name: 'whc_answer_cache_limit_bytes',
+    help: 'The answer cache bound (ANSWER_CACHE_MB in bytes; 0: the cache is off)',
+    registers: [registry],
+  });
+  let cacheHeld = () => 0;
+  new Gauge({
+    name: 'whc_answer_cache_bytes',
+    help: 'Bytes of answers the answer cache holds',
+    registers: [registry],
+    collect() {
+      this.set(cacheHeld());
+    },
+  });
+
   // One pair of label-bound children per route/method/status, found by one Map lookup: prom-client's
   // own label hashing on every request showed in profiles.
   const children = new Map<string, { count: { inc(): void }; time: { observe(v: number): void } }>();
@@ -96,5 +126,10 @@ export function createMetrics(options: { processMetrics: boolean } = { processMe
       loadedAt.set(version.loadedAt.getTime() / 1000);
     },
     reloadFailed: () => failures.inc(),
+    answerCacheLookup: (hit) => (hit ? cacheHit : cacheMiss).inc(),
+    answerCacheSize: (limitBytes, heldBytes) => {
+      cacheLimit.set(limitBytes);
+      cacheHeld = heldBytes;
+    },
   };
 }

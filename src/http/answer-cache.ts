@@ -7,6 +7,7 @@
 import { LRUCache } from 'lru-cache';
 import type { CpuBudget } from './cpu-budget.js';
 import type { ServerResponse } from 'node:http';
+import type { Metrics } from '../metrics.js';
 import { setHeader } from './set-header.js';
 
 export interface CachedAnswer {
@@ -20,14 +21,36 @@ export interface AnswerCache {
   set(etag: string, answer: CachedAnswer): void;
 }
 
-/** `maxBytes` 0 turns caching off (every answer is computed; the benchmark measures both). */
-export function createAnswerCache(maxBytes: number): AnswerCache {
-  if (maxBytes === 0) return { get: () => undefined, set: () => undefined };
-  return new LRUCache<string, CachedAnswer>({
+/**
+ * `maxBytes` 0 turns caching off (every answer is computed; the benchmark measures both). Every
+ * look-up is counted on /metrics (whc_answer_cache_lookups_total), so an operator sees the
+ * setting at work: no hits at all means the cache is off or too small for the traffic.
+ */
+export function createAnswerCache(maxBytes: number, metrics: Pick<Metrics, 'answerCacheLookup' | 'answerCacheSize'>): AnswerCache {
+  if (maxBytes === 0) {
+    metrics.answerCacheSize(0, () => 0);
+    return {
+      get: () => {
+        metrics.answerCacheLookup(false);
+        return undefined;
+      },
+      set: () => undefined,
+    };
+  }
+  const lru = new LRUCache<string, CachedAnswer>({
     maxSize: maxBytes,
     // Larger than the whole cache: lru-cache refuses to store it, which is right.
     sizeCalculation: (answer) => Math.max(1, answer.body.length),
   });
+  metrics.answerCacheSize(maxBytes, () => lru.calculatedSize);
+  return {
+    get: (etag) => {
+      const answer = lru.get(etag);
+      metrics.answerCacheLookup(answer !== undefined);
+      return answer;
+    },
+    set: (etag, answer) => void lru.set(etag, answer),
+  };
 }
 
 /** Sets the answer for `etag` on `ctx`, computing it within `budget` (and keeping it) on a miss. */

@@ -78,7 +78,7 @@ export function createApp(deps: AppDeps, inFlight: InFlight): KoaApp {
   app.on('error', (error: unknown) => logResponseError(deps.logger, error));
 
   // One cache for computed answers and their compressed codings, per app.
-  const answers = createAnswerCache(deps.answerCacheBytes);
+  const answers = createAnswerCache(deps.answerCacheBytes, deps.metrics);
   // Searches are refused past their CPU share only while other clients are connected: Node reads
   // and answers one request at a time, so "other requests waiting" cannot be seen, but their
   // connections can.
