@@ -34,7 +34,7 @@ describe('requestLineWriter', () => {
     }
   });
 
-  it("with JSON.stringify as quote, writes pino's line for paths that need escaping (Koa's requests)", () => {
+  it("with JSON.stringify as quote, writes pino's line for paths that need escaping (Koa's requests), and never loses a character", () => {
     const file = `${dir.path}/escaped.ndjson`;
     const logger = pino({ level: 'info', base: { service: 'whc-api' } }, pino.destination({ dest: file, sync: true }));
     const paths = ['/query', '/a"b\\c', '/\u00e9t\u00e9/\u0001', '/\ud800'];
@@ -44,12 +44,27 @@ describe('requestLineWriter', () => {
     }
     const lines = readFileSync(file, 'utf8').trim().split('\n');
     expect(lines).to.have.length(paths.length * 2);
+    let comparedByteForByte = 0;
     for (let i = 0; i < lines.length; i += 2) {
+      const path = paths[i / 2] as string;
       // Byte for byte but the time.
-      const [fromPino, fromWriter] = [lines[i], lines[i + 1]].map((l) => (l as string).replace(/"time":[0-9]+/, '"time":0'));
-      expect(fromWriter).to.equal(fromPino);
-      expect((JSON.parse(fromWriter as string) as { path: string }).path).to.equal(paths[i / 2]);
+      const [fromPino, fromWriter] = [lines[i], lines[i + 1]].map((l) => (l as string).replace(/"time":[0-9]+/, '"time":0')) as [
+        string,
+        string,
+      ];
+      expect((JSON.parse(fromWriter) as { path: string }).path, 'the path read back from our line').to.equal(path);
+      // Before Node 25 pino writes a lone surrogate unescaped, and the UTF-8 file keeps U+FFFD in its
+      // place (pino's lib/tools.js picks JSON.stringify from Node 25 on). Where pino's own line does
+      // not read back to the path, ours must still be pino's line with the path as JSON.stringify writes it.
+      if ((JSON.parse(fromPino) as { path: string }).path === path) {
+        expect(fromWriter).to.equal(fromPino);
+        comparedByteForByte += 1;
+      } else {
+        const pinoPath = JSON.stringify((JSON.parse(fromPino) as { path: string }).path);
+        expect(fromWriter.replace(`"path":${JSON.stringify(path)}`, `"path":${pinoPath}`)).to.equal(fromPino);
+      }
     }
+    expect(comparedByteForByte, 'paths compared byte for byte with pino').to.be.at.least(paths.length - 1);
   });
 
   it('writes nothing when info is off', () => {
