@@ -1,8 +1,11 @@
-/** Observes every request (metrics, one structured log line) and sets the security headers (representation/headers.ts) every response carries. */
+/**
+ * Observes every request (metrics, one structured log line). Being the outermost middleware, it
+ * is also where representation/headers.ts's setSecurityHeaders runs for every Koa answer.
+ */
 import type { Middleware } from 'koa';
 import { requestLineWriter, type Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
-import { DATA_POLICY, NOSNIFF } from './representation/headers.js';
+import { setSecurityHeaders } from './representation/headers.js';
 import { setHeader } from './set-header.js';
 
 /** Finds the route pattern of a path whatever the method, for answers no handler gave (preflights, 405s). */
@@ -15,7 +18,8 @@ function routeLabel(matched: unknown, path: string, patternOf: RoutePatternOf): 
 
 /**
  * The outermost middleware. It also sets the headers every answer carries, errors included:
- * after the handlers and after the problem middleware (which clears a failed handler's headers).
+ * after the handlers and after the problem middleware (which clears a failed handler's headers);
+ * which headers, and their values, is representation/headers.ts's business.
  * Koa sends no X-Powered-By. One layer, not two: each async layer costs on every request.
  */
 export function observeRequests(
@@ -32,9 +36,7 @@ export function observeRequests(
     try {
       await next();
     } finally {
-      setHeader(ctx, 'X-Content-Type-Options', NOSNIFF);
-      // (`/docs`, the one HTML page, sets its own policy.)
-      if (!ctx.res.hasHeader('Content-Security-Policy')) setHeader(ctx, 'Content-Security-Policy', DATA_POLICY);
+      setSecurityHeaders(ctx.res);
       // While draining, each keep-alive client is told to reconnect (to another replica) after this answer.
       if (isShuttingDown()) setHeader(ctx, 'Connection', 'close');
       const ms = performance.now() - start;

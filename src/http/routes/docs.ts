@@ -1,7 +1,7 @@
 /**
  * `/openapi.json` and `/docs`: Swagger UI from the swagger-ui-dist package, served by this
  * service (no CDN, so the page works offline and in locked-down clusters). The page's own
- * script is a file too, so its Content-Security-Policy needs no 'unsafe-inline' scripts.
+ * script is a file too, so its Content-Security-Policy (DOCS_PAGE_POLICY) needs no 'unsafe-inline' scripts.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -15,17 +15,13 @@ import { openApiDocument } from '../openapi/document.js';
 import { HttpProblem } from '../problems.js';
 import { NO_PARAMETERS, decodeQuery } from '../query-params.js';
 import { releaseEtag } from '../representation/etag.js';
-import { CACHE_CONTROL } from '../representation/headers.js';
+import { CACHE_CONTROL, DOCS_PAGE_POLICY } from '../representation/headers.js';
 
 // Resolved at run time from wherever this module ends up (src/ under tsx, a chunk of dist/ when
 // bundled): the assets are files of the installed package, never part of the bundle.
 const SWAGGER_DIR = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
 const SWAGGER_VERSION = (JSON.parse(readFileSync(join(SWAGGER_DIR, 'package.json'), 'utf8')) as { version: string }).version;
 const SERVICE_VERSION = servicePackage.version;
-
-// Swagger UI sets style attributes and loads SVG data: URIs; it fetches only this origin.
-const DOCS_POLICY =
-  "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 const PAGE = `<!doctype html>
 <html lang="en">
@@ -79,7 +75,7 @@ export function registerDocsRoutes(router: Router): void {
 
   router.get('/docs', (ctx) => {
     ctx.set('Content-Type', 'text/html; charset=utf-8');
-    ctx.set('Content-Security-Policy', DOCS_POLICY);
+    ctx.set('Content-Security-Policy', DOCS_PAGE_POLICY);
     ctx.set('Cache-Control', CACHE_CONTROL.revalidate);
     ctx.body = PAGE;
   });
