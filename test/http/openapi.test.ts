@@ -5,13 +5,8 @@
  */
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { expect } from 'chai';
-import { DEFAULTS } from '../../src/config.js';
 import { QUERY_DECODER } from '../../src/http/routes/query.js';
 import { STATS_DECODER } from '../../src/http/routes/stats.js';
-import { DatasetStore } from '../../src/data/store.js';
-import { silentLogger } from '../../src/log.js';
-import { createMetrics } from '../../src/metrics.js';
-import { createService } from '../../src/service.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 
 type Operation = {
@@ -41,14 +36,7 @@ describe('/openapi.json and /docs', () => {
   });
 
   it('documents every route the router has, and no other', () => {
-    const deps = {
-      store: new DatasetStore(),
-      logger: silentLogger,
-      metrics: createMetrics({ processMetrics: false }),
-      isShuttingDown: () => false,
-      memoryLimit: undefined,
-    };
-    const { router } = createService(DEFAULTS, deps);
+    const { router } = server.service;
     const routed = router.stack.flatMap((layer) =>
       layer.methods.filter((m) => m !== 'HEAD').map((m) => `${m} ${String(layer.path).replace(/:([A-Za-z_]+)/g, '{$1}')}`),
     );
