@@ -3,8 +3,9 @@
  * middleware does, most traffic skips. Each middleware of the app's stack, outermost first, is
  * listed here with what was decided for lookups: the fast path applies it too, or it does not
  * apply to the lookups the fast path answers, and why. test/http/fast-path.test.ts fails when the
- * app's stack (its middlewares' names, app.ts) is no longer this list: a new middleware (auth, a
- * rate limit, a request id) must be decided here before it ships.
+ * app's stack (its middlewares' names, app.ts) is no longer this list, and when the router runs
+ * anything before the `/query` route's handler (router.use, a route middleware): a new middleware
+ * (auth, a rate limit, a request id) must be decided here before it ships.
  */
 
 export interface ReviewedMiddleware {
