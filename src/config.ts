@@ -112,9 +112,15 @@ export const Config = t.readonly(
     answerCacheMb: withDefault(Megabytes(65_536), 32),
     /** Share of the main thread that computing answers may take (the rest stays for lookups); 100 turns the limit off. */
     searchCpuPercent: withDefault(integerInRange('Percent', 1, 100), 50),
-    /** Bound (MB) on the bytes held for answers in flight; past it data requests answer 503. 0: an eighth of the container's memory limit (256 MB without one). */
+    /**
+     * Bound (MB) on the bytes held for answers in flight; past it data requests answer 503.
+     * 0: an eighth of the container's memory limit (256 MB without one).
+     */
     responseMemoryMb: withDefault(Megabytes(65_536), 0),
-    /** Budget (MB) for a loaded dataset (bodies and query index); a larger file is refused. 0: half the container's memory limit, none without one. */
+    /**
+     * Budget (MB) for a loaded dataset (bodies and query index); a larger file is refused.
+     * 0: half the container's memory limit, none without one.
+     */
     dataMemoryMb: withDefault(Megabytes(1_048_576), 0),
   }),
   'Config',

@@ -47,7 +47,10 @@ export interface BenchReport {
   readonly startup: {
     readonly medianMs: number;
     readonly runs: readonly number[];
-    /** The same measure for a bare Node.js process that reads the file and listens (scripts/bench/startup-floor.mjs), alternating with the service. */
+    /**
+     * The same measure for a bare Node.js process that reads the file and listens
+     * (scripts/bench/startup-floor.mjs), alternating with the service.
+     */
     readonly floorMedianMs: number;
     readonly floorRuns: readonly number[];
     readonly peakRssMb: number;

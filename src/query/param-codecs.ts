@@ -8,7 +8,10 @@
 import * as t from 'io-ts';
 import * as E from 'fp-ts/lib/Either.js';
 
-/** Longer than any single value makes sense for (a cursor the service makes is at most 400 characters: MAX_KEYED_CURSOR_LENGTH); bounds what parsing one costs. */
+/**
+ * Longer than any single value makes sense for (a cursor the service makes is at most 400
+ * characters: MAX_KEYED_CURSOR_LENGTH); bounds what parsing one costs.
+ */
 export const MAX_VALUE_LENGTH = 1000;
 
 /** A parameter given exactly once, whose text `parse` accepts (undefined rejects it as malformed; a `Rejection` says why). */

@@ -1,7 +1,7 @@
 /**
- * src/formats called directly (the documents as bytes, decoded here as UTF-8) on a real page of matches: the JSON, CSV and GeoJSON documents
- * read back by independent parsers (JSON.parse, csv-parse) equal the rows of the reference CSV
- * reader (test/helpers/reference-csv.ts).
+ * src/formats called directly (the documents as bytes, decoded here as UTF-8) on a real page of
+ * matches: the JSON, CSV and GeoJSON documents read back by independent parsers (JSON.parse,
+ * csv-parse) equal the rows of the reference CSV reader (test/helpers/reference-csv.ts).
  */
 import { expect } from 'chai';
 import { parse } from 'csv-parse/sync';

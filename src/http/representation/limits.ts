@@ -5,7 +5,10 @@
 
 const KIB = 1024;
 
-/** Cap on the request line and headers together, enforced by Node's parser (server.ts passes it; Node's default too): answered 414/431 by client-errors.ts. */
+/**
+ * Cap on the request line and headers together, enforced by Node's parser (server.ts passes it;
+ * Node's default too): answered 414/431 by client-errors.ts.
+ */
 export const MAX_HEADER_BYTES = 16 * KIB;
 /** Longest URL (path and query) routes accept: 414 beyond, checked before routing. */
 export const MAX_URL_LENGTH = 8 * KIB;
