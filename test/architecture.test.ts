@@ -77,6 +77,17 @@ function violations(rules: RuleTable, file: string, text: string): string[] {
   return broken;
 }
 
+/** The file reads `process.env` (comments and strings do not count). */
+function readsEnvironment(fileName: string, text: string): boolean {
+  const isRead = (node: ts.Node): boolean =>
+    (ts.isPropertyAccessExpression(node) &&
+      ts.isIdentifier(node.expression) &&
+      node.expression.text === 'process' &&
+      node.name.text === 'env') ||
+    ts.forEachChild(node, isRead) === true;
+  return isRead(ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS));
+}
+
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
     e.isDirectory() ? sourceFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
@@ -91,6 +102,12 @@ describe('architecture: what may import what (docs/architecture.md)', () => {
     expect(files.length, 'src/ files found').to.be.above(50);
     const broken = files.flatMap((file) => violations(rules, file, readFileSync(join(ROOT, file), 'utf8')));
     expect(broken, broken.join('\n')).to.deep.equal([]);
+  });
+
+  it('reads the environment only in src/main.ts, which hands it to src/config.ts', () => {
+    // Settings come from Config alone: a `process.env` read elsewhere would be a second source of truth.
+    const readers = files.filter((file) => readsEnvironment(file, readFileSync(join(ROOT, file), 'utf8')));
+    expect(readers, 'files of src/ that read process.env; decode the setting in src/config.ts instead').to.deep.equal(['src/main.ts']);
   });
 
   it('every entry of the table names a file or folder that exists, and every path it allows too', () => {
