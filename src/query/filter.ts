@@ -3,7 +3,7 @@
  * list parameter. Only the parameters given become checks, and `q` is answered from the word
  * index as a mask of sites, so a request does not re-read every word of every site.
  */
-import { EARTH_RADIUS_KM, distanceKm, inBoundingBox } from './geo.js';
+import { EARTH_RADIUS_KM, distanceKmBetween, inBoundingBoxAt } from './geo.js';
 import type { FilterParams } from './parameters.js';
 import type { ListColumn, QueryIndex, SearchableSite } from './searchable-site.js';
 import { sitesWithPrefix } from './word-index.js';
@@ -37,6 +37,7 @@ function searchMask(index: QueryIndex, terms: readonly string[]): Uint8Array {
 }
 
 function checksOf(index: QueryIndex, f: FilterParams): Check[] {
+  const { latitudes, longitudes } = index;
   const checks: Check[] = [];
   const add = (check: Check) => checks.push(check);
   if (f.unique_number !== undefined) add((site) => site.uniqueNumber === f.unique_number);
@@ -46,6 +47,7 @@ function checksOf(index: QueryIndex, f: FilterParams): Check[] {
     ['regions', f.region],
     ['isoCodes', f.iso_code],
     ['states', f.state],
+    ['criteria', f.criterion],
   ] as const) {
     if (wanted === undefined) continue;
     const mask = listMask(index, column, wanted);
@@ -57,31 +59,34 @@ function checksOf(index: QueryIndex, f: FilterParams): Check[] {
   if (from !== undefined) add(({ dateInscribed }) => dateInscribed !== null && dateInscribed >= from);
   const to = f.inscribed_to;
   if (to !== undefined) add(({ dateInscribed }) => dateInscribed !== null && dateInscribed <= to);
-  const criteria = f.criterion;
-  if (criteria !== undefined) add((site) => criteria.some((c) => site.criteria.has(c)));
   if (f.q !== undefined) {
     const mask = searchMask(index, f.q);
     add((_, position) => mask[position] === 1);
   }
   const box = f.bbox;
-  if (box !== undefined) add(({ point }) => point !== undefined && inBoundingBox(point, box));
+  if (box !== undefined) add((_, position) => inBoundingBoxAt(latitudes[position] as number, longitudes[position] as number, box));
   return checks;
 }
 
 export function compileFilter(index: QueryIndex, f: FilterParams): SiteTest {
   const checks = checksOf(index, f);
   const { near, radius_km: radius } = f;
+  const count = checks.length;
+  const runChecks = (site: SearchableSite, position: number): boolean => {
+    for (let i = 0; i < count; i++) if (!(checks[i] as Check)(site, position)) return false;
+    return true;
+  };
+  if (near === undefined) return (site, position) => (runChecks(site, position) ? 0 : undefined);
   // A great circle is at least as long as its north-south part: sites farther in latitude than
   // the radius are out without the trigonometry (most of them, for a radius of a few hundred km).
+  // So `near` is tested first, from the index's columns; a site with no point (NaN) fails it.
   const latitudeReach = radius === undefined ? Infinity : radius / KM_PER_DEGREE_OF_LATITUDE;
-  const count = checks.length;
+  const maxKm = radius ?? Infinity;
+  const { latitudes, longitudes } = index;
   return (site, position) => {
-    for (let i = 0; i < count; i++) if (!(checks[i] as Check)(site, position)) return undefined;
-    if (near === undefined) return 0;
-    const { point } = site;
-    if (point === undefined) return undefined;
-    if (Math.abs(point.lat - near.lat) > latitudeReach) return undefined;
-    const distance = distanceKm(near, point);
-    return radius === undefined || distance <= radius ? distance : undefined;
+    const lat = latitudes[position] as number;
+    if (!(Math.abs(lat - near.lat) <= latitudeReach)) return undefined;
+    const distance = distanceKmBetween(near.lat, near.lon, lat, longitudes[position] as number);
+    return distance <= maxKm && runChecks(site, position) ? distance : undefined;
   };
 }
