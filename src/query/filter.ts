@@ -3,7 +3,7 @@
  * list parameter. Only the parameters given become checks, and `q` is answered from the word
  * index as a mask of sites, so a request does not re-read every word of every site.
  */
-import { EARTH_RADIUS_KM, distanceKmBetween, inBoundingBoxAt } from './geo.js';
+import { EARTH_RADIUS_KM, distanceKm, inBoundingBox } from './geo.js';
 import type { FilterParams } from './parameters.js';
 import type { ListColumn, QueryIndex, SearchableSite } from './searchable-site.js';
 import { sitesWithPrefix } from './word-index.js';
@@ -64,7 +64,7 @@ function checksOf(index: QueryIndex, f: FilterParams): Check[] {
     add((_, position) => mask[position] === 1);
   }
   const box = f.bbox;
-  if (box !== undefined) add((_, position) => inBoundingBoxAt(latitudes[position] as number, longitudes[position] as number, box));
+  if (box !== undefined) add((_, position) => inBoundingBox(latitudes[position] as number, longitudes[position] as number, box));
   return checks;
 }
 
@@ -86,7 +86,7 @@ export function compileFilter(index: QueryIndex, f: FilterParams): SiteTest {
   return (site, position) => {
     const lat = latitudes[position] as number;
     if (!(Math.abs(lat - near.lat) <= latitudeReach)) return undefined;
-    const distance = distanceKmBetween(near.lat, near.lon, lat, longitudes[position] as number);
+    const distance = distanceKm(near.lat, near.lon, lat, longitudes[position] as number);
     return distance <= maxKm && runChecks(site, position) ? distance : undefined;
   };
 }

@@ -18,25 +18,19 @@ export interface BoundingBox {
 
 const RADIANS = Math.PI / 180;
 
-/** Haversine distance: well conditioned for small distances, unlike the spherical law of cosines. */
-export function distanceKm(a: Point, b: Point): number {
-  return distanceKmBetween(a.lat, a.lon, b.lat, b.lon);
-}
-
-/** `distanceKm` from coordinates, for searches that read them from the index's columns (no object per site). */
-export function distanceKmBetween(latA: number, lonA: number, latB: number, lonB: number): number {
+/**
+ * Haversine distance: well conditioned for small distances, unlike the spherical law of cosines.
+ * Coordinates, not points: searches read them from the index's columns (no object per site).
+ */
+export function distanceKm(latA: number, lonA: number, latB: number, lonB: number): number {
   const dLat = (latB - latA) * RADIANS;
   const dLon = (lonB - lonA) * RADIANS;
   const h = Math.sin(dLat / 2) ** 2 + Math.cos(latA * RADIANS) * Math.cos(latB * RADIANS) * Math.sin(dLon / 2) ** 2;
   return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(h)));
 }
 
-export function inBoundingBox(p: Point, box: BoundingBox): boolean {
-  return inBoundingBoxAt(p.lat, p.lon, box);
-}
-
-/** `inBoundingBox` from coordinates; NaN (a site with no point in the index's columns) is never inside. */
-export function inBoundingBoxAt(lat: number, lon: number, box: BoundingBox): boolean {
+/** NaN (a site with no point, in the index's columns) is never inside. */
+export function inBoundingBox(lat: number, lon: number, box: BoundingBox): boolean {
   if (!(lat >= box.minLat && lat <= box.maxLat)) return false;
   return box.minLon <= box.maxLon ? lon >= box.minLon && lon <= box.maxLon : lon >= box.minLon || lon <= box.maxLon;
 }

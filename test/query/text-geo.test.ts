@@ -58,7 +58,7 @@ describe('geometry (unit)', () => {
   it('agrees with the unit-vector distance of the model to a metre (property)', () => {
     fc.assert(
       fc.property(lat, lon, lat, lon, (a, b, c, d) => {
-        expect(distanceKm({ lat: a, lon: b }, { lat: c, lon: d })).to.be.closeTo(referenceDistanceKm([a, b], [c, d]), 1e-3);
+        expect(distanceKm(a, b, c, d)).to.be.closeTo(referenceDistanceKm([a, b], [c, d]), 1e-3);
       }),
       { numRuns: 2000 },
     );
@@ -66,7 +66,7 @@ describe('geometry (unit)', () => {
 
   it("gives Rosetta Code's haversine figure, Nashville BNA to Los Angeles LAX, once scaled to its radius", () => {
     // Rosetta Code "Haversine formula": 2887.2599506071106 km with a radius of 6372.8 km.
-    const km = distanceKm({ lat: 36.12, lon: -86.67 }, { lat: 33.94, lon: -118.4 });
+    const km = distanceKm(36.12, -86.67, 33.94, -118.4);
     expect((km * 6372.8) / EARTH_RADIUS_KM).to.be.closeTo(2887.2599506, 1e-6);
   });
 
@@ -75,11 +75,20 @@ describe('geometry (unit)', () => {
       fc.property(lat, lon, lat, lat, lon, lon, (pLat, pLon, lat1, lat2, minLon, maxLon) => {
         const [minLat, maxLat] = lat1 <= lat2 ? [lat1, lat2] : [lat2, lat1];
         const lonInside = minLon <= maxLon ? pLon >= minLon && pLon <= maxLon : pLon >= minLon || pLon <= maxLon;
-        expect(inBoundingBox({ lat: pLat, lon: pLon }, { minLon, minLat, maxLon, maxLat })).to.equal(
-          pLat >= minLat && pLat <= maxLat && lonInside,
-        );
+        expect(inBoundingBox(pLat, pLon, { minLon, minLat, maxLon, maxLat })).to.equal(pLat >= minLat && pLat <= maxLat && lonInside);
       }),
       { numRuns: 2000 },
     );
+  });
+
+  it('puts a site with no point (NaN in the index) in no box, the whole world and boxes across the 180th meridian included', () => {
+    for (const box of [
+      { minLon: -180, minLat: -90, maxLon: 180, maxLat: 90 },
+      { minLon: 170, minLat: -90, maxLon: -170, maxLat: 90 },
+    ]) {
+      expect(inBoundingBox(NaN, NaN, box)).to.equal(false);
+      expect(inBoundingBox(0, NaN, box)).to.equal(false);
+      expect(inBoundingBox(NaN, 0, box)).to.equal(false);
+    }
   });
 });
