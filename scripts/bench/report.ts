@@ -18,6 +18,8 @@ export interface FilterSetResult {
   readonly path: string;
   readonly serviceRps: number;
   readonly baselineRps: number;
+  /** The bare search server (scripts/bench/search-engine-server.ts): the service's search alone. */
+  readonly searchEngineRps: number;
 }
 export interface ScalingResult {
   readonly rows: number;
@@ -105,11 +107,13 @@ export function renderMarkdown(r: BenchReport): string {
           '### Uncached searches, one filter set at a time (wrk)',
           '',
           'The no-cache service, each filter set of the scenario alone, alternating with the baseline: what each costs (every one is filtered over all rows, sorted, paged and rendered on each request).',
+          "In the same rounds, the bare search server (`scripts/bench/search-engine-server.ts`): a bare `node:http` server running the service's own search on every request (parameters decoded, filter, order, page, rendered body, ETag) and nothing else, no framework, logs, metrics, cache or budget. It answers the same bytes. Its ratio is the ceiling of an uncached search computed by this engine, whatever serves it; the last column is how much of that ceiling the service keeps.",
           '',
-          '| Filter set | Service req/s | Baseline req/s | Ratio (wrk) |',
-          '|---|---:|---:|---:|',
+          '| Filter set | Service req/s | Bare search server req/s | Baseline req/s | Ratio (wrk) | Bare search server / baseline | Service / bare search server |',
+          '|---|---:|---:|---:|---:|---:|---:|',
           ...r.filterSets.map(
-            (f) => `| \`${f.path}\` | ${f0(f.serviceRps)} | ${f0(f.baselineRps)} | **${f2(f.serviceRps / f.baselineRps)}** |`,
+            (f) =>
+              `| \`${f.path}\` | ${f0(f.serviceRps)} | ${f0(f.searchEngineRps)} | ${f0(f.baselineRps)} | **${f2(f.serviceRps / f.baselineRps)}** | ${f2(f.searchEngineRps / f.baselineRps)} | ${f2(f.serviceRps / f.searchEngineRps)} |`,
           ),
           '',
         ]),

@@ -51,6 +51,7 @@ const FILTERED_PATHS = [
 
 const serviceArgv = ['dist/main.js'];
 const baselineArgv = ['--import', 'tsx', 'scripts/bench/baseline-server.ts'];
+const searchEngineArgv = ['--import', 'tsx', 'scripts/bench/search-engine-server.ts'];
 const serviceEnv = (dataFile: string) => ({ DATA_FILE: dataFile, LOG_LEVEL: 'info', NODE_ENV: 'production' });
 
 interface Request {
@@ -135,6 +136,49 @@ async function measureSearches(server: Server): Promise<Pick<ScalingResult, 'fir
   return { firstSearchMs, searchRps, rssAfterSearchesMb: currentRss(server.child.pid ?? 0) / MB };
 }
 
+/**
+ * Each filter set alone under wrk, the uncached service alternating with the fixed-bytes baseline
+ * and with the bare search server (the service's search and nothing else, on every request).
+ */
+async function measureFilterSets(uncached: Server, baseline: Server): Promise<FilterSetResult[]> {
+  process.stderr.write('bench: uncached filter sets one at a time\n');
+  const engine = await startServer(searchEngineArgv, { DATA_FILE: BUNDLED });
+  try {
+    await waitReady(engine.url);
+    await expectSameBodies(uncached, engine, FILTERED_PATHS);
+    const results: FilterSetResult[] = [];
+    for (const path of FILTERED_PATHS) {
+      const rounds = { service: [] as LoadResult[], baseline: [] as LoadResult[], engine: [] as LoadResult[] };
+      for (let round = 0; round < ROUNDS; round++) {
+        rounds.service.push(await measureWrk(uncached, [{ path }], FILTER_SET_DURATION_S));
+        rounds.baseline.push(await measureWrk(baseline, [{ path }], FILTER_SET_DURATION_S));
+        rounds.engine.push(await measureWrk(engine, [{ path }], FILTER_SET_DURATION_S));
+      }
+      results.push({
+        path,
+        serviceRps: combine(rounds.service).rps,
+        baselineRps: combine(rounds.baseline).rps,
+        searchEngineRps: combine(rounds.engine).rps,
+      });
+    }
+    return results;
+  } finally {
+    await engine.stop();
+  }
+}
+
+/** The servers compared must answer the same bytes, or the comparison means nothing. */
+async function expectSameBodies(a: Server, b: Server, paths: readonly string[]): Promise<void> {
+  for (const path of paths) {
+    const [left, right] = await Promise.all(
+      [a.url, b.url].map(async (u) =>
+        Buffer.from(await (await fetch(`${u}${path}`, { headers: { 'Accept-Encoding': 'identity' } })).arrayBuffer()),
+      ),
+    );
+    if (!left?.equals(right as Buffer)) throw new Error(`bodies differ for ${path}`);
+  }
+}
+
 function randomOf<T>(items: readonly T[]): T {
   return items[Math.floor(Math.random() * items.length)] as T;
 }
@@ -209,14 +253,7 @@ async function main(): Promise<void> {
       ids.map((id) => ({ path: `/query?unique_number=${id}`, headers: { 'if-none-match': etags.get(id) ?? '' } })),
       304,
     );
-    for (const path of FILTERED_PATHS) {
-      const [a, b] = await Promise.all(
-        [service.url, baseline.url].map(async (u) =>
-          Buffer.from(await (await fetch(`${u}${path}`, { headers: { 'Accept-Encoding': 'identity' } })).arrayBuffer()),
-        ),
-      );
-      if (!a?.equals(b as Buffer)) throw new Error(`bodies differ for ${path}`);
-    }
+    await expectSameBodies(service, baseline, FILTERED_PATHS);
     const filtered = FILTERED_PATHS.map((path) => ({ path }));
     await run('/query filtered (7 filter sets, answer cache)', filtered);
     // The same requests with the answer cache off: every one is filtered, sorted and rendered.
@@ -225,18 +262,7 @@ async function main(): Promise<void> {
     try {
       await waitReady(uncached.url);
       await run('/query filtered (7 filter sets, no cache)', filtered, 200, uncached);
-      if (withWrk) {
-        process.stderr.write('bench: uncached filter sets one at a time\n');
-        for (const path of FILTERED_PATHS) {
-          const service: LoadResult[] = [];
-          const base: LoadResult[] = [];
-          for (let round = 0; round < ROUNDS; round++) {
-            service.push(await measureWrk(uncached, [{ path }], FILTER_SET_DURATION_S));
-            base.push(await measureWrk(baseline, [{ path }], FILTER_SET_DURATION_S));
-          }
-          filterSets.push({ path, serviceRps: combine(service).rps, baselineRps: combine(base).rps });
-        }
-      }
+      if (withWrk) filterSets.push(...(await measureFilterSets(uncached, baseline)));
     } finally {
       await uncached.stop();
     }

@@ -31,7 +31,8 @@ import { requireDataset, type RouteDeps } from './route-deps.js';
 
 export const QUERY_DECODER = queryDecoder({}, { ...codecsOf(FILTER_PARAMETERS), ...codecsOf(OUTPUT_PARAMETERS) });
 
-function render(format: Format, result: QueryResult, query: SiteQuery): Buffer {
+/** A search's page in its format. Also run by the benchmark's bare search server (scripts/bench/). */
+export function renderPage(format: Format, result: QueryResult, query: SiteQuery): Buffer {
   if (format === 'json') return jsonArray(result.page, query.fields);
   const fields = outputFields(query.fields, query.filter.near !== undefined);
   return format === 'csv' ? csvDocument(result.page, fields) : geoJsonDocument(result.page, fields);
@@ -81,7 +82,7 @@ function answerQuery(ctx: Context, params: RawParams, deps: QueryRouteDeps): voi
     const result = runQuery(dataset.index, query);
     const headers: Record<string, string> = { [TOTAL_COUNT_HEADER]: String(result.total), 'Content-Type': CONTENT_TYPES[format] };
     if (result.next !== undefined) Object.assign(headers, nextPageHeaders('/query', params, result.next));
-    return { headers, body: render(format, result, query) };
+    return { headers, body: renderPage(format, result, query) };
   });
 }
 
