@@ -49,6 +49,56 @@ export function columnSortKeys(index: QueryIndex, column: ColumnName): readonly 
   return keys;
 }
 
+const ascendingOrders = new WeakMap<QueryIndex, Map<ColumnName, Int32Array>>();
+
+/**
+ * The positions of `index.sites` in ascending order of a column (nulls last, ties in position
+ * order, which is `unique_number` order), sorted once per dataset and column: a search walks it
+ * for its page instead of sorting its matches (see `visitInOrder`). 4 bytes a site per column
+ * sorted on, built on first use, like the keys.
+ */
+export function ascendingOrder(index: QueryIndex, column: ColumnName): Int32Array {
+  let byColumn = ascendingOrders.get(index);
+  if (byColumn === undefined) ascendingOrders.set(index, (byColumn = new Map<ColumnName, Int32Array>()));
+  let order = byColumn.get(column);
+  if (order === undefined) {
+    const keys = columnSortKeys(index, column);
+    order = Int32Array.from(keys, (_, position) => position);
+    if (column !== 'unique_number') order.sort((a, b) => compareKeys(keys[a] as SortKey, keys[b] as SortKey, false) || a - b);
+    byColumn.set(column, order);
+  }
+  return order;
+}
+
+/**
+ * Calls `visit` with each position in the order of `sort` on a column, until it answers false:
+ * `ascending` (from `ascendingOrder`) forward, or, descending, its groups of equal keys from the
+ * last to the first, each group still in position order (ties stay by `unique_number`
+ * ascending), then its nulls, which come last either way.
+ */
+export function visitInOrder(
+  ascending: Int32Array,
+  keys: readonly SortKey[],
+  descending: boolean,
+  visit: (position: number) => boolean,
+): void {
+  const count = ascending.length;
+  if (!descending) {
+    for (let i = 0; i < count; i++) if (!visit(ascending[i] as number)) return;
+    return;
+  }
+  const keyAt = (i: number) => keys[ascending[i] as number] as SortKey;
+  let nulls = count;
+  while (nulls > 0 && keyAt(nulls - 1) === null) nulls--;
+  for (let last = nulls - 1; last >= 0;) {
+    let first = last;
+    while (first > 0 && compareKeys(keyAt(first - 1), keyAt(last), false) === 0) first--;
+    for (let i = first; i <= last; i++) if (!visit(ascending[i] as number)) return;
+    last = first - 1;
+  }
+  for (let i = nulls; i < count; i++) if (!visit(ascending[i] as number)) return;
+}
+
 /** Orders two keys of one column; null sorts last whatever the direction. */
 export function compareKeys(a: SortKey, b: SortKey, descending: boolean): number {
   if (a === b) return 0;

@@ -1,7 +1,17 @@
 /** Runs a query over a dataset: filter, order, then the page after the cursor. */
 import { type Cursor } from './cursor.js';
 import { compileFilter } from './filter.js';
-import { DISTANCE_FIELD, columnSortKeys, compareKeyed, formatSort, type Keyed, type SortKey, type SortSpec } from './order.js';
+import {
+  DISTANCE_FIELD,
+  ascendingOrder,
+  columnSortKeys,
+  compareKeyed,
+  formatSort,
+  visitInOrder,
+  type Keyed,
+  type SortKey,
+  type SortSpec,
+} from './order.js';
 import type { SearchableSite, QueryIndex } from './searchable-site.js';
 import type { SiteQuery } from './site-query.js';
 
@@ -32,47 +42,108 @@ function candidateRange(sites: readonly SearchableSite[], uniqueNumber: number |
   return position === undefined ? [0, 0] : [position, position + 1];
 }
 
-/** Every matching site, unordered (in `unique_number` order, which is the index's order). */
-export function matchingSites(index: QueryIndex, query: Pick<SiteQuery, 'filter' | 'sort'>): Match[] {
-  const byDistance = query.sort.field === DISTANCE_FIELD;
-  const keys = byDistance ? undefined : columnSortKeys(index, query.sort.field);
-  const near = query.filter.near !== undefined;
+/**
+ * Above this share of all sites matching, a page sorted on a column is found by walking the
+ * column's order (sorted once per dataset) past the sites that do not match, rather than by
+ * sorting the matches: no object per match and no comparisons, for a pass over all sites.
+ * Below it, sorting the few matches costs less than that pass.
+ */
+const WALK_ABOVE_SHARE = 1 / 8;
+
+/** The sites that pass a search's filters, by position, with their distances from `near` (0 without). */
+interface Matched {
+  readonly positions: number[];
+  readonly distances: number[];
+}
+
+function matched(index: QueryIndex, query: SiteQuery): Matched {
   const test = compileFilter(index, query.filter);
-  const matches: Match[] = [];
+  const positions: number[] = [];
+  const distances: number[] = [];
   const { sites } = index;
   const [first, end] = candidateRange(sites, query.filter.unique_number);
   for (let i = first; i < end; i++) {
-    const site = sites[i] as SearchableSite;
-    const distance = test(site, i);
+    const distance = test(sites[i] as SearchableSite, i);
     if (distance === undefined) continue;
-    matches.push({
-      site,
-      distanceKm: near ? distance : undefined,
-      key: byDistance ? distance : (keys?.[i] ?? null),
-      uniqueNumber: site.uniqueNumber,
-    });
+    positions.push(i);
+    distances.push(distance);
   }
-  return matches;
+  return { positions, distances };
 }
 
 export function runQuery(index: QueryIndex, query: SiteQuery): QueryResult {
-  const { descending } = query.sort;
-  const matches = matchingSites(index, query);
+  const found = matched(index, query);
+  const { field } = query.sort;
+  if (field !== DISTANCE_FIELD && found.positions.length > index.sites.length * WALK_ABOVE_SHARE) return walkedPage(index, query, found);
+  return sortedPage(index, query, found);
+}
+
+function matchAt(index: QueryIndex, query: SiteQuery, position: number, distance: number, key: SortKey): Match {
+  const site = index.sites[position] as SearchableSite;
+  return { site, distanceKm: query.filter.near === undefined ? undefined : distance, key, uniqueNumber: site.uniqueNumber };
+}
+
+/** The page, from a Match per matching site, sorted. */
+function sortedPage(index: QueryIndex, query: SiteQuery, { positions, distances }: Matched): QueryResult {
+  const { field, descending } = query.sort;
+  const keys = field === DISTANCE_FIELD ? undefined : columnSortKeys(index, field);
+  const matches = positions.map((position, i) => {
+    const distance = distances[i] as number;
+    return matchAt(index, query, position, distance, keys === undefined ? distance : (keys[position] ?? null));
+  });
   // The index is in unique_number order and Array#sort is stable, but the tie-break is explicit anyway.
   matches.sort((a, b) => compareKeyed(a, b, descending));
-  const { cursor } = query;
-  let start = 0;
-  if (cursor !== undefined) {
-    const after = cursorPosition(index, cursor, query.sort);
-    // The route answers a cursor whose site is gone before it gets here (cursorPosition there too).
-    if (after === undefined) throw new Error(`cursor names site ${cursor.uniqueNumber}, which the dataset does not hold`);
-    start = firstAfter(matches, after, descending);
-  }
+  const after = cursorAfter(index, query);
+  const start = after === undefined ? 0 : firstAfter(matches, after, descending);
   const page = matches.slice(start, start + query.limit);
+  return result(query, matches.length, page, start + page.length < matches.length);
+}
+
+/** The page of a search sorted on a column, from the column's order, skipping the sites that do not match. */
+function walkedPage(index: QueryIndex, query: SiteQuery, { positions, distances }: Matched): QueryResult {
+  const { field, descending } = query.sort;
+  if (field === DISTANCE_FIELD) throw new Error('distances have no precomputed order');
+  // Each match's place in `positions`, plus one; 0 for the sites that do not match.
+  const place = new Int32Array(index.sites.length);
+  positions.forEach((position, i) => (place[position] = i + 1));
+  const keys = columnSortKeys(index, field);
+  const after = cursorAfter(index, query);
+  let pastCursor = after === undefined;
+  const page: Match[] = [];
+  let hasMore = false;
+  visitInOrder(ascendingOrder(index, field), keys, descending, (position) => {
+    const at = place[position] as number;
+    if (at === 0) return true;
+    const key = keys[position] as SortKey;
+    // The order is sorted: once a match is past the cursor, so is every later one.
+    if (!pastCursor) {
+      const uniqueNumber = (index.sites[position] as SearchableSite).uniqueNumber;
+      if (compareKeyed({ key, uniqueNumber }, after as Keyed, descending) <= 0) return true;
+      pastCursor = true;
+    }
+    if (page.length === query.limit) {
+      hasMore = true;
+      return false;
+    }
+    page.push(matchAt(index, query, position, distances[at - 1] as number, key));
+    return true;
+  });
+  return result(query, positions.length, page, hasMore);
+}
+
+function cursorAfter(index: QueryIndex, query: SiteQuery): Keyed | undefined {
+  const { cursor } = query;
+  if (cursor === undefined) return undefined;
+  const after = cursorPosition(index, cursor, query.sort);
+  // The route answers a cursor whose site is gone before it gets here (cursorPosition there too).
+  if (after === undefined) throw new Error(`cursor names site ${cursor.uniqueNumber}, which the dataset does not hold`);
+  return after;
+}
+
+function result(query: SiteQuery, total: number, page: Match[], hasMore: boolean): QueryResult {
   const last = page[page.length - 1];
-  const hasMore = start + page.length < matches.length;
   return {
-    total: matches.length,
+    total,
     page,
     next: hasMore && last !== undefined ? { sort: formatSort(query.sort), key: last.key, uniqueNumber: last.uniqueNumber } : undefined,
   };

@@ -106,6 +106,25 @@ describe('runQuery: order and pages (unit, bundled data)', () => {
     expect(allPages(index, params).ids).to.deep.equal(expected);
   });
 
+  // Wide radii match most sites, narrow ones a few: a page is found both ways (by walking the
+  // column's order, or by sorting the matches), and both must carry each row's distance.
+  for (const radius of [20_000, 800]) {
+    it(`sorts near results within ${radius} km by a column when asked, each with the model distance`, () => {
+      const f: Filters = { near: [41.9, 12.5], radius_km: radius };
+      const params = filterParams(f);
+      params.set('sort', '-name_en');
+      params.set('limit', '40');
+      const result = runQuery(index, plan(params));
+      const expected = modelOrder(f, 'name_en', true);
+      expect(result.total).to.equal(expected.length);
+      expect(result.page.map((m) => m.uniqueNumber)).to.deep.equal(expected.slice(0, 40));
+      for (const match of result.page) {
+        const model = referenceMatch(reference.rows.find((r) => r['unique_number'] === match.uniqueNumber) ?? {}, f)?.distance;
+        expect(match.distanceKm, `distance of ${match.uniqueNumber}`).to.be.closeTo(model as number, (model as number) * 0.006 + 0.01);
+      }
+    });
+  }
+
   it('answers an empty last page with no next cursor for a filter that selects nothing', () => {
     const result = runQuery(index, plan(new URLSearchParams({ q: 'zzzzqqq' })));
     expect(result).to.deep.include({ total: 0, next: undefined });
