@@ -1,6 +1,6 @@
 /** Runs a query over a dataset: filter, order, then the page after the cursor. */
 import { type Cursor } from './cursor.js';
-import { compileFilter } from './filter.js';
+import { passingSites, type Passing } from './filter.js';
 import {
   DISTANCE_FIELD,
   ascendingOrder,
@@ -12,7 +12,7 @@ import {
   type SortKey,
   type SortSpec,
 } from './order.js';
-import type { SearchableSite, QueryIndex } from './searchable-site.js';
+import { positionOf, type QueryIndex, type SearchableSite } from './searchable-site.js';
 import type { SiteQuery } from './site-query.js';
 
 export interface Match {
@@ -32,17 +32,6 @@ export interface QueryResult {
 }
 
 /**
- * The positions in `sites` a search must test: all of them, or, with `unique_number`, at most the
- * one that has it, found by bisection in the index's `unique_number` order (testing all 1121
- * sites for it was most of such a search's filtering under wrk).
- */
-function candidateRange(sites: readonly SearchableSite[], uniqueNumber: number | undefined): [number, number] {
-  if (uniqueNumber === undefined) return [0, sites.length];
-  const position = sitePosition(sites, uniqueNumber);
-  return position === undefined ? [0, 0] : [position, position + 1];
-}
-
-/**
  * Above this share of all sites matching, a page sorted on a column is found by walking the
  * column's order (sorted once per dataset) past the sites that do not match, rather than by
  * sorting the matches: no object per match and no comparisons, for a pass over all sites.
@@ -50,29 +39,8 @@ function candidateRange(sites: readonly SearchableSite[], uniqueNumber: number |
  */
 const WALK_ABOVE_SHARE = 1 / 8;
 
-/** The sites that pass a search's filters, by position, with their distances from `near` (0 without). */
-interface Matched {
-  readonly positions: number[];
-  readonly distances: number[];
-}
-
-function matched(index: QueryIndex, query: SiteQuery): Matched {
-  const test = compileFilter(index, query.filter);
-  const positions: number[] = [];
-  const distances: number[] = [];
-  const { sites } = index;
-  const [first, end] = candidateRange(sites, query.filter.unique_number);
-  for (let i = first; i < end; i++) {
-    const distance = test(sites[i] as SearchableSite, i);
-    if (distance === undefined) continue;
-    positions.push(i);
-    distances.push(distance);
-  }
-  return { positions, distances };
-}
-
 export function runQuery(index: QueryIndex, query: SiteQuery): QueryResult {
-  const found = matched(index, query);
+  const found = passingSites(index, query.filter);
   const { field } = query.sort;
   if (field !== DISTANCE_FIELD && found.positions.length > index.sites.length * WALK_ABOVE_SHARE) return walkedPage(index, query, found);
   return sortedPage(index, query, found);
@@ -84,7 +52,7 @@ function matchAt(index: QueryIndex, query: SiteQuery, position: number, distance
 }
 
 /** The page, from a Match per matching site, sorted. */
-function sortedPage(index: QueryIndex, query: SiteQuery, { positions, distances }: Matched): QueryResult {
+function sortedPage(index: QueryIndex, query: SiteQuery, { positions, distances }: Passing): QueryResult {
   const { field, descending } = query.sort;
   const keys = field === DISTANCE_FIELD ? undefined : columnSortKeys(index, field);
   const matches = positions.map((position, i) => {
@@ -100,7 +68,7 @@ function sortedPage(index: QueryIndex, query: SiteQuery, { positions, distances 
 }
 
 /** The page of a search sorted on a column, from the column's order, skipping the sites that do not match. */
-function walkedPage(index: QueryIndex, query: SiteQuery, { positions, distances }: Matched): QueryResult {
+function walkedPage(index: QueryIndex, query: SiteQuery, { positions, distances }: Passing): QueryResult {
   const { field, descending } = query.sort;
   if (field === DISTANCE_FIELD) throw new Error('distances have no precomputed order');
   // Each match's place in `positions`, plus one; 0 for the sites that do not match.
@@ -159,20 +127,8 @@ export function cursorPosition(index: QueryIndex, cursor: Cursor, sort: SortSpec
   if (cursor.key !== undefined) return { key: cursor.key, uniqueNumber };
   // Distances are numbers: their cursors always carry the key, so the field here is a column.
   if (sort.field === DISTANCE_FIELD) return undefined;
-  const position = sitePosition(index.sites, uniqueNumber);
+  const position = positionOf(index.sites, uniqueNumber);
   return position === undefined ? undefined : { key: columnSortKeys(index, sort.field)[position] ?? null, uniqueNumber };
-}
-
-/** Where the site with `uniqueNumber` is in the index's sites, which are in `unique_number` order (bisection). */
-function sitePosition(sites: readonly SearchableSite[], uniqueNumber: number): number | undefined {
-  let low = 0;
-  let high = sites.length;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if ((sites[middle] as SearchableSite).uniqueNumber < uniqueNumber) low = middle + 1;
-    else high = middle;
-  }
-  return sites[low]?.uniqueNumber === uniqueNumber ? low : undefined;
 }
 
 /** Binary search: the first match ordered strictly after `after`. */

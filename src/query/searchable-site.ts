@@ -98,6 +98,18 @@ export interface QueryIndex {
   readonly longitudes: Float64Array;
 }
 
+/** Where the site with `uniqueNumber` is in the index's sites, which are in `unique_number` order (bisection). */
+export function positionOf(sites: readonly SearchableSite[], uniqueNumber: number): number | undefined {
+  let low = 0;
+  let high = sites.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((sites[middle] as SearchableSite).uniqueNumber < uniqueNumber) low = middle + 1;
+    else high = middle;
+  }
+  return sites[low]?.uniqueNumber === uniqueNumber ? low : undefined;
+}
+
 /** The list columns of a site that filters test for any of several values. */
 export type ListColumn = 'regions' | 'isoCodes' | 'states' | 'criteria';
 const LIST_COLUMNS: readonly ListColumn[] = ['regions', 'isoCodes', 'states', 'criteria'];

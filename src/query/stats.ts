@@ -1,7 +1,7 @@
 /** Facets: how many matching sites fall under each category, region, state and danger status. */
 import type { FilterParams } from './parameters.js';
-import { compileFilter } from './filter.js';
-import type { QueryIndex } from './searchable-site.js';
+import { passingSites } from './filter.js';
+import type { QueryIndex, SearchableSite } from './searchable-site.js';
 
 export interface FacetCount<V> {
   readonly value: V;
@@ -38,9 +38,8 @@ export function computeStats(index: QueryIndex, filter: FilterParams): Stats {
   const state = new Tally<string>();
   const danger = new Tally<boolean>();
   let total = 0;
-  const test = compileFilter(index, filter);
-  for (const [position, site] of index.sites.entries()) {
-    if (test(site, position) === undefined) continue;
+  for (const position of passingSites(index, filter).positions) {
+    const site = index.sites[position] as SearchableSite;
     total += 1;
     category.add(site.category);
     for (const r of site.regionNames) region.add(r);

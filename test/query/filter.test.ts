@@ -1,11 +1,12 @@
 /**
- * `compileFilter` called directly on the bundled data's index, against the independent model of
+ * `passingSites` (what searches and facets run) and `compileFilter`, called directly on the
+ * bundled data's index, against the independent model of
  * `reference-query.ts` over the hand-read CSV: hand-picked cases for every filter, then random
  * combinations drawn from values the data holds (fast-check), so most draws select something.
  */
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { compileFilter } from '../../src/query/filter.js';
+import { compileFilter, passingSites } from '../../src/query/filter.js';
 import type { QueryIndex } from '../../src/query/searchable-site.js';
 import { bundledIndex, decodeParams } from '../helpers/query-fixture.js';
 import { referenceData } from '../helpers/reference-csv.js';
@@ -56,9 +57,9 @@ const dataFilters: fc.Arbitrary<Filters> = fc
   )
   .map((parts) => Object.assign({}, ...parts) as Filters);
 
+/** The sites `passingSites` finds, in its order. */
 function compiledIds(index: QueryIndex, f: Filters): number[] {
-  const test = compileFilter(index, decodeParams(filterParams(f)));
-  return index.sites.filter((site, position) => test(site, position) !== undefined).map((site) => site.uniqueNumber);
+  return passingSites(index, decodeParams(filterParams(f))).positions.map((position) => index.sites[position]?.uniqueNumber ?? NaN);
 }
 
 const expectedIds = (f: Filters) =>
@@ -106,6 +107,25 @@ describe('compileFilter (unit, bundled data)', () => {
       { numRuns: 150 },
     );
     expect(selecting, 'draws that select at least one site').to.be.at.least(15);
+  });
+
+  it('finds every site the whole test passes, with its distance, testing only those that can pass (property)', () => {
+    fc.assert(
+      fc.property(dataFilters, fc.option(fc.tuple(fc.integer({ min: -60, max: 60 }), fc.integer({ min: -180, max: 180 }))), (f, near) => {
+        const params = decodeParams(filterParams(near === null ? f : { ...f, near, radius_km: 5000 }));
+        const test = compileFilter(index, params);
+        const expected = index.sites.flatMap((site, position) => {
+          const distance = test(site, position);
+          return distance === undefined ? [] : [[position, distance]];
+        });
+        const { positions, distances } = passingSites(index, params);
+        expect(
+          positions.map((position, i) => [position, distances[i]]),
+          filterParams(f).toString(),
+        ).to.deep.equal(expected);
+      }),
+      { numRuns: 150 },
+    );
   });
 
   it('returns the distance from near, as the model computes it, and undefined outside the radius', () => {
