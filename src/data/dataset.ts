@@ -65,10 +65,11 @@ const SLAB_BYTES = 8 * 1024 * 1024;
 /**
  * Heap a site's index entry takes beside its body (the object, its sets and word postings),
  * measured at 1,085 bytes with 100,000 rows of the scaling bench's synthetic file, plus 16 bytes
- * for its two coordinate columns and about 24 for its places in the criteria positions (counted,
- * not measured): the memory budget counts it with the bodies' bytes.
+ * for its two coordinate columns, about 24 for its places in the criteria positions and 8 for its
+ * place in the category positions (counted, not measured): the memory budget counts it with the
+ * bodies' bytes.
  */
-export const INDEX_BYTES_PER_SITE = 1125;
+export const INDEX_BYTES_PER_SITE = 1133;
 
 /** Where each value lies in a site's body (src/data/body-spans.ts): one 32-bit word per column. */
 export const SPAN_BYTES_PER_SITE = SPAN_WORDS_PER_ROW * 4;

@@ -68,8 +68,8 @@ function checksOf(index: QueryIndex, f: FilterParams): Checks {
   };
   if (f.unique_number !== undefined) add((site) => site.uniqueNumber === f.unique_number);
   if (f.id_no !== undefined) add((site) => site.idNo === f.id_no);
-  if (f.category !== undefined) add((site) => (f.category as readonly string[]).includes(site.category));
   for (const [column, wanted] of [
+    ['category', f.category],
     ['regions', f.region],
     ['isoCodes', f.iso_code],
     ['states', f.state],
@@ -112,7 +112,13 @@ export function passingSites(index: QueryIndex, f: FilterParams): Passing {
   }
   const positions: number[] = [];
   const distances: number[] = [];
+  const passesAll = checks.length === 0 && f.near === undefined;
   for (let i = first; i < end; i++) {
+    if (passesAll) {
+      positions.push(i);
+      distances.push(0);
+      continue;
+    }
     if (narrowest !== undefined && narrowest[i] === 0) continue;
     const distance = test(sites[i] as SearchableSite, i);
     if (distance === undefined) continue;

@@ -110,14 +110,19 @@ export function positionOf(sites: readonly SearchableSite[], uniqueNumber: numbe
   return sites[low]?.uniqueNumber === uniqueNumber ? low : undefined;
 }
 
-/** The list columns of a site that filters test for any of several values. */
-export type ListColumn = 'regions' | 'isoCodes' | 'states' | 'criteria';
-const LIST_COLUMNS: readonly ListColumn[] = ['regions', 'isoCodes', 'states', 'criteria'];
+/**
+ * The columns of a site that filters test for any of several values: the list columns, and the
+ * category (one value a site), whose mask lets a search test only the sites of its categories.
+ */
+export type ListColumn = 'regions' | 'isoCodes' | 'states' | 'criteria' | 'category';
+const LIST_COLUMNS: readonly ListColumn[] = ['regions', 'isoCodes', 'states', 'criteria', 'category'];
+
+const elementsOf = (site: SearchableSite, column: ListColumn): Iterable<string> => (column === 'category' ? [site.category] : site[column]);
 
 function positionsByElement(sites: readonly SearchableSite[], column: ListColumn): ReadonlyMap<string, readonly number[]> {
   const positions = new Map<string, number[]>();
   sites.forEach((site, position) => {
-    for (const element of site[column]) {
+    for (const element of elementsOf(site, column)) {
       const list = positions.get(element);
       if (list === undefined) positions.set(element, [position]);
       else list.push(position);
