@@ -42,8 +42,28 @@ const WALK_ABOVE_SHARE = 1 / 8;
 export function runQuery(index: QueryIndex, query: SiteQuery): QueryResult {
   const found = passingSites(index, query.filter);
   const { field } = query.sort;
+  if (field === 'unique_number') return indexOrderPage(index, query, found);
   if (field !== DISTANCE_FIELD && found.positions.length > index.sites.length * WALK_ABOVE_SHARE) return walkedPage(index, query, found);
   return sortedPage(index, query, found);
+}
+
+/**
+ * The page of a search in `unique_number` order (the default): the index's own order, which
+ * the matches are found in, so the cursor is found by bisection and the page is a slice.
+ */
+function indexOrderPage(index: QueryIndex, query: SiteQuery, { positions, distances }: Passing): QueryResult {
+  const { descending } = query.sort;
+  const count = positions.length;
+  // The i-th match in the asked order.
+  const nth = (i: number) => (descending ? count - 1 - i : i);
+  const uniqueNumberAt = (i: number) => (index.sites[positions[nth(i)] as number] as SearchableSite).uniqueNumber;
+  const after = cursorAfter(index, query);
+  const start =
+    after === undefined ? 0 : firstAfter(count, (i) => ({ key: uniqueNumberAt(i), uniqueNumber: uniqueNumberAt(i) }), after, descending);
+  const page: Match[] = [];
+  for (let i = start; i < Math.min(count, start + query.limit); i++)
+    page.push(matchAt(index, query, positions[nth(i)] as number, distances[nth(i)] as number, uniqueNumberAt(i)));
+  return result(query, count, page, start + page.length < count);
 }
 
 function matchAt(index: QueryIndex, query: SiteQuery, position: number, distance: number, key: SortKey): Match {
@@ -62,7 +82,7 @@ function sortedPage(index: QueryIndex, query: SiteQuery, { positions, distances 
   // The index is in unique_number order and Array#sort is stable, but the tie-break is explicit anyway.
   matches.sort((a, b) => compareKeyed(a, b, descending));
   const after = cursorAfter(index, query);
-  const start = after === undefined ? 0 : firstAfter(matches, after, descending);
+  const start = after === undefined ? 0 : firstAfter(matches.length, (i) => matches[i] as Match, after, descending);
   const page = matches.slice(start, start + query.limit);
   return result(query, matches.length, page, start + page.length < matches.length);
 }
@@ -71,9 +91,12 @@ function sortedPage(index: QueryIndex, query: SiteQuery, { positions, distances 
 function walkedPage(index: QueryIndex, query: SiteQuery, { positions, distances }: Passing): QueryResult {
   const { field, descending } = query.sort;
   if (field === DISTANCE_FIELD) throw new Error('distances have no precomputed order');
-  // Each match's place in `positions`, plus one; 0 for the sites that do not match.
-  const place = new Int32Array(index.sites.length);
-  positions.forEach((position, i) => (place[position] = i + 1));
+  // Each match's place in `positions`, plus one; 0 for the sites that do not match. Int32 (4
+  // bytes a site) only when there are distances to find again; one byte a site otherwise.
+  const withDistances = query.filter.near !== undefined;
+  const place = withDistances ? new Int32Array(index.sites.length) : new Uint8Array(index.sites.length);
+  if (withDistances) positions.forEach((position, i) => (place[position] = i + 1));
+  else for (const position of positions) place[position] = 1;
   const keys = columnSortKeys(index, field);
   const after = cursorAfter(index, query);
   let pastCursor = after === undefined;
@@ -93,6 +116,7 @@ function walkedPage(index: QueryIndex, query: SiteQuery, { positions, distances 
       hasMore = true;
       return false;
     }
+    // Without distances `at` is 1 for every match, and matchAt drops the distance it reads.
     page.push(matchAt(index, query, position, distances[at - 1] as number, key));
     return true;
   });
@@ -131,13 +155,13 @@ export function cursorPosition(index: QueryIndex, cursor: Cursor, sort: SortSpec
   return position === undefined ? undefined : { key: columnSortKeys(index, sort.field)[position] ?? null, uniqueNumber };
 }
 
-/** Binary search: the first match ordered strictly after `after`. */
-function firstAfter(sorted: readonly Match[], after: Keyed, descending: boolean): number {
+/** Binary search over `count` entries in order, `at(i)` the i-th: the first ordered strictly after `after`. */
+function firstAfter(count: number, at: (i: number) => Keyed, after: Keyed, descending: boolean): number {
   let low = 0;
-  let high = sorted.length;
+  let high = count;
   while (low < high) {
     const middle = (low + high) >>> 1;
-    if (compareKeyed(sorted[middle] as Match, after, descending) <= 0) low = middle + 1;
+    if (compareKeyed(at(middle), after, descending) <= 0) low = middle + 1;
     else high = middle;
   }
   return low;

@@ -50,7 +50,7 @@ describe('runQuery: order and pages (unit, bundled data)', () => {
   let index: QueryIndex;
   before(async () => (index = await bundledIndex()));
 
-  for (const column of ['name_en', 'date_inscribed', 'area_hectares', 'danger', 'states_name_fr', 'longitude']) {
+  for (const column of ['unique_number', 'name_en', 'date_inscribed', 'area_hectares', 'danger', 'states_name_fr', 'longitude']) {
     for (const descending of [false, true]) {
       const sort = `${descending ? '-' : ''}${column}`;
       it(`sort=${sort}: the model's order, nulls last, ties by unique_number, in one page`, () => {
@@ -87,6 +87,25 @@ describe('runQuery: order and pages (unit, bundled data)', () => {
       { numRuns: 60 },
     );
   });
+
+  // Paths by how many sites match: the index's own order (unique_number), a column's order
+  // walked (many matches), the matches sorted (few).
+  const byMatches: [string, Filters][] = [
+    ['many', { category: ['Cultural'] }],
+    ['few', { danger: true }],
+  ];
+  for (const [name, filters] of byMatches) {
+    for (const sort of ['unique_number', '-unique_number', 'date_inscribed', '-name_en']) {
+      it(`follows cursors, ${name} matches, sort=${sort}: the model order, 7 a page`, () => {
+        const params = filterParams(filters);
+        params.set('sort', sort);
+        params.set('limit', '7');
+        const descending = sort.startsWith('-');
+        const expected = modelOrder(filters, descending ? sort.slice(1) : sort, descending);
+        expect(allPages(index, params).ids).to.deep.equal(expected);
+      });
+    }
+  }
 
   it('follows cursors when sorting by long text columns', () => {
     for (const column of LONG_TEXT)
