@@ -9,6 +9,7 @@
  *   PORT=... DATA_FILE=... node --import tsx scripts/bench/search-engine-server.ts
  */
 import { createServer } from 'node:http';
+import { createRequire } from 'node:module';
 import { loadDataset } from '../../src/data/load.js';
 import { decodeQuery, type RawParams } from '../../src/http/query-params.js';
 import { CONTENT_TYPES } from '../../src/http/negotiate.js';
@@ -20,15 +21,11 @@ import { planQuery } from '../../src/query/site-query.js';
 const dataset = await loadDataset(process.env['DATA_FILE'] ?? 'data/whc-sites-2019.csv');
 const HEALTH = Buffer.from(JSON.stringify({ status: 'ok' }));
 
-/** Parameters as Koa's `ctx.query` holds them: a name given twice is a list. */
-function paramsOf(search: string): RawParams {
-  const params: Record<string, string | string[]> = {};
-  for (const [name, value] of new URLSearchParams(search)) {
-    const known = params[name];
-    params[name] = known === undefined ? value : Array.isArray(known) ? [...known, value] : [known, value];
-  }
-  return params;
-}
+/**
+ * Parameters exactly as the service's `ctx.query` holds them (a name given twice is a list): Koa's
+ * own parser, which its request object calls. The subpath is exported but has no type declarations.
+ */
+const { parse: paramsOf } = createRequire(import.meta.url)('koa/lib/search-params.js') as { parse(this: void, search: string): RawParams };
 
 const server = createServer((req, res) => {
   const url = req.url ?? '';

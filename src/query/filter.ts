@@ -112,13 +112,15 @@ export function passingSites(index: QueryIndex, f: FilterParams): Passing {
   }
   const positions: number[] = [];
   const distances: number[] = [];
-  const passesAll = checks.length === 0 && f.near === undefined;
-  for (let i = first; i < end; i++) {
-    if (passesAll) {
+  if (checks.length === 0 && f.near === undefined) {
+    // No filter: every site passes, without a call to the test.
+    for (let i = first; i < end; i++) {
       positions.push(i);
       distances.push(0);
-      continue;
     }
+    return { positions, distances };
+  }
+  for (let i = first; i < end; i++) {
     if (narrowest !== undefined && narrowest[i] === 0) continue;
     const distance = test(sites[i] as SearchableSite, i);
     if (distance === undefined) continue;

@@ -63,8 +63,9 @@ export function ascendingOrder(index: QueryIndex, column: ColumnName): Int32Arra
   let order = byColumn.get(column);
   if (order === undefined) {
     const keys = columnSortKeys(index, column);
-    order = Int32Array.from(keys, (_, position) => position);
-    if (column !== 'unique_number') order.sort((a, b) => compareKeys(keys[a] as SortKey, keys[b] as SortKey, false) || a - b);
+    order = Int32Array.from(keys, (_, position) => position).sort(
+      (a, b) => compareKeys(keys[a] as SortKey, keys[b] as SortKey, false) || a - b,
+    );
     byColumn.set(column, order);
   }
   return order;
