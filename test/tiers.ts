@@ -6,6 +6,8 @@
  * test/tiers.test.ts fails when a unit test starts a server, a process or a browser.
  */
 export const TIERS = {
+  /** A Kubernetes cluster and Tilt, started by `npm run test:cluster` (scripts/cluster/tier.sh): tens of minutes. */
+  cluster: ['test/cluster/**'],
   /** Processes, containers, browsers, external tools and long waits: minutes. */
   slow: [
     'test/pods/**',

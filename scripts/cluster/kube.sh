@@ -9,6 +9,7 @@
 #   scripts/cluster/kube.sh node2    add a second node (whc-worker)
 #   scripts/cluster/kube.sh down     stop every process this started, unmount, remove cgroups
 #   scripts/cluster/kube.sh ns CMD   run CMD inside the namespace with the cluster's KUBECONFIG
+#   eval "$(scripts/cluster/kube.sh env)"   the variables Tilt, helm and kubectl need (then run them with `ns`)
 # State lives in WHC_CLUSTER_DIR (default .cache/cluster): PIDs, logs, kubeconfig, images.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
@@ -19,6 +20,9 @@ REG_PORT=${WHC_REGISTRY_PORT:-5005}
 NODE1=$CLUSTER-control-plane
 NODE2=$CLUSTER-worker
 NS=(nsenter "--net=$W/netns")
+# The base image Tilt's dev builds use (scripts/cluster/images.sh makes it): Tilt's docker_build
+# without BuildKit passes no build secret, so the machine's CA bundle is in the image.
+DEV_BASE_IMAGE=localhost/whc-node-base-ca:dev
 BA=(buildah --root "$W/containers/root" --runroot "$W/containers/run" --storage-driver vfs)
 export KUBECONFIG=$W/kubeconfig
 export PATH=$W/bin:$W/root/usr/bin:$PATH
@@ -294,7 +298,38 @@ metadata:
 provisioner: kubernetes.io/no-provisioner
 volumeBindingMode: WaitForFirstConsumer
 EOF
+  docker_api
   say "up: node Ready $((SECONDS - t0)) s after etcd started"
+}
+
+# podman's Docker API, for Tilt's docker_build (there is no Docker engine here). It runs in the
+# host's network namespace, where builds reach the npm registry; chroot isolation, because the OCI
+# runtime's cannot start build containers on these machines; pushes to the local registry over HTTP.
+docker_api() {
+  cat > "$W/registries.conf" <<EOF
+[[registry]]
+location = "localhost:$REG_PORT"
+insecure = true
+EOF
+  rm -f "$W/sock/docker.sock"
+  (CONTAINERS_REGISTRIES_CONF="$W/registries.conf" BUILDAH_ISOLATION=chroot \
+    setsid "$repo/scripts/container/podman.sh" system service --time=0 "unix://$W/sock/docker.sock" > "$W/log/docker-api.log" 2>&1 &
+    echo $! > "$W/pid/docker-api")
+  wait_for 120 "podman's Docker API" curl -fs --unix-socket "$W/sock/docker.sock" http://d/_ping
+}
+
+print_env() {
+  local bins=$W/bin
+  bins=$bins:$("$repo/scripts/tools/tilt.sh"):$(dirname "$("$repo/scripts/tools/helm.sh")")
+  cat <<EOF
+export KUBECONFIG='$W/kubeconfig'
+export DOCKER_HOST='unix://$W/sock/docker.sock' DOCKER_BUILDKIT=0
+export XDG_DATA_HOME='$repo/.tools/tilt-data'
+export PATH='$bins':"\$PATH"
+export NODE_IMAGE='$DEV_BASE_IMAGE'
+EOF
+  local registry; registry=$(npm config get registry 2>/dev/null || true)
+  [ -z "$registry" ] || echo "export NPM_CONFIG_REGISTRY='$registry'"
 }
 
 node2() {
@@ -307,7 +342,7 @@ node2() {
 
 down() {
   [ -d "$W/pid" ] || return 0
-  stop controller-manager scheduler
+  stop docker-api controller-manager scheduler
   if [ -e "$W/netns" ] && [ -f "$W/pid/apiserver" ]; then
     "${NS[@]}" kubectl delete pods --all -A --grace-period=1 --wait=false >/dev/null 2>&1 || true
     local i left s
@@ -345,5 +380,6 @@ case "${1:-}" in
   node2) node2 ;;
   down) down ;;
   ns) shift; exec "${NS[@]}" "$@" ;;
-  *) echo "usage: scripts/cluster/kube.sh up|node2|down|ns CMD..." >&2; exit 2 ;;
+  env) print_env ;;
+  *) echo "usage: scripts/cluster/kube.sh up|node2|down|env|ns CMD..." >&2; exit 2 ;;
 esac

@@ -1,0 +1,185 @@
+/**
+ * The dev loop as its users live in it, on real Tilt v0.37.6 and a real Kubernetes v1.36.2:
+ * `tilt ci` green, then `tilt up` and saves of the kinds a developer makes, each timed from the
+ * save to the first new answer through the NodePort and to the moment every replica answers new;
+ * then the Tilt UI in Chromium. Tilt runs in a copy of the repository (the saves edit the copy).
+ */
+import { expect } from 'chai';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { get, median } from '../pods/rehearsal.js';
+import { devWorkspace, must, NODE_PORT_URL, pods, recordFigures, requireCluster, ROOT, run, sleep } from './cluster.js';
+import { checkTiltUi } from './tilt-ui.js';
+
+const SELECTOR = 'app.kubernetes.io/instance=whc-api';
+const TILT_PORT = 10350;
+
+describe('the dev loop on real Tilt and a real cluster', function () {
+  this.timeout(20 * 60_000);
+  let ws: { path: string; remove(): void };
+  const tiltArgs = () => ['--', `--data-dir=${join(ws.path, 'data')}`];
+  const tilt = (...args: string[]) => run('tilt', args, { cwd: ws.path, timeoutMs: 15 * 60_000 });
+
+  before(function () {
+    requireCluster(this);
+    ws = devWorkspace();
+  });
+  after(function () {
+    if (ws === undefined) return;
+    tilt('down', ...tiltArgs());
+    ws.remove();
+  });
+
+  it('tilt ci: builds the dev image, deploys, every resource ready, the smoke check and the fast tiers pass', function () {
+    const started = Date.now();
+    const result = tilt('ci', '--timeout', '12m', '--port', String(TILT_PORT), ...tiltArgs());
+    const output = result.stdout + result.stderr;
+    writeFileSync(join(ROOT, '.cache/cluster-tilt-ci.log'), output);
+    expect(result.status, `tilt ci failed:\n${output.slice(-4000)}`).to.equal(0);
+    expect(output).to.include('SUCCESS. All workloads are healthy.');
+    expect(output).to.match(/smoke: ok/);
+    // The test resource runs the fast tiers only, never the cluster tier (it would start a cluster in the cluster).
+    expect(output).to.not.match(/test:cluster|tier\.sh/);
+    const running = pods(SELECTOR);
+    expect(running.filter((p) => p.ready), 'ready replicas').to.have.length(2);
+    recordFigures('tilt-ci', { seconds: Math.round((Date.now() - started) / 1000) });
+  });
+
+  describe('tilt up, and saves as a developer makes them', () => {
+    let up: ChildProcess;
+    const source = (file: string) => readFileSync(join(ws.path, file), 'utf8');
+    const write = (file: string, text: string) => writeFileSync(join(ws.path, file), text);
+
+    before(async () => {
+      const log = createWriteStream(join(ROOT, '.cache/cluster-tilt-up.log'));
+      up = spawn('tilt', ['up', '--host', '127.0.0.1', '--port', String(TILT_PORT), '--stream', ...tiltArgs()], {
+        cwd: ws.path,
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      up.stdout?.pipe(log);
+      up.stderr?.pipe(log);
+      // `tilt wait` needs Tilt's API server and the resources, which appear once the Tiltfile has loaded.
+      const deadline = Date.now() + 600_000;
+      for (;;) {
+        const wait = run('tilt', ['wait', '--port', String(TILT_PORT), '--for=condition=Ready', 'uiresource/whc-api', 'uiresource/smoke', '--timeout=600s'], {
+          cwd: ws.path,
+          timeoutMs: 620_000,
+        });
+        if (wait.status === 0) break;
+        if (!/No tilt apiserver found|NotFound/.test(wait.stderr) || Date.now() > deadline) throw new Error(`tilt wait: ${wait.stderr}${wait.stdout}`);
+        await sleep(500);
+      }
+    });
+    after(() => {
+      if (up?.pid !== undefined) process.kill(-up.pid, 'SIGTERM');
+    });
+
+    /**
+     * Saves (writes each file), then polls the NodePort and every replica directly every 20 ms
+     * until `isNew` holds for the NodePort's answer and for each replica's. Times from the write.
+     */
+    async function save(edits: Record<string, string>, path: string, isNew: (body: string) => boolean, timeoutMs = 60_000) {
+      // Every replica with an address, ready or not (after a syntax error none is ready).
+      const replicas = pods(SELECTOR).filter((p) => p.ip !== '');
+      expect(replicas.length, 'replicas before the save').to.be.greaterThan(1);
+      const savedAt = Date.now();
+      for (const [file, text] of Object.entries(edits)) write(file, text);
+      const deadline = savedAt + timeoutMs;
+      let firstNew: number | undefined;
+      const replicaNew = new Map<string, number>();
+      while (Date.now() < deadline && (firstNew === undefined || replicaNew.size < replicas.length)) {
+        const [viaNodePort, ...direct] = await Promise.all([
+          get(NODE_PORT_URL + path, 1_000),
+          ...replicas.map((p) => get(`http://${p.ip}:8080${path}`, 1_000)),
+        ]);
+        const now = Date.now();
+        if (firstNew === undefined && viaNodePort?.status === 200 && isNew(viaNodePort.body)) firstNew = now - savedAt;
+        direct.forEach((answer, i) => {
+          const name = replicas[i]?.name as string;
+          if (!replicaNew.has(name) && answer.status === 200 && isNew(answer.body)) replicaNew.set(name, now - savedAt);
+        });
+        await sleep(20);
+      }
+      if (firstNew === undefined || replicaNew.size < replicas.length)
+        throw new Error(`save lost: after ${timeoutMs} ms, NodePort new: ${firstNew !== undefined}, replicas new: ${replicaNew.size}/${replicas.length}`);
+      return { firstNewMs: firstNew, allNewMs: Math.max(...replicaNew.values()) };
+    }
+    const healthIs = (status: string) => (body: string) => body === JSON.stringify({ status });
+
+    it('a. serves each of ten consecutive saves of one file, on every replica', async () => {
+      const file = 'src/http/routes/probes.ts';
+      const original = source(file);
+      expect(original).to.include("status: 'ok'");
+      const figures: { firstNewMs: number; allNewMs: number }[] = [];
+      for (let n = 1; n <= 10; n += 1) {
+        figures.push(await save({ [file]: original.replace("status: 'ok'", `status: 'ok-save-${n}'`) }, '/health', healthIs(`ok-save-${n}`)));
+        await sleep(300); // a developer's next save comes later than the answer to the last
+      }
+      const first = figures.map((f) => f.firstNewMs);
+      const all = figures.map((f) => f.allNewMs);
+      recordFigures('tilt-up-ten-saves', {
+        firstNewMs: first,
+        allNewMs: all,
+        firstNewMedianMs: median(first),
+        allNewMedianMs: median(all),
+        allNewMaxMs: Math.max(...all),
+      });
+      expect(pods(SELECTOR).every((p) => p.restarts === 0), 'no container restarted: the live update restarts the process').to.equal(true);
+    });
+
+    it('b. serves a save of a second file', async () => {
+      const file = 'src/http/routes/ops.ts';
+      const original = source(file);
+      expect(original).to.include('ready: dataset');
+      const times = await save({ [file]: original.replace('ready: dataset', "devLoop: 'b',\n      ready: dataset") }, '/status', (body) =>
+        body.includes('"devLoop":"b"'),
+      );
+      recordFigures('tilt-up-second-file', times);
+    });
+
+    it('c. serves a new file imported by an existing one', async () => {
+      const probes = 'src/http/routes/probes.ts';
+      write('src/http/routes/dev-loop-marker.ts', "export const DEV_LOOP_MARKER = 'ok-new-file';\n");
+      const original = source(probes).replace(/status: 'ok-save-\d+'/, "status: 'ok'");
+      const edited = `import { DEV_LOOP_MARKER } from './dev-loop-marker.js';\n${original.replace("status: 'ok'", 'status: DEV_LOOP_MARKER')}`;
+      const times = await save({ [probes]: edited }, '/health', healthIs('ok-new-file'));
+      recordFigures('tilt-up-new-file', times);
+    });
+
+    it("d. runs the npm ci step on a package.json and lockfile change (a version bump), then serves it", async () => {
+      const version = '0.1.0-devloop.1';
+      const manifest = JSON.parse(source('package.json'));
+      const lock = JSON.parse(source('package-lock.json'));
+      manifest.version = version;
+      lock.version = version;
+      lock.packages[''].version = version;
+      const times = await save(
+        { 'package.json': `${JSON.stringify(manifest, null, 2)}\n`, 'package-lock.json': `${JSON.stringify(lock, null, 2)}\n` },
+        '/openapi.json',
+        (body) => JSON.parse(body).info?.version === version,
+        300_000,
+      );
+      recordFigures('tilt-up-npm-ci', times);
+    });
+
+    it('e. recovers from a saved syntax error once it is fixed, without a rebuild', async () => {
+      const file = 'src/http/routes/probes.ts';
+      const good = source(file);
+      write(file, `${good}\nexport const broken = ;\n`);
+      // The server stops on the error (nodemon waits for the next save); the pods stay.
+      const replicas = pods(SELECTOR);
+      const deadline = Date.now() + 30_000;
+      const anyServing = async () => (await Promise.all(replicas.map((p) => get(`http://${p.ip}:8080/health`, 500)))).some((a) => a.status === 200);
+      while (Date.now() < deadline && (await anyServing())) await sleep(100);
+      expect(await anyServing(), 'the syntax error stopped every server').to.equal(false);
+      const times = await save({ [file]: good.replace('status: DEV_LOOP_MARKER', "status: 'ok-fixed'") }, '/health', healthIs('ok-fixed'));
+      recordFigures('tilt-up-syntax-error', times);
+    });
+
+    it('shows every resource in its label group in the Tilt UI, with links, and its smoke button runs the check', async () => {
+      await checkTiltUi(`http://127.0.0.1:${TILT_PORT}`, ws.path);
+    });
+  });
+});
