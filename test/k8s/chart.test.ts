@@ -148,6 +148,10 @@ describe('Helm chart k8s/whc-api', function () {
       reject(['--set', 'corsOrigins=example.org'], "'/corsOrigins'");
       reject(['--set', 'answerCacheMb=-1'], "'/answerCacheMb'");
     });
+    it('rejects a public path that is not an absolute path prefix', () => {
+      reject(['--set', 'publicPaths[0]=query'], "'/publicPaths/0'");
+      reject(['--set', 'publicPaths[0]=/query/'], "'/publicPaths/0'");
+    });
     it('accepts global values (use as a subchart)', () => {
       expect(helmRun(['template', RELEASE, CHART, '--kube-version', KUBE_VERSION, '--set', 'global.anything=1']).status).to.equal(0);
     });
