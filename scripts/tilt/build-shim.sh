@@ -18,6 +18,6 @@ if ! command -v go >/dev/null || [ ! -d "$GOPATH_STARLARK/src/go.starlark.net" ]
 fi
 if [ ! -x "$out" ] || [ "$src" -nt "$out" ]; then
   mkdir -p "$repo/.tools"
-  (cd "$repo/scripts/tilt/shim" && GO111MODULE=off GOPATH="$GOPATH_STARLARK" GOFLAGS= go build -o "$out" .) >&2
+  (cd "$repo/scripts/tilt/shim" && GO111MODULE=off GOPATH="$GOPATH_STARLARK" GOFLAGS='' go build -o "$out" .) >&2
 fi
 echo "$out"
