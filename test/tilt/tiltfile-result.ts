@@ -108,6 +108,8 @@ export function tiltfileResult(
       cwd: options.dir ?? ROOT,
       encoding: 'utf8',
       maxBuffer: 64 * 1024 * 1024,
+      // A load takes about a second; a hung one must fail here, since mocha cannot stop a spawnSync.
+      timeout: 60_000,
       env: {
         PATH: `${dirname(helmBinary())}:${process.env['PATH'] ?? ''}`,
         HOME: home,
@@ -123,7 +125,7 @@ export function tiltfileResult(
     });
     return {
       status: run.status ?? -1,
-      stderr: run.stderr,
+      stderr: run.error === undefined ? run.stderr : `${run.stderr}\n${run.error.message}`,
       ...(run.status === 0 ? { result: JSON.parse(run.stdout) as TiltfileResult } : {}),
     };
   } finally {
