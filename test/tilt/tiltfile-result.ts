@@ -164,14 +164,14 @@ const NEEDED = [
  * relative paths resolve as in the repository and a broken copy never touches it.
  */
 export function tiltfileCopy(edit?: (text: string) => string): { dir: string; remove(): void } {
+  const original = readFileSync(join(ROOT, 'Tiltfile'), 'utf8');
+  const edited = edit === undefined ? original : edit(original);
+  if (edit !== undefined && edited === original) throw new Error('the edit does not change the Tiltfile');
   const dir = mkdtempSync(join(tmpdir(), 'whc-tiltfile-'));
   for (const path of NEEDED) {
     mkdirSync(dirname(join(dir, path)), { recursive: true });
     cpSync(join(ROOT, path), join(dir, path), { recursive: true });
   }
-  const original = readFileSync(join(ROOT, 'Tiltfile'), 'utf8');
-  const edited = edit === undefined ? original : edit(original);
-  if (edit !== undefined && edited === original) throw new Error('the edit does not change the Tiltfile');
   writeFileSync(join(dir, 'Tiltfile'), edited);
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
