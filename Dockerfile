@@ -11,6 +11,7 @@
 # Build args:
 #   NODE_IMAGE           base image (a mirror's copy of the official image; CI passes a local one)
 #   NPM_CONFIG_REGISTRY  optional npm registry for `npm ci`
+#   VERSION, REVISION, SOURCE, LICENSES  the production image's OCI labels (see its last lines)
 # Build secret (optional): id=npm_ca, a CA bundle for a TLS-intercepting proxy.
 
 # The official image of the Node.js LTS in .node-version, on Debian's current stable.
@@ -68,3 +69,19 @@ COPY package.json ./
 COPY --from=prod-deps /app/node_modules ./node_modules
 COPY data ./data
 COPY --from=build /app/dist ./dist
+# OCI image labels (github.com/opencontainers/image-spec annotations.md), last: a new version or
+# revision changes only this metadata, and no file layer is rebuilt. VERSION's default is
+# package.json's version and the chart's appVersion (a test checks the three agree); the build
+# passes REVISION (the commit) and SOURCE (the repository's URL: the repository itself names none).
+# LICENSES: the project declares no licence yet (no LICENSE file, none in package.json), and SPDX
+# says NOASSERTION for that, rather than a guess.
+ARG VERSION=0.1.0
+ARG REVISION=""
+ARG SOURCE=""
+ARG LICENSES=NOASSERTION
+LABEL org.opencontainers.image.title="whc-api" \
+      org.opencontainers.image.description="HTTP API serving the UNESCO World Heritage List" \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.revision="${REVISION}" \
+      org.opencontainers.image.source="${SOURCE}" \
+      org.opencontainers.image.licenses="${LICENSES}"

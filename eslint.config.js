@@ -13,7 +13,8 @@ const NODE_GLOBALS = Object.fromEntries(
 );
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', '.cache/', '.bench/', 'coverage/', 'test/client/whc-api.ts'] },
+  // .tools/: unpacked tools, among them tilt-extensions (JavaScript of its own) for the Tiltfile tests.
+  { ignores: ['dist/', 'node_modules/', '.cache/', '.bench/', 'coverage/', '.tools/', 'test/client/whc-api.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -23,7 +23,7 @@ mirror=$(awk '/^URIs:/ { print $2; exit }' /etc/apt/sources.list.d/debian.source
 work=$(mktemp -d)
 container=""
 cleanup() {
-  [ -n "$container" ] && "${BUILDAH[@]}" rm "$container" >/dev/null 2>&1 || true
+  if [ -n "$container" ]; then "${BUILDAH[@]}" rm "$container" >/dev/null 2>&1 || true; fi
   rm -rf "$work"
 }
 trap cleanup EXIT

@@ -4,6 +4,7 @@ BUILDAH=(buildah --storage-driver vfs)
 # The official base image this stands in for: node:<major>-<Debian release>-slim.
 NODE_MAJOR=$(tr -d ' \nv' < "$(dirname "${BASH_SOURCE[0]}")/../../.node-version")
 DEBIAN_RELEASE=trixie
+# shellcheck disable=SC2034 # read by the scripts that source this file
 BASE_IMAGE=localhost/whc-node-base:$NODE_MAJOR-$DEBIAN_RELEASE-slim
 
 log() { printf '[container] %s\n' "$*" >&2; }

@@ -79,8 +79,7 @@ start_image() { # image port logfile
   touch "$ctx/.started"
   "${BUILDAH[@]}" run --isolation chroot --user "$user" "$container" -- "${cmd[@]}" >"$3" 2>&1 &
   run_pid=$!; pids+=("$run_pid")
-  local i
-  for i in $(seq 1 100); do
+  for _ in $(seq 1 100); do
     server_pid=$(descendant_named "$run_pid" node) && break
     sleep 0.1
   done
@@ -91,7 +90,8 @@ start_image() { # image port logfile
 uid_of() { awk '/^Uid:/ { print $2, $3, $4, $5 }' "/proc/$1/status"; }
 
 stop_and_wait() { # pid name
-  local start=$(now_ms)
+  local start
+  start=$(now_ms)
   kill -TERM "$1"
   for _ in $(seq 1 $(( STOP_WITHIN_S * 10 ))); do
     kill -0 "$1" 2>/dev/null || { log "$2 stopped $(( $(now_ms) - start )) ms after SIGTERM"; return 0; }

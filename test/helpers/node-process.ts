@@ -10,7 +10,7 @@ export interface Finished {
   readonly stderr: string;
 }
 
-export function runNode(argv: readonly string[], options: { cwd?: string } = {}): Promise<Finished> {
+export function runNode(argv: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Finished> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'pipe'], ...options });
     let stdout = '';

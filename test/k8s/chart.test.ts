@@ -40,18 +40,20 @@ describe('Helm chart k8s/whc-api', function () {
       for (const { key } of renders) expect(renderedAt[key]?.length, key).to.be.greaterThan(5);
     });
 
-    // Helm template enforces Chart.yaml kubeVersion (lint does not): the minors either side of the
-    // supported range, an end-of-life one, and the last patch of the minor before the range.
-    for (const version of ['1.33.0', '1.34.11', '1.38.0']) {
-      it(`refuses to render for Kubernetes ${version}, outside the supported minors`, () => {
+    // Helm template enforces Chart.yaml kubeVersion (lint does not): an end-of-life minor, and the
+    // last patch of the minor before the supported ones.
+    for (const version of ['1.33.0', '1.34.11']) {
+      it(`refuses to render for Kubernetes ${version}, older than the supported minors`, () => {
         const result = helmRun(['template', RELEASE, CHART, '--kube-version', version]);
         expect(result.status).to.not.equal(0);
         expect(result.stderr).to.include('kubeVersion');
       });
     }
 
-    it('accepts any patch release of a supported minor', () => {
-      expect(helmRun(['template', RELEASE, CHART, '--kube-version', '1.37.9']).status).to.equal(0);
+    // No upper bound: a future minor is not refused before anyone knows it breaks something.
+    it('accepts any patch release of a supported minor, later minors, and a provider pre-release suffix', () => {
+      for (const version of ['1.37.9', '1.38.0', '1.40.2', '1.36.2-eks-1a2b3c'])
+        expect(helmRun(['template', RELEASE, CHART, '--kube-version', version]).status, version).to.equal(0);
     });
   });
 
@@ -122,15 +124,33 @@ describe('Helm chart k8s/whc-api', function () {
       reject(['--set', 'replicas=3'], "additional properties 'replicas' not allowed");
       reject(['--set', 'ingress.hostname=x'], "additional properties 'hostname' not allowed");
     });
-    it('rejects an unknown anti-affinity mode and a root user', () => {
+    it('rejects an unknown anti-affinity mode, a root user, a privileged or escalating container', () => {
       reject(['--set', 'antiAffinity=sometimes'], "'/antiAffinity'");
       reject(['--set', 'securityContext.runAsUser=0'], "'/securityContext/runAsUser'");
+      reject(['--set', 'podSecurityContext.runAsUser=0'], "'/podSecurityContext/runAsUser'");
+      reject(['--set', 'podSecurityContext.runAsNonRoot=false'], "'/podSecurityContext/runAsNonRoot'");
+      reject(['--set', 'securityContext.privileged=true'], "'/securityContext/privileged'");
+      reject(['--set', 'securityContext.allowPrivilegeEscalation=true'], "'/securityContext/allowPrivilegeEscalation'");
+    });
+    it('rejects an unknown data source, and a hostPath volume or an existing claim without data.source=volume', () => {
+      reject(['--set', 'data.source=s3'], "'/data/source'");
+      reject(['--set', 'data.hostPath.enabled=true'], "'/data/source'");
+      reject(['--set', 'data.existingClaim=shared'], "'/data/source'");
+    });
+    it("rejects podLabels that would change the selector, extra env the chart sets, and extra volumes named like the chart's", () => {
+      reject(['--set', 'podLabels.app\\.kubernetes\\.io/instance=other'], "'/podLabels/app.kubernetes.io~1instance'");
+      reject(['--set', 'extraEnv[0].name=DATA_FILE', '--set', 'extraEnv[0].value=/x'], "'/extraEnv/0/name'");
+      reject(['--set', 'extraVolumes[0].name=data', '--set', 'extraVolumes[0].emptyDir.medium=Memory'], "'/extraVolumes/0/name'");
     });
     it('rejects an enabled HTTPRoute without a parent Gateway', () =>
       reject(['--set', 'httpRoute.enabled=true'], "'/httpRoute/parentRefs'"));
     it('rejects CORS origins that are not origins, and a negative answer cache', () => {
       reject(['--set', 'corsOrigins=example.org'], "'/corsOrigins'");
       reject(['--set', 'answerCacheMb=-1'], "'/answerCacheMb'");
+    });
+    it('rejects a public path that is not an absolute path prefix', () => {
+      reject(['--set', 'publicPaths[0]=query'], "'/publicPaths/0'");
+      reject(['--set', 'publicPaths[0]=/query/'], "'/publicPaths/0'");
     });
     it('accepts global values (use as a subchart)', () => {
       expect(helmRun(['template', RELEASE, CHART, '--kube-version', KUBE_VERSION, '--set', 'global.anything=1']).status).to.equal(0);

@@ -35,6 +35,33 @@ export const PROFILES = {
     'ingress.tlsSecretName=whc-tls',
     '--set',
     'metrics.serviceMonitor.enabled=true',
+    // The shared volume and its publish Jobs, and every override key of `helm create`'s starter.
+    '--set',
+    'data.source=volume',
+    '--set',
+    'dataJob.allowShrink=true',
+    '--set-json',
+    'podLabels={"team":"maps"}',
+    '--set-json',
+    'podAnnotations={"sidecar.istio.io/inject":"false"}',
+    '--set-json',
+    'podSecurityContext={"runAsUser":1001,"runAsGroup":1001,"fsGroup":1001,"fsGroupChangePolicy":"OnRootMismatch"}',
+    '--set-json',
+    'securityContext={"capabilities":{"drop":["ALL"],"add":["NET_BIND_SERVICE"]},"seLinuxOptions":{"level":"s0:c123,c456"}}',
+    '--set-json',
+    'affinity={"nodeAffinity":{"requiredDuringSchedulingIgnoredDuringExecution":{"nodeSelectorTerms":[{"matchExpressions":[{"key":"kubernetes.io/arch","operator":"In","values":["amd64","arm64"]}]}]}}}',
+    '--set-json',
+    'tolerations=[{"key":"dedicated","operator":"Equal","value":"whc","effect":"NoSchedule"}]',
+    '--set-json',
+    'nodeSelector={"kubernetes.io/os":"linux"}',
+    '--set-json',
+    'extraEnv=[{"name":"NODE_EXTRA_CA_CERTS","value":"/etc/ca/ca.crt"},{"name":"POD_NAME","valueFrom":{"fieldRef":{"fieldPath":"metadata.name"}}}]',
+    '--set-json',
+    'extraVolumes=[{"name":"ca","configMap":{"name":"corporate-ca"}}]',
+    '--set-json',
+    'extraVolumeMounts=[{"name":"ca","mountPath":"/etc/ca","readOnly":true}]',
+    '--set-json',
+    'serviceAccount={"annotations":{"eks.amazonaws.com/role-arn":"arn:aws:iam::111122223333:role/whc"},"automount":true}',
   ],
 } as const;
 export type Profile = keyof typeof PROFILES;
@@ -58,6 +85,15 @@ export function parseObjects(text: string): K8sObject[] {
       return doc.toJS() as K8sObject | null;
     })
     .filter((o): o is K8sObject => o !== null);
+}
+
+/** NOTES.txt as `helm install` prints it: a client-side dry run (no cluster is contacted). */
+export function notes(profile: Profile, extra: readonly string[] = []): string {
+  const result = helmRun(['install', RELEASE, CHART, '--dry-run=client', ...PROFILES[profile], ...extra]);
+  if (result.status !== 0) throw new Error(`helm install --dry-run=client (${profile}) failed: ${result.stderr}`);
+  const start = result.stdout.indexOf('\nNOTES:\n');
+  if (start === -1) throw new Error('helm install printed no NOTES');
+  return result.stdout.slice(start + '\nNOTES:\n'.length);
 }
 
 export function render(profile: Profile, extra: readonly string[] = [], kubeVersion: string = KUBE_VERSION): K8sObject[] {

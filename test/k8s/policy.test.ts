@@ -4,7 +4,8 @@ import { parse as parseYaml } from 'yaml';
 import { MANIFEST_FILE, renderPlainManifests } from '../../scripts/k8s/plain-manifests.js';
 import { loadConfig } from '../../src/config.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
-import { CHART, ROOT, findObject, render, type K8sObject } from './helm.js';
+import { dockerfileEnv } from './dockerfile.js';
+import { CHART, findObject, render, type K8sObject } from './helm.js';
 
 /* Loose views of the rendered objects: the schema tests already proved their shape. */
 type Labels = Record<string, string>;
@@ -50,26 +51,12 @@ const apiContainer = (objects: K8sObject[]) => deploymentOf(objects).spec.templa
 const selects = (selector: Labels, labels: Labels) => Object.entries(selector).every(([k, v]) => labels[k] === v);
 const envOf = (container: Container, name: string) => container.env?.find((e) => e.name === name)?.value;
 
-/** ENV values of one Dockerfile stage, read from the Dockerfile itself. */
-function dockerfileEnv(stage: string): Record<string, string> {
-  const text = readFileSync(`${ROOT}Dockerfile`, 'utf8');
-  const start = text.search(new RegExp(`^FROM .* AS ${stage}$`, 'm'));
-  const end = text.indexOf('\nFROM ', start + 1);
-  const body = text.slice(start, end === -1 ? undefined : end);
-  const env: Record<string, string> = {};
-  for (const line of body.split('\n').filter((l) => l.startsWith('ENV '))) {
-    for (const pair of line.slice(4).trim().split(/\s+/)) {
-      const [k, v] = pair.split('=');
-      if (k && v !== undefined) env[k] = v;
-    }
-  }
-  return env;
-}
-
 describe('chart policies (rendered objects)', function () {
   this.timeout(60_000);
   const dev = render('dev');
   const prod = render('prod');
+  /** The prod profile on a cluster with a ReadWriteMany class: the shared volume and its publish Job. */
+  const prodVolume = render('prod', ['--set', 'data.source=volume']);
   const values = parseYaml(readFileSync(`${CHART}/values.yaml`, 'utf8')) as { containerPort: number; data: { mountPath: string } };
 
   describe('probes', () => {
@@ -150,6 +137,7 @@ describe('chart policies (rendered objects)', function () {
     for (const [name, objects] of [
       ['dev', dev],
       ['prod', prod],
+      ['prod with data.source=volume', prodVolume],
     ] as const) {
       it(`${name}: every pod runs restricted: uid 1000, non-root, read-only root (but dev's API container), a /tmp volume, no escalation, no capabilities, RuntimeDefault seccomp, no token`, () => {
         const pods: PodSpec[] = objects.flatMap((o) => {
@@ -259,9 +247,9 @@ describe('chart policies (rendered objects)', function () {
     });
   });
 
-  describe('shared data volume', () => {
+  describe('shared data volume (data.source=volume)', () => {
     it('mounts the claim read-only and points DATA_FILE into it', () => {
-      for (const objects of [dev, prod]) {
+      for (const objects of [dev, prodVolume]) {
         const spec = deploymentOf(objects).spec.template.spec;
         const container = spec.containers[0] as Container;
         const mount = container.volumeMounts?.find((m) => m.name === 'data');
@@ -286,7 +274,7 @@ describe('chart policies (rendered objects)', function () {
     });
 
     it('prod publishes the data with a Job of the release (no hook, so `helm install --wait` and GitOps tools that wait cannot deadlock) running `whc-data publish` onto the claim', () => {
-      const job = findObject<{ spec: { template: { spec: PodSpec } } } & K8sObject>(prod, 'Job');
+      const job = findObject<{ spec: { template: { spec: PodSpec } } } & K8sObject>(prodVolume, 'Job');
       expect(Object.keys(job.metadata.annotations ?? {}).filter((k) => k.startsWith('helm.sh/hook'))).to.deep.equal([]);
       const container = job.spec.template.spec.containers[0] as Container;
       expect(container.command?.slice(0, 3)).to.deep.equal(['node', 'dist/cli/data.js', 'publish']);
@@ -294,16 +282,17 @@ describe('chart policies (rendered objects)', function () {
       const mount = container.volumeMounts?.find((m) => m.name === 'data');
       expect(mount?.readOnly).to.not.equal(true);
       expect(target.startsWith(`${mount?.mountPath}/`)).to.equal(true);
-      expect(target).to.equal(envOf(apiContainer(prod), 'DATA_FILE'));
-      const cronJob = findObject<{ spec: { suspend: boolean } } & K8sObject>(prod, 'CronJob');
+      expect(target).to.equal(envOf(apiContainer(prodVolume), 'DATA_FILE'));
+      const cronJob = findObject<{ spec: { suspend: boolean } } & K8sObject>(prodVolume, 'CronJob');
       expect(cronJob.spec.suspend).to.equal(true);
     });
 
     it("names the publish Job after its pod template: the same on an upgrade that publishes the same, new when what it publishes changes (a Job's template is immutable)", () => {
       const jobName = (objects: K8sObject[]) => findObject(objects, 'Job').metadata.name;
-      expect(jobName(render('prod'))).to.equal(jobName(prod));
-      expect(jobName(render('prod', ['--set', 'image.tag=0.2.0']))).to.not.equal(jobName(prod));
-      expect(jobName(render('prod', ['--set', 'dataJob.source=https://example.org/whc.csv']))).to.not.equal(jobName(prod));
+      const volume = ['--set', 'data.source=volume'];
+      expect(jobName(render('prod', volume))).to.equal(jobName(prodVolume));
+      expect(jobName(render('prod', [...volume, '--set', 'image.tag=0.2.0']))).to.not.equal(jobName(prodVolume));
+      expect(jobName(render('prod', [...volume, '--set', 'dataJob.source=https://example.org/whc.csv']))).to.not.equal(jobName(prodVolume));
     });
   });
 

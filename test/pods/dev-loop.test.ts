@@ -2,16 +2,16 @@
  * The dev loop rehearsed for real: the chart's dev profile played as a pod by podman + runc (its
  * securityContext, memory limit, volumes and ConfigMap enforced), the dev image built from the
  * real Dockerfile, and every save delivered the way Tilt's live update delivers it (tar through
- * exec, then the run() steps), with the rules read from the Tiltfile. Each scenario is proven by
- * a changed HTTP answer, and timed from the start of the copy. Tilt, kind and Docker cannot run
- * on these machines: this is the closest thing to `tilt up` here.
+ * exec, then the run() steps), with the rules real Tilt reads from the Tiltfile (`tilt alpha
+ * tiltfile-result`). Each scenario is proven by a changed HTTP answer, and timed from the start of
+ * the copy. kind and Docker cannot run on these machines: this is the closest thing to `tilt up` here.
  */
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from '../k8s/helm.js';
-import { evaluate } from '../tilt/shim.js';
+import { tiltBin, tiltfileResult } from '../tilt/tiltfile-result.js';
 import { buildImage } from './images.js';
 import { applyLiveUpdate, decide, liveUpdateRules, type LiveUpdateRules } from './live-update.js';
 import { containerName, exec, logs, MemoryCgroup, play, state, unplay, volumePath } from './podman.js';
@@ -44,13 +44,13 @@ describe('dev loop rehearsal: the dev profile as a pod, live-updated as Tilt doe
   const runStepEnv: Record<string, string> = {};
 
   before(async function () {
-    if (!canRehearse()) this.skip();
+    if (!canRehearse() || tiltBin() === undefined) this.skip();
     mkdirSync(PLAY_DIR, { recursive: true });
     buildImage('dev');
     pods = renderPods('dev');
-    const shim = evaluate();
-    if (shim.record === undefined) throw new Error(`Tiltfile failed: ${shim.stderr}`);
-    rules = liveUpdateRules(shim.record);
+    const tilt = tiltfileResult();
+    if (tilt.result === undefined) throw new Error(`Tiltfile failed: ${tilt.stderr}`);
+    rules = liveUpdateRules(tilt.result);
     ws = workspace();
     unplay(files.pod, []);
     unplay(files.claim, podmanVolumes(pods));

@@ -4,14 +4,14 @@
  * files that a sync() covers go into a tar archive under their container paths (owner and group
  * cleared, modes and mtimes kept), piped to `tar -C / -x -f -` run through exec in the container
  * as its own user; then each run() step whose trigger matches a changed file (or that has none)
- * runs the same way as `sh -c CMD`. The rules come from the Tiltfile itself, through the shim's
- * record of its docker_build() call: nothing here repeats them.
+ * runs the same way as `sh -c CMD`. The rules come from the Tiltfile itself, as real Tilt loads it
+ * (test/tilt/tiltfile-result.ts): nothing here repeats them.
  */
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { onlyCall, type ShimRecord } from '../tilt/shim.js';
+import { dirname, join, relative, resolve } from 'node:path';
+import { imageTarget, type TiltfileResult } from '../tilt/tiltfile-result.js';
 import { execAsync } from './podman.js';
 
 export interface SyncRule {
@@ -23,36 +23,54 @@ export interface RunRule {
   trigger: string[];
 }
 export interface LiveUpdateRules {
-  dockerfile: string;
-  only: string[];
-  ignore: string[];
+  /** Files whose change makes Tilt run the Tiltfile again (the Dockerfile, .dockerignore, the Tiltfile...). */
+  configFiles: string[];
+  /** The build context's ignore lists (only=, .dockerignore, the Tiltfile), each in .dockerignore syntax. */
+  contextIgnores: string[][];
   syncs: SyncRule[];
   runs: RunRule[];
   fallBackOn: string[];
 }
 
-export function liveUpdateRules(record: ShimRecord): LiveUpdateRules {
-  const build = onlyCall(record, 'docker_build').args;
-  const steps = (build['live_update'] ?? []) as {
-    _type: string;
-    local_path?: string;
-    remote_path?: string;
-    cmd?: string;
-    trigger?: string[];
-    files?: string[];
-  }[];
+export function liveUpdateRules(result: TiltfileResult): LiveUpdateRules {
+  const target = imageTarget(result);
+  const spec = target.LiveUpdateSpec;
+  // Tilt gives paths relative to the Tiltfile's directory, or absolute: these rules use the former.
+  const fromBase = (path: string) => relative(spec.basePath, resolve(spec.basePath, path));
+  const inBase = (path: string) => !fromBase(path).startsWith('..');
   return {
-    dockerfile: (build['dockerfile'] as string | undefined) ?? 'Dockerfile',
-    only: (build['only'] ?? []) as string[],
-    ignore: (build['ignore'] ?? []) as string[],
-    syncs: steps.filter((s) => s._type === 'sync').map((s) => ({ localPath: s.local_path as string, remotePath: s.remote_path as string })),
-    runs: steps.filter((s) => s._type === 'run').map((s) => ({ cmd: s.cmd as string, trigger: s.trigger ?? [] })),
-    fallBackOn: steps.filter((s) => s._type === 'fall_back_on').flatMap((s) => s.files ?? []),
+    configFiles: result.ConfigFiles.filter(inBase).map(fromBase),
+    contextIgnores: (target.BuildDetails.contextIgnores ?? [])
+      .filter((i) => inBase(i.basePath))
+      // A list without patterns ignores its basePath itself (Tilt adds one for the Tiltfile).
+      .map((i) => i.patterns ?? [fromBase(i.basePath)]),
+    syncs: (spec.syncs ?? []).map((s) => ({ localPath: fromBase(s.localPath), remotePath: s.containerPath })),
+    runs: (spec.execs ?? []).map((e) => ({
+      cmd: e.args[0] === 'sh' && e.args[1] === '-c' && e.args.length === 3 ? (e.args[2] as string) : e.args.join(' '),
+      trigger: (e.triggerPaths ?? []).map(fromBase),
+    })),
+    fallBackOn: (spec.stopPaths ?? []).map(fromBase),
   };
 }
 
 /** `path` is `rule` or lies below it (paths relative to the Tiltfile's directory, as Tilt matches them). */
 const covers = (rule: string, path: string) => path === rule || path.startsWith(`${rule.replace(/\/$/, '')}/`);
+
+/**
+ * Whether a list in .dockerignore syntax leaves `path` out: the last pattern that matches the path
+ * or a folder above it decides, `!` taking it back in (Docker's ".dockerignore file" reference).
+ * Only the patterns these lists use are understood: `*` or `**` alone, and plain paths.
+ */
+function ignored(patterns: readonly string[], path: string): boolean {
+  let out = false;
+  for (const pattern of patterns) {
+    const negated = pattern.startsWith('!');
+    const rule = negated ? pattern.slice(1) : pattern;
+    if (rule !== '*' && rule !== '**' && /[*?[\]]/.test(rule)) throw new Error(`context ignore pattern ${pattern}: not rehearsed`);
+    if (rule === '*' || rule === '**' || covers(rule, path)) out = !negated;
+  }
+  return out;
+}
 
 export interface CopiedFile {
   local: string;
@@ -66,12 +84,10 @@ export type Decision =
 /** What Tilt does when these files change (paths relative to the Tiltfile's directory). */
 export function decide(rules: LiveUpdateRules, changed: readonly string[]): Decision {
   // Tilt reads these when it loads the Tiltfile: an edit re-runs it, and a new image spec means a full build.
-  const readByTiltfile = changed.find((f) => f === rules.dockerfile || f === '.dockerignore' || f === 'Tiltfile');
+  const readByTiltfile = changed.find((f) => rules.configFiles.some((c) => covers(c, f)));
   if (readByTiltfile !== undefined)
     return { action: 'rebuild', reason: `${readByTiltfile} is read by the Tiltfile: Tilt re-runs it and builds the image` };
-  const inImage = changed.filter(
-    (f) => (rules.only.length === 0 || rules.only.some((o) => covers(o, f))) && !rules.ignore.some((i) => covers(i, f)),
-  );
+  const inImage = changed.filter((f) => !rules.contextIgnores.some((patterns) => ignored(patterns, f)));
   if (inImage.length === 0) return { action: 'none', reason: 'no changed file is in the image build context' };
   const fallBack = inImage.find((f) => rules.fallBackOn.some((r) => covers(r, f)));
   if (fallBack !== undefined) return { action: 'rebuild', reason: `${fallBack} matches fall_back_on()` };

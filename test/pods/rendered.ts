@@ -2,7 +2,7 @@
  * What the rehearsal plays: the chart rendered with the real helm, as Tilt (dev) or an operator
  * (prod) renders it. The only changes made for podman are the image reference (passed to helm as
  * Tilt passes its own) and the replica count (one pod: podman ignores replicas, and every replica
- * would publish the same host port).
+ * would publish the same host port); prod is rendered with data.source=volume (see renderPods).
  *
  * Rendered fields podman does not enforce, and what the rehearsal does about them:
  * - probes: podman turns a liveness probe into a healthcheck it never runs here (no systemd
@@ -61,8 +61,11 @@ const PROFILE_TARGET = { dev: 'dev', prod: 'production' } as const satisfies Rec
 
 export function renderPods(profile: keyof typeof PROFILE_TARGET): RenderedPods {
   const target = PROFILE_TARGET[profile];
+  // prod serves its image's data by default; the rehearsal plays it with the shared volume and the
+  // data Job (data.source=volume), the path with the most moving parts.
+  const source = profile === 'prod' ? ['--set', 'data.source=volume'] : [];
   const objects = parseObjects(
-    renderText(profile, ['--set', `image.repository=${IMAGE_REPOSITORY}`, '--set', `image.tag=${IMAGE_TAGS[target]}`]),
+    renderText(profile, ['--set', `image.repository=${IMAGE_REPOSITORY}`, '--set', `image.tag=${IMAGE_TAGS[target]}`, ...source]),
   );
   const one = <T extends K8sObject>(kind: string): T => {
     const found = objects.filter((o) => o.kind === kind);

@@ -1,5 +1,5 @@
 {{/*
-Pod template of the data publisher, shared by the install/upgrade hook Job and the on-demand
+Pod template of the data publisher, shared by the Job of the release and the on-demand
 CronJob: `whc-data publish` validates the source with the service's own loader, writes a
 temporary file on the volume and renames it over the served file, so readers never see half a
 file and a bad source leaves the old file in place (the Job then fails).
@@ -23,7 +23,15 @@ spec:
     - name: publish
       image: {{ include "whc-api.image" . | quote }}
       imagePullPolicy: {{ .Values.image.pullPolicy }}
-      command: ["node", "dist/cli/data.js", "publish", {{ .Values.dataJob.source | quote }}, {{ include "whc-api.dataFile" . | quote }}]
+      command:
+        - node
+        - dist/cli/data.js
+        - publish
+        {{- if .Values.dataJob.allowShrink }}
+        - --allow-shrink
+        {{- end }}
+        - {{ .Values.dataJob.source | quote }}
+        - {{ include "whc-api.dataFile" . | quote }}
       securityContext:
         {{- include "whc-api.containerSecurityContext" . | nindent 8 }}
       resources:
@@ -41,4 +49,5 @@ spec:
       persistentVolumeClaim:
         claimName: {{ include "whc-api.dataClaimName" . }}
     {{- include "whc-api.tmpVolume" . | nindent 4 }}
+  {{- with include "whc-api.placement" . }}{{ . | trim | nindent 2 }}{{ end }}
 {{- end }}

@@ -54,32 +54,73 @@ app.kubernetes.io/component: api
 {{- default (printf "%s-data" (include "whc-api.fullname" .)) .Values.data.existingClaim }}
 {{- end }}
 
-{{/* Where the data file sits inside every pod that mounts the data volume. */}}
+{{/*
+The image's own copy of the data (the Dockerfile copies data/ to /app/data; a test checks that
+this and the production image's DATA_FILE agree).
+*/}}
+{{- define "whc-api.imageDataDir" -}}
+/app/data
+{{- end }}
+
+{{/* The data volume is in use: data.source=volume. */}}
+{{- define "whc-api.dataVolume" -}}
+{{- if eq .Values.data.source "volume" }}true{{ end }}
+{{- end }}
+
+{{/* The data file every API pod serves (DATA_FILE): on the volume, or the image's own copy. */}}
 {{- define "whc-api.dataFile" -}}
-{{- printf "%s/%s" (trimSuffix "/" .Values.data.mountPath) .Values.data.fileName }}
+{{- $dir := ternary (trimSuffix "/" .Values.data.mountPath) (include "whc-api.imageDataDir" .) (eq .Values.data.source "volume") }}
+{{- printf "%s/%s" $dir .Values.data.fileName }}
 {{- end }}
 
+{{/* The data Job and its CronJob exist: a volume to publish onto, and publishing on. */}}
+{{- define "whc-api.dataJobEnabled" -}}
+{{- if and (include "whc-api.dataVolume" .) .Values.dataJob.enabled }}true{{ end }}
+{{- end }}
+
+{{/*
+The data Job's name carries a hash of its pod template, because a Job's template cannot be
+changed in place: an upgrade that changes what is published (image, source, file) creates a new
+Job and removes the old one; an upgrade that changes nothing leaves the completed Job alone.
+*/}}
+{{- define "whc-api.dataJobName" -}}
+{{- printf "%s-data-%s" (include "whc-api.fullname" .) (include "whc-api.dataPublisherPod" . | sha256sum | trunc 10) }}
+{{- end }}
+
+{{/* Every pod's security context: the chart's restricted one, each key of podSecurityContext replacing its own. */}}
 {{- define "whc-api.podSecurityContext" -}}
-runAsNonRoot: true
-runAsUser: {{ .Values.securityContext.runAsUser }}
-runAsGroup: {{ .Values.securityContext.runAsGroup }}
-fsGroup: {{ .Values.securityContext.runAsGroup }}
-seccompProfile:
-  type: RuntimeDefault
+{{- $context := dict "runAsNonRoot" true "runAsUser" 1000 "runAsGroup" 1000 "fsGroup" 1000 "seccompProfile" (dict "type" "RuntimeDefault") }}
+{{- range $key, $value := .Values.podSecurityContext }}{{ $_ := set $context $key $value }}{{ end }}
+{{- toYaml $context }}
 {{- end }}
 
-{{/* Every container's; the API container's root follows securityContext.readOnlyRootFilesystem (dev: writable), the others' is always read-only. */}}
-{{- define "whc-api.containerSecurityContext" -}}
-allowPrivilegeEscalation: false
-readOnlyRootFilesystem: true
-capabilities:
-  drop: ["ALL"]
-{{- end }}
+{{/*
+The API container's security context: the chart's, each key of securityContext replacing its own
+(set key by key, not with merge: Sprig's merge keeps the chart's true over a given false).
+*/}}
 {{- define "whc-api.apiContainerSecurityContext" -}}
-allowPrivilegeEscalation: false
-readOnlyRootFilesystem: {{ .Values.securityContext.readOnlyRootFilesystem }}
-capabilities:
-  drop: ["ALL"]
+{{- $context := dict "allowPrivilegeEscalation" false "readOnlyRootFilesystem" true "capabilities" (dict "drop" (list "ALL")) }}
+{{- range $key, $value := .Values.securityContext }}{{ $_ := set $context $key $value }}{{ end }}
+{{- toYaml $context }}
+{{- end }}
+
+{{/* Every other container's: the API container's, but always with a read-only root (nothing live-updates them). */}}
+{{- define "whc-api.containerSecurityContext" -}}
+{{- $context := include "whc-api.apiContainerSecurityContext" . | fromYaml }}
+{{- $_ := set $context "readOnlyRootFilesystem" true }}
+{{- toYaml $context }}
+{{- end }}
+
+{{/* Where every pod of the release may run: nodeSelector and tolerations, for the API, data Job and test pods alike. */}}
+{{- define "whc-api.placement" -}}
+{{- with .Values.nodeSelector }}
+nodeSelector:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with .Values.tolerations }}
+tolerations:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
 {{- end }}
 
 {{/*
