@@ -244,6 +244,9 @@ up() {
   "${NS[@]}" ip link add whc0 type bridge
   "${NS[@]}" ip addr add 10.250.0.1/32 dev whc0
   "${NS[@]}" ip link set whc0 up
+  # Service ClusterIPs from processes in the namespace (tests, Tilt): the kernel needs a route
+  # before kube-proxy's OUTPUT rules rewrite the address (a kind node's default route does this).
+  "${NS[@]}" ip route add 10.96.0.0/16 dev whc0
   registry
   pause_image
   local p=$W/pki t0=$SECONDS
@@ -359,7 +362,7 @@ down() {
   # shims whose containers are gone exit with containerd; kill any survivor by its recorded PID
   local f
   for f in "$W"/node*/containerd/state/io.containerd.runtime.v2.task/k8s.io/*/{init,shim}.pid; do
-    [ -f "$f" ] && kill -9 "$(cat "$f")" 2>/dev/null || true
+    if [ -f "$f" ]; then kill -9 "$(cat "$f")" 2>/dev/null || true; fi
   done
   stop containerd2 containerd1 apiserver etcd
   # shellcheck disable=SC2046 # one word per file name: the names are ours, without spaces

@@ -29,7 +29,7 @@ cleanup() {
 trap cleanup EXIT INT TERM
 t0=$SECONDS
 scripts/cluster/kube.sh up
-scripts/cluster/images.sh
+scripts/cluster/images.sh "${WHC_REGISTRY_PORT:-5005}"
 echo "cluster tier: cluster and images ready in $((SECONDS - t0)) s" >&2
 eval "$(scripts/cluster/kube.sh env)"
 export WHC_CLUSTER_TIER=1

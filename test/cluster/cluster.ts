@@ -4,7 +4,7 @@
  * KUBECONFIG, the Docker API that podman serves for Tilt, helm and tilt on PATH; anywhere else
  * (plain `mocha`, `npm test`'s first pass) they are pending with the reason.
  */
-import { execFileSync, spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { execFile, execFileSync, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from '../k8s/helm.js';
@@ -35,19 +35,77 @@ export function run(command: string, args: readonly string[], options: { cwd?: s
     timeout: options.timeoutMs ?? 300_000,
     maxBuffer: 64 * 1024 * 1024,
   });
-  return { status: result.status ?? -1, stdout: result.stdout ?? '', stderr: (result.stderr ?? '') + (result.error ? String(result.error) : '') };
+  return {
+    status: result.status ?? -1,
+    stdout: result.stdout ?? '',
+    stderr: (result.stderr ?? '') + (result.error ? String(result.error) : ''),
+  };
+}
+
+/**
+ * `run` without blocking the event loop: what a test does while its own lookups load a Service,
+ * or while it serves a file to the cluster, must not stop them.
+ */
+export function runAsync(command: string, args: readonly string[], options: { input?: string; timeoutMs?: number } = {}) {
+  return new Promise<{ status: number; stdout: string; stderr: string }>((resolve) => {
+    const child = execFile(
+      command,
+      args,
+      { cwd: ROOT, encoding: 'utf8', timeout: options.timeoutMs ?? 300_000, maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) =>
+        resolve({
+          status: error ? (typeof error.code === 'number' ? error.code : -1) : 0,
+          stdout,
+          stderr: stderr + (error && typeof error.code !== 'number' ? error.message : ''),
+        }),
+    );
+    if (options.input !== undefined) child.stdin?.end(options.input);
+  });
+}
+export async function mustAsync(command: string, args: readonly string[], options: Parameters<typeof runAsync>[2] = {}): Promise<string> {
+  const result = await runAsync(command, args, options);
+  if (result.status !== 0)
+    throw new Error(`${command} ${args.join(' ')} exited ${result.status}:\n${result.stderr}${result.stdout}`.slice(0, 6000));
+  return result.stdout;
 }
 
 /** Runs a command that must succeed; throws with its output otherwise. */
 export function must(command: string, args: readonly string[], options: Parameters<typeof run>[2] = {}): string {
   const result = run(command, args, options);
-  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} exited ${result.status}:\n${result.stderr}${result.stdout}`.slice(0, 6000));
+  if (result.status !== 0)
+    throw new Error(`${command} ${args.join(' ')} exited ${result.status}:\n${result.stderr}${result.stdout}`.slice(0, 6000));
   return result.stdout;
 }
 
 export const kubectl = (...args: string[]) => must('kubectl', args);
-export function kubectlJson<T = any>(...args: string[]): T {
+
+/** The fields of Kubernetes objects these tests read, as the API server returns them. */
+export interface KubeList<T> {
+  items: T[];
+}
+export interface Condition {
+  type: string;
+  status: string;
+  reason?: string;
+}
+export interface Pod {
+  metadata: { name: string; deletionTimestamp?: string };
+  spec: { nodeName?: string; containers: { image: string }[] };
+  status: { podIP?: string; conditions?: Condition[]; containerStatuses?: { restartCount: number }[] };
+}
+export interface Service {
+  metadata: { name: string };
+  spec: { clusterIP: string; ports: { port: number }[] };
+}
+export interface Named {
+  metadata: { name: string };
+}
+
+export function kubectlJson<T>(...args: string[]): T {
   return JSON.parse(kubectl(...args, '-o', 'json')) as T;
+}
+export async function kubectlJsonAsync<T>(...args: string[]): Promise<T> {
+  return JSON.parse(await mustAsync('kubectl', [...args, '-o', 'json'])) as T;
 }
 
 export interface PodSummary {
@@ -58,15 +116,21 @@ export interface PodSummary {
   restarts: number;
 }
 export function pods(selector: string, namespace = 'default'): PodSummary[] {
-  const list = kubectlJson<{ items: any[] }>('get', 'pods', '-n', namespace, '-l', selector);
+  return summarize(kubectlJson<KubeList<Pod>>('get', 'pods', '-n', namespace, '-l', selector));
+}
+export async function podsAsync(selector: string, namespace = 'default'): Promise<PodSummary[]> {
+  return summarize(await kubectlJsonAsync<KubeList<Pod>>('get', 'pods', '-n', namespace, '-l', selector));
+}
+/** The pods that are not being deleted, with what the tests ask of them. */
+function summarize(list: KubeList<Pod>): PodSummary[] {
   return list.items
     .filter((p) => p.metadata.deletionTimestamp === undefined)
     .map((p) => ({
       name: p.metadata.name,
       ip: p.status.podIP ?? '',
       node: p.spec.nodeName ?? '',
-      ready: (p.status.conditions ?? []).some((c: any) => c.type === 'Ready' && c.status === 'True'),
-      restarts: (p.status.containerStatuses ?? []).reduce((n: number, c: any) => n + c.restartCount, 0),
+      ready: (p.status.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True'),
+      restarts: (p.status.containerStatuses ?? []).reduce((n, c) => n + c.restartCount, 0),
     }));
 }
 

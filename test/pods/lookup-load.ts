@@ -19,14 +19,14 @@ export interface RunningLoad {
   stop(): Promise<LoadResult>;
 }
 
-export function startLookupLoad(port: number, connections: number, maxRequests: number): RunningLoad {
+export function startLookupLoad(port: number, connections: number, maxRequests: number, host = '127.0.0.1'): RunningLoad {
   const agent = new Agent({ keepAlive: true, maxSockets: connections });
   const result: LoadResult = { ok: 0, retriedOnClosedConnection: 0, refusedNewConnections: 0, failed: [] };
   let stopping = false;
   let issued = 0;
   const once = (id: number): Promise<void> =>
     new Promise((resolve) => {
-      const req = request({ host: '127.0.0.1', port, path: `/query?unique_number=${id}`, agent }, (res) => {
+      const req = request({ host, port, path: `/query?unique_number=${id}`, agent }, (res) => {
         res.resume();
         res.on('end', () => {
           if (res.statusCode === 200 || res.statusCode === 404) result.ok += 1;
