@@ -126,6 +126,11 @@ describe('the dev loop on real Tilt and a real cluster', function () {
     }
     const healthIs = (status: string) => (body: string) => body === JSON.stringify({ status });
 
+    // First, on the tree as cloned: the checks it triggers must pass on it.
+    it('shows every resource in its label group in the Tilt UI, with links, and its smoke button runs the check', async () => {
+      await checkTiltUi(TILT_PORT, { id: 'smoke-now', text: 'Run smoke check' });
+    });
+
     it('a. serves each of ten consecutive saves of one file, on every replica', async () => {
       const file = 'src/http/routes/probes.ts';
       const original = source(file);
@@ -214,8 +219,5 @@ describe('the dev loop on real Tilt and a real cluster', function () {
       write(file, original);
     });
 
-    it('shows every resource in its label group in the Tilt UI, with links, and its smoke button runs the check', async () => {
-      await checkTiltUi(TILT_PORT, { id: 'smoke-now', text: 'Run smoke check' });
-    });
   });
 });
