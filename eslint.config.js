@@ -19,7 +19,7 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ['*.js', 'scripts/*/*.mjs', 'test/reporters/*.cjs'] },
+        projectService: { allowDefaultProject: ['*.js', 'scripts/*/*.mjs', 'scripts/*/*.cjs', 'test/reporters/*.cjs'] },
         tsconfigRootDir: import.meta.dirname,
       },
     },
@@ -34,7 +34,7 @@ export default tseslint.config(
   { files: ['**/*.js', '**/*.mjs', '**/*.cjs'], ...tseslint.configs.disableTypeChecked, languageOptions: { globals: NODE_GLOBALS } },
   {
     files: ['**/*.cjs'],
-    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable' } },
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', __dirname: 'readonly' } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {

@@ -8,6 +8,8 @@
  *
  * Exit codes: 0 success, 1 invalid data or failed publish, 2 wrong usage.
  */
+// First: on an unsupported Node it stops the process before any other module runs.
+import '../node-version.js';
 import { stat } from 'node:fs/promises';
 import { DataFileError, formatDataError } from '../data/data-error.js';
 import { loadDataset } from '../data/load.js';
