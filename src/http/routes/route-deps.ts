@@ -36,7 +36,7 @@ export function publicDatasetView(dataset: Dataset): { version: string; rows: nu
   return { version: id, rows, loadedAt: loadedAt.toISOString(), file: basename(file) };
 }
 
-/** Load errors as `file:line: column ...` messages. */
+/** Load errors as `file:line:column: column ...` messages. */
 export function publicErrorMessages(errors: readonly DataError[]): string[] {
   return errors.map((e) => formatDataError({ ...e, file: basename(e.file) }));
 }
