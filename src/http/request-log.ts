@@ -5,6 +5,8 @@
 import type { Middleware } from 'koa';
 import { requestLineWriter, type Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
+import type { InFlight } from './in-flight.js';
+import type { ProblemState } from './problem-middleware.js';
 import { setSecurityHeaders } from './representation/headers.js';
 import { setHeader } from './set-header.js';
 
@@ -25,6 +27,7 @@ function routeLabel(matched: unknown, path: string, patternOf: RoutePatternOf): 
 export function observeRequests(
   logger: Logger,
   metrics: Metrics,
+  inFlight: InFlight,
   isShuttingDown: () => boolean,
   patternOf: RoutePatternOf = () => undefined,
 ): Middleware {
@@ -33,9 +36,13 @@ export function observeRequests(
   const logLine = requestLineWriter(logger, JSON.stringify);
   return async (ctx, next) => {
     const start = performance.now();
+    inFlight.requestStarted();
     try {
       await next();
     } finally {
+      inFlight.requestEnded();
+      const refusal = (ctx.state as ProblemState).problem?.refusal;
+      if (refusal !== undefined) metrics.requestRefused(refusal);
       setSecurityHeaders(ctx.res);
       // While draining, each keep-alive client is told to reconnect (to another replica) after this answer.
       if (isShuttingDown()) setHeader(ctx, 'Connection', 'close');

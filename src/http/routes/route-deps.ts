@@ -14,7 +14,7 @@ export interface RouteDeps {
 /** The dataset to answer from, or a 503 problem while none is loaded. */
 export function requireDataset(deps: RouteDeps): Dataset {
   const dataset = deps.store.current;
-  if (dataset === undefined) throw new HttpProblem('NOT_READY', notReadyReason(deps));
+  if (dataset === undefined) throw new HttpProblem('NOT_READY', notReadyReason(deps), { refusal: 'no_data' });
   return dataset;
 }
 
