@@ -85,7 +85,7 @@ describe('an unsupported Node.js', function () {
       }
     });
 
-    for (const script of ['dev', 'start', 'serve', 'test']) {
+    for (const script of ['dev', 'start', 'serve', 'test', 'test:unit', 'test:http', 'test:slow']) {
       it(`npm run ${script}: exits 1 with the message, before the script itself runs`, async () => {
         const result = await run('npm', ['run', script]);
         expect(result.stderr, result.stderr).to.match(new RegExp(MESSAGE.source, 'm'));

@@ -1,7 +1,7 @@
 /**
  * Refuses an unsupported Node.js with one clear line, before anything fails less clearly (on
  * Node 20, `npm run dev` died with "does not provide an export named 'registerHooks'"). npm runs
- * it before `npm run dev`, `npm start`, `npm run serve` and `npm test` (package.json's pre*
+ * it before `npm run dev`, `npm start`, `npm run serve`, `npm test` and its tiers (package.json's pre*
  * scripts); src/node-version.ts does the same inside the service and the CLI, for those run by
  * `node` directly. CommonJS and old syntax on purpose: every Node from 14 on must parse it to
  * say it is too old. The supported range is package.json's `engines`, the one npm reads too.
