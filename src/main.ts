@@ -1,7 +1,10 @@
 /**
  * Entry point: reads the configuration, serves the service (assembled by service.ts, as the
- * tests do) and owns the process's lifecycle (signals, exit codes). Nothing else calls process.exit.
+ * tests do) and owns the process's lifecycle (signals, exit codes). Nothing else calls process.exit
+ * but node-version.ts, which stops an unsupported Node before anything has started.
  */
+// First: on an unsupported Node it stops the process before any other module runs.
+import './node-version.js';
 import { getHeapStatistics } from 'node:v8';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { DatasetStore } from './data/store.js';

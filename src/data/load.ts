@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import type { Stats } from 'node:fs';
 import { stat, type FileHandle } from 'node:fs/promises';
 import * as E from 'fp-ts/lib/Either.js';
-import { CsvSyntaxError, readCsvRecords } from './csv-records.js';
+import { CsvSyntaxError, locateField, readCsvRecords } from './csv-records.js';
 import { type DataError, DataFileChangedError, DataFileError } from './data-error.js';
 import { NotRegularFileError, openRegularFile, sameFile } from './data-file.js';
 import { DatasetBuilder, type Dataset } from './dataset.js';
@@ -86,7 +86,8 @@ export async function loadDataset(file: string, options: LoadOptions = {}): Prom
       const row = decoded.right;
       const firstLine = firstLineOf.get(row.unique_number);
       if (firstLine !== undefined) {
-        report({ file, line: record.line, column: 'unique_number', value: String(row.unique_number), message: `duplicate unique_number (first on line ${firstLine})` });
+        const field = header.index.unique_number;
+        report({ file, ...locateField(record, field), column: 'unique_number', field: field + 1, value: String(row.unique_number), message: `duplicate unique_number (first on line ${firstLine})` });
         continue;
       }
       firstLineOf.set(row.unique_number, record.line);

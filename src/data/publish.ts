@@ -8,10 +8,11 @@ import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { DataFileError } from './data-error.js';
 import type { DatasetVersion } from './dataset.js';
+import { download } from './download.js';
 import { loadDataset } from './load.js';
 
 export function isUrl(source: string): boolean {
@@ -19,10 +20,7 @@ export function isUrl(source: string): boolean {
 }
 
 async function openSource(source: string): Promise<Readable> {
-  if (!isUrl(source)) return createReadStream(source);
-  const response = await fetch(source, { redirect: 'follow' });
-  if (!response.ok || response.body === null) throw new Error(`${source}: HTTP ${response.status} ${response.statusText}`);
-  return Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>);
+  return isUrl(source) ? download(source) : createReadStream(source);
 }
 
 /** A hidden name in the target's directory: same filesystem (so rename is atomic), ignored by watchers of the target. */
