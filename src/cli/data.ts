@@ -3,14 +3,18 @@
  * `whc-data`: the data file tools, built on the service's own loader.
  *
  *   validate <file>             exit 0, or 1 with every error as file:line: column "name": message
- *   describe <file>             rows, columns, version (sha256) and size, as JSON
+ *   describe <file>             rows, columns, version (sha256), size and formula cells, as JSON
+ *
+ * validate and describe also write, on stderr, a warning per text cell a spreadsheet would run
+ * as a formula (data/formula-text.ts), located like errors. A warning, not a failure: such text
+ * can be real data (`rev_bis` holds `-894 Rev`), and CSV answers neutralise it anyway.
  *   publish <source> <target>   validate and atomically replace target; source is a path or http(s) URL
  *
  * Exit codes: 0 success, 1 invalid data or failed publish, 2 wrong usage.
  */
 import { stat } from 'node:fs/promises';
-import { DataFileError, formatDataError } from '../data/data-error.js';
-import { loadDataset } from '../data/load.js';
+import { DataFileError, formatDataError, type DataError } from '../data/data-error.js';
+import { loadDataset, MAX_REPORTED_ERRORS } from '../data/load.js';
 import { publishDataFile } from '../data/publish.js';
 import { COLUMNS } from '../data/row.js';
 
@@ -19,6 +23,27 @@ const USAGE = `usage: whc-data validate <file>
        whc-data publish <source-file-or-url> <target-file>`;
 
 class UsageError extends Error {}
+
+/**
+ * Formula warnings, written once the file is known to be valid (an invalid file's errors matter
+ * first): the first MAX_REPORTED_ERRORS are kept, the rest only counted, so a file of formulas
+ * costs bounded memory and output.
+ */
+function formulaWarnings(): { warn: (warning: DataError) => void; count: () => number; write: () => void } {
+  const kept: DataError[] = [];
+  let count = 0;
+  return {
+    warn: (warning) => {
+      count += 1;
+      if (kept.length < MAX_REPORTED_ERRORS) kept.push(warning);
+    },
+    count: () => count,
+    write: () => {
+      for (const warning of kept) process.stderr.write(`${formatDataError(warning)}\n`);
+      if (count > kept.length) process.stderr.write(`(and ${count - kept.length} more formula warnings)\n`);
+    },
+  };
+}
 
 function reportFailure(error: unknown): number {
   if (error instanceof DataFileError) {
@@ -39,16 +64,27 @@ async function run(args: readonly string[]): Promise<number> {
   switch (command) {
     case 'validate': {
       const [file = ''] = operands(1);
-      const dataset = await loadDataset(file);
-      process.stdout.write(`${file}: valid, ${dataset.version.rows} rows, version ${dataset.version.id}\n`);
+      const warnings = formulaWarnings();
+      const dataset = await loadDataset(file, { warn: warnings.warn });
+      warnings.write();
+      const warned = warnings.count() > 0 ? `, ${warnings.count()} formula warning(s)` : '';
+      process.stdout.write(`${file}: valid, ${dataset.version.rows} rows, version ${dataset.version.id}${warned}\n`);
       return 0;
     }
     case 'describe': {
       const [file = ''] = operands(1);
-      const [dataset, info] = await Promise.all([loadDataset(file), stat(file)]);
-      process.stdout.write(
-        `${JSON.stringify({ file, rows: dataset.version.rows, columns: COLUMNS, version: dataset.version.id, bytes: info.size }, null, 2)}\n`,
-      );
+      const warnings = formulaWarnings();
+      const [dataset, info] = await Promise.all([loadDataset(file, { warn: warnings.warn }), stat(file)]);
+      warnings.write();
+      const description = {
+        file,
+        rows: dataset.version.rows,
+        columns: COLUMNS,
+        version: dataset.version.id,
+        bytes: info.size,
+        formulaCells: warnings.count(),
+      };
+      process.stdout.write(`${JSON.stringify(description, null, 2)}\n`);
       return 0;
     }
     case 'publish': {

@@ -12,7 +12,9 @@ import { type DataError, DataFileChangedError, DataFileError } from './data-erro
 import { NotRegularFileError, openRegularFile, sameFile } from './data-file.js';
 import { DatasetBuilder, type Dataset } from './dataset.js';
 import { decodeRecord } from './decode-record.js';
+import { isFormulaText } from './formula-text.js';
 import { checkHeader, type ColumnIndex } from './header.js';
+import { COLUMNS, type Row } from './row.js';
 
 export const MAX_REPORTED_ERRORS = 100;
 
@@ -39,6 +41,20 @@ export interface LoadOptions {
   /** The memory the dataset may take (bodies and index, `estimatedBytes`); a larger file is refused. */
   readonly maxBytes?: number;
   readonly now?: () => Date;
+  /**
+   * Told of each text cell a spreadsheet would run as a formula (data/formula-text.ts): valid data,
+   * but worth a look (`whc-data validate`). The service passes none and pays nothing for it.
+   */
+  readonly warn?: (warning: DataError) => void;
+}
+
+const FORMULA_WARNING = 'warning: text a spreadsheet would run as a formula; CSV answers write it behind a single quote';
+
+function warnFormulas(row: Row, line: number, file: string, warn: (warning: DataError) => void): void {
+  for (const column of COLUMNS) {
+    const value = row[column];
+    if (typeof value === 'string' && isFormulaText(value)) warn({ file, line, column, value, message: FORMULA_WARNING });
+  }
 }
 
 const MB = 1024 * 1024;
@@ -48,7 +64,7 @@ const MB = 1024 * 1024;
  * (a `DataFileChangedError` when the file changed while it was read).
  */
 export async function loadDataset(file: string, options: LoadOptions = {}): Promise<Dataset> {
-  const { maxBytes = Infinity, now = () => new Date() } = options;
+  const { maxBytes = Infinity, now = () => new Date(), warn } = options;
   const errors: DataError[] = [];
   const report = (error: DataError): void => {
     if (errors.length < MAX_REPORTED_ERRORS) errors.push(error);
@@ -90,6 +106,7 @@ export async function loadDataset(file: string, options: LoadOptions = {}): Prom
         continue;
       }
       firstLineOf.set(row.unique_number, record.line);
+      if (warn !== undefined) warnFormulas(row, record.line, file, warn);
       builder.add(row);
       if (builder.estimatedBytes > maxBytes) {
         // Stop reading: the rest would only take more memory. The last good dataset stays.

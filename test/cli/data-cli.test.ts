@@ -7,6 +7,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { runNode, type Finished } from '../helpers/node-process.js';
+import { ATTACKS, looksLikeFormula, writeFormulaFile } from '../helpers/formula-csv.js';
 import { DATA_FILE, readDataText, readRecords } from '../helpers/reference-csv.js';
 import { tempDir, type TempDir } from '../helpers/temp-files.js';
 
@@ -63,6 +64,36 @@ describe('whc-data (the data CLI)', function () {
       expect(lines[3]).to.equal('3 error(s); the file was rejected');
     });
 
+    it('warns, with file, line and column, of each text cell a spreadsheet would run as a formula, and exits 0', async () => {
+      const { file, cells } = writeFormulaFile(dir);
+      const result = await whcData('validate', file);
+      expect(result.code, result.stderr).to.equal(0);
+      const expected = cells
+        .filter((c) => looksLikeFormula(c.value))
+        .map(
+          (c) =>
+            `${file}:${c.line}: column "${c.column}": warning: text a spreadsheet would run as a formula; CSV answers write it behind a single quote, got ${JSON.stringify(c.value)}`,
+        );
+      expect(expected).to.have.length(ATTACKS.length);
+      expect(result.stderr.trim().split('\n')).to.deep.equal(expected);
+      expect(result.stdout).to.include(`${ATTACKS.length} formula warning(s)`);
+    });
+
+    it("warns of the real file's one formula-like cell and not of the numbers", async () => {
+      const result = await whcData('validate', DATA_FILE);
+      const header = records[0]?.fields ?? [];
+      const found = records
+        .slice(1)
+        .flatMap((r) => r.fields.flatMap((f, i) => (looksLikeFormula(f) ? [`${DATA_FILE}:${r.line}: column "${header[i]}":`] : [])));
+      expect(found).to.have.length(1); // rev_bis "-894 Rev"; "-257" and the coordinates are numbers
+      expect(
+        result.stderr
+          .trim()
+          .split('\n')
+          .map((l) => l.slice(0, l.indexOf('": ') + 2)),
+      ).to.deep.equal(found);
+    });
+
     it('exits 2 with the usage on a wrong command line', async () => {
       for (const args of [[], ['frobnicate'], ['validate'], ['publish', 'one']]) {
         const result = await whcData(...args);
@@ -81,6 +112,13 @@ describe('whc-data (the data CLI)', function () {
       expect(description.columns).to.deep.equal(records[0]?.fields);
       expect(description.version).to.equal(sha256(DATA_FILE));
       expect(description.bytes).to.equal(readFileSync(DATA_FILE).length);
+    });
+
+    it('counts the formula cells', async () => {
+      const { file } = writeFormulaFile(dir, 'described.csv');
+      const result = await whcData('describe', file);
+      expect(result.code).to.equal(0);
+      expect((JSON.parse(result.stdout) as { formulaCells: number }).formulaCells).to.equal(ATTACKS.length);
     });
   });
 
