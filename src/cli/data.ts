@@ -8,7 +8,9 @@
  * validate and describe also write, on stderr, a warning per text cell a spreadsheet would run
  * as a formula (data/formula-text.ts), located like errors. A warning, not a failure: such text
  * can be real data (`rev_bis` holds `-894 Rev`), and CSV answers neutralise it anyway.
- *   publish <source> <target>   validate and atomically replace target; source is a path or http(s) URL
+ *   publish [--allow-shrink] <source> <target>
+ *                               validate and atomically replace target; source is a path or http(s) URL;
+ *                               a source with fewer than 98 % of the target's rows is refused unless --allow-shrink
  *
  * Exit codes: 0 success, 1 invalid data or failed publish, 2 wrong usage.
  */
@@ -20,7 +22,7 @@ import { COLUMNS } from '../data/row.js';
 
 const USAGE = `usage: whc-data validate <file>
        whc-data describe <file>
-       whc-data publish <source-file-or-url> <target-file>`;
+       whc-data publish [--allow-shrink] <source-file-or-url> <target-file>`;
 
 class UsageError extends Error {}
 
@@ -88,8 +90,11 @@ async function run(args: readonly string[]): Promise<number> {
       return 0;
     }
     case 'publish': {
+      const allowShrink = rest[0] === '--allow-shrink';
+      if (allowShrink) rest.shift();
       const [source = '', target = ''] = operands(2);
-      const version = await publishDataFile(source, target);
+      if (source.startsWith('-')) throw new UsageError(`unknown option "${source}"`);
+      const version = await publishDataFile(source, target, { allowShrink });
       process.stdout.write(`published ${source} to ${target}: ${version.rows} rows, version ${version.id}\n`);
       return 0;
     }

@@ -148,6 +148,45 @@ describe('whc-data (the data CLI)', function () {
       expect(sha256(target)).to.equal(sha256(small));
     });
 
+    describe('a source with fewer rows than the target', () => {
+      const rowsUpTo = (n: number) => text.slice(0, records[n]?.end ?? 0); // the header and n rows
+      const total = records.length - 1;
+
+      it('refuses a header and one row over the whole list, naming both counts, and keeps the target', async () => {
+        const target = dir.write('whole.csv', readFileSync(DATA_FILE));
+        const source = dir.write('one-row.csv', rowsUpTo(1));
+        const result = await whcData('publish', source, target);
+        expect(result.code).to.equal(1);
+        expect(result.stderr)
+          .to.include(`${source}: 1 row(s)`)
+          .and.include(`of the ${total} row(s) of ${target}`)
+          .and.include('--allow-shrink');
+        expect(sha256(target)).to.equal(sha256(DATA_FILE));
+        expect(readdirSync(dir.path).filter((f) => f.endsWith('.tmp'))).to.deep.equal([]);
+      });
+
+      it('refuses a file cut at a row boundary below 98 % of the rows, takes one at or above it', async () => {
+        const target = dir.write('whole2.csv', readFileSync(DATA_FILE));
+        const under = Math.ceil(total * 0.98) - 1;
+        const refused = await whcData('publish', dir.write('cut.csv', rowsUpTo(under)), target);
+        expect(refused.code).to.equal(1);
+        expect(refused.stderr).to.include(`${under} row(s)`);
+        expect(sha256(target)).to.equal(sha256(DATA_FILE));
+        const kept = await whcData('publish', dir.write('cut-less.csv', rowsUpTo(under + 1)), target);
+        expect(kept.code, kept.stderr).to.equal(0);
+        expect(kept.stdout).to.include(`${under + 1} rows`);
+      });
+
+      it('publishes it with --allow-shrink', async () => {
+        const target = dir.write('whole3.csv', readFileSync(DATA_FILE));
+        const source = dir.write('one-row-meant.csv', rowsUpTo(1));
+        const result = await whcData('publish', '--allow-shrink', source, target);
+        expect(result.code, result.stderr).to.equal(0);
+        expect(sha256(target)).to.equal(sha256(source));
+        expect((await whcData('publish', '--allow-shrunk', source, target)).code).to.equal(2);
+      });
+    });
+
     describe('from an http URL', () => {
       let server: Server;
       const slowStarted = new EventEmitter();
