@@ -194,6 +194,14 @@ describe('service lifecycle: other signals and fatal errors (real process)', () 
     expect((fatal?.['err'] as { message?: string } | undefined)?.message).to.equal('planted failure');
   });
 
+  it('on an unhandled rejection: logs it as the uncaught error it becomes, exits 1', async () => {
+    const fail = dir.write('reject-later.mjs', "setTimeout(() => Promise.reject(new Error('planted rejection')), 1500);\n");
+    service = spawnService({}, { nodeArgs: ['--import', pathToFileURL(fail).href] });
+    expect(await service.exited).to.equal(1);
+    const fatal = service.logs.find((l) => l['msg'] === 'uncaught error: exiting');
+    expect((fatal?.['err'] as { message?: string } | undefined)?.message).to.equal('planted rejection');
+  });
+
   it('on a second signal during the drain: writes its line and exits 1 at once', async () => {
     service = spawnService({ SHUTDOWN_DELAY_MS: '5000' });
     await service.url;

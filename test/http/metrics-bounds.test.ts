@@ -5,6 +5,7 @@
  */
 import { METHODS } from 'node:http';
 import { expect } from 'chai';
+import { createMetrics } from '../../src/metrics.js';
 import { plainRequest } from '../helpers/plain-request.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 
@@ -49,5 +50,16 @@ describe('GET /metrics under a flood of exotic methods and paths', () => {
     process.stdout.write(
       `      /metrics: ${Buffer.byteLength(baseline)} B before, ${Buffer.byteLength(afterThree)} B after ${3 * SENDABLE.length * (PATHS.length + 1)} requests (x${ratio.toFixed(1)}), ${requestSeries(afterThree).length} series\n`,
     );
+  });
+
+  it("labels a status Node does not know as other (a backstop: statuses are the server's choice)", async () => {
+    const metrics = createMetrics({ processMetrics: false });
+    metrics.observeRequest('PROPFIND', '/query', 299, 0.001);
+    metrics.observeRequest('GET', '/query', 200, 0.001);
+    const text = await metrics.registry.metrics();
+    expect(requestSeries(text)).to.deep.equal([
+      'whc_http_requests_total{route="/query",method="other",status="other"} 1',
+      'whc_http_requests_total{route="/query",method="GET",status="200"} 1',
+    ]);
   });
 });
