@@ -13,14 +13,15 @@ import type { DatasetVersion } from './data/dataset.js';
  * method counts as `other`, so the series are bounded by the routes and statuses, which the
  * server chooses, never the client.
  */
-export const LABELLED_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'POST', 'OPTIONS']);
-export const OTHER_METHOD = 'other';
+const LABELLED_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'POST', 'OPTIONS']);
+/** What the method and status labels say for values outside their fixed sets. */
+const OTHER_LABEL = 'other';
 
 /** The `method` label: one of LABELLED_METHODS, or `other`. */
-export const methodLabel = (method: string): string => (LABELLED_METHODS.has(method) ? method : OTHER_METHOD);
+const methodLabel = (method: string): string => (LABELLED_METHODS.has(method) ? method : OTHER_LABEL);
 
 /** The `status` label: a status Node knows (statuses are the server's choice; this is a backstop), or `other`. */
-const statusLabel = (status: number): string => (STATUS_CODES[status] === undefined ? OTHER_METHOD : String(status));
+const statusLabel = (status: number): string => (STATUS_CODES[status] === undefined ? OTHER_LABEL : String(status));
 
 /** Default metrics of prom-client 15 that are gauges named like counters. */
 export const MISNAMED_DEFAULT_GAUGES = [
