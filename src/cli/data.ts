@@ -4,13 +4,13 @@
  *
  *   validate <file>             exit 0, or 1 with every error as file:line: column "name": message
  *   describe <file>             rows, columns, version (sha256), size and formula cells, as JSON
- *
- * validate and describe also write, on stderr, a warning per text cell a spreadsheet would run
- * as a formula (data/formula-text.ts), located like errors. A warning, not a failure: such text
- * can be real data (`rev_bis` holds `-894 Rev`), and CSV answers neutralise it anyway.
  *   publish [--allow-shrink] <source> <target>
  *                               validate and atomically replace target; source is a path or http(s) URL;
  *                               a source with fewer than 98 % of the target's rows is refused unless --allow-shrink
+ *
+ * Each also writes, on stderr, a warning per text cell a spreadsheet would run as a formula
+ * (data/formula-text.ts), located like errors. A warning, not a failure: such text can be real
+ * data (`rev_bis` holds `-894 Rev`), and CSV answers neutralise it anyway.
  *
  * Exit codes: 0 success, 1 invalid data or failed publish, 2 wrong usage.
  */
@@ -94,7 +94,9 @@ async function run(args: readonly string[]): Promise<number> {
       if (allowShrink) rest.shift();
       const [source = '', target = ''] = operands(2);
       if (source.startsWith('-')) throw new UsageError(`unknown option "${source}"`);
-      const version = await publishDataFile(source, target, { allowShrink });
+      const warnings = formulaWarnings();
+      const version = await publishDataFile(source, target, { allowShrink, warn: warnings.warn });
+      warnings.write();
       process.stdout.write(`published ${source} to ${target}: ${version.rows} rows, version ${version.id}\n`);
       return 0;
     }

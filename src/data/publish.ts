@@ -17,7 +17,7 @@ import { basename, dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { CsvSyntaxError, readCsvRecords } from './csv-records.js';
-import { DataFileError } from './data-error.js';
+import { DataFileError, type DataError } from './data-error.js';
 import type { DatasetVersion } from './dataset.js';
 import { loadDataset } from './load.js';
 
@@ -82,6 +82,8 @@ async function rowsOf(file: string): Promise<number | undefined> {
 export interface PublishOptions {
   /** Publish even when the new file has fewer than MIN_KEPT_FRACTION of the rows it replaces. */
   readonly allowShrink?: boolean;
+  /** Told of each formula-like text cell (load.ts's `warn`), located in the source. */
+  readonly warn?: (warning: DataError) => void;
 }
 
 export async function publishDataFile(source: string, target: string, options: PublishOptions = {}): Promise<DatasetVersion> {
@@ -90,7 +92,8 @@ export async function publishDataFile(source: string, target: string, options: P
     await pipeline(await openSource(source), createWriteStream(temporary, { flags: 'wx', mode: 0o644 }));
     await fsyncPath(temporary);
     // Validate the bytes that will be renamed, not the source, which may change meanwhile.
-    const dataset = await loadDataset(temporary);
+    const { warn } = options;
+    const dataset = await loadDataset(temporary, warn === undefined ? {} : { warn: (w) => warn({ ...w, file: source }) });
     if (options.allowShrink !== true) {
       const replacedRows = await rowsOf(target);
       if (replacedRows !== undefined && dataset.version.rows < replacedRows * MIN_KEPT_FRACTION)

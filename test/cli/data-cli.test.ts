@@ -131,6 +131,19 @@ describe('whc-data (the data CLI)', function () {
       expect(readdirSync(dir.path).filter((f) => f.endsWith('.tmp'))).to.deep.equal([]);
     });
 
+    it('publishes a file with formula-like text, warning of each cell in the source', async () => {
+      const { file, cells } = writeFormulaFile(dir, 'to-publish.csv');
+      const target = dir.write('formulas-served.csv', readFileSync(small));
+      const result = await whcData('publish', file, target);
+      expect(result.code, result.stderr).to.equal(0);
+      const warned = result.stderr.trim().split('\n');
+      expect(warned).to.have.length(ATTACKS.length);
+      expect(warned.map((l) => l.slice(0, l.indexOf(': warning:')))).to.deep.equal(
+        cells.filter((c) => looksLikeFormula(c.value)).map((c) => `${file}:${c.line}: column "${c.column}"`),
+      );
+      expect(sha256(target)).to.equal(sha256(file));
+    });
+
     it('leaves the target untouched when the source is invalid, and says why', async () => {
       const target = dir.write('kept.csv', readFileSync(small));
       const before = sha256(target);
