@@ -46,6 +46,21 @@ async function main(): Promise<void> {
     memoryLimit,
   });
 
+  // Signals whose default action would end the process mid-answer, losing the buffered log lines
+  // (SIGHUP exited 129, SIGUSR2 140: issue 24). SIGHUP asks daemons to re-read their
+  // configuration by convention (nginx, sshd): here it reloads the data file, as a change to it
+  // would. SIGUSR2 has no meaning here (nodemon.json restarts with SIGTERM): it is logged, ignored.
+  process.on('SIGHUP', (signal) => {
+    logger.info({ signal }, 'reloading the data file');
+    void service.loadData();
+  });
+  process.on('SIGUSR2', (signal) => logger.warn({ signal }, 'signal ignored'));
+  // Node opens its inspector on 127.0.0.1:9229 on SIGUSR1 unless the signal has a listener: in
+  // production anyone allowed to signal the process would get a debugger. The image also starts
+  // Node with --disable-sigusr1, which covers the moments before this line; `npm run dev` opens the
+  // inspector with --inspect (nodemon.json), which a listener does not close.
+  process.on('SIGUSR1', (signal) => logger.warn({ signal }, 'signal ignored: no inspector outside development (npm run dev opens one)'));
+
   let running: RunningServer;
   try {
     running = await startServer(service.listener, config, { beginShutdown: () => (shuttingDown = true) });
@@ -87,21 +102,6 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
-
-  // Signals whose default action would end the process mid-answer, losing the buffered log lines
-  // (SIGHUP exited 129, SIGUSR2 140: issue 24). SIGHUP asks daemons to re-read their
-  // configuration by convention (nginx, sshd): here it reloads the data file, as a change to it
-  // would. SIGUSR2 has no meaning here (nodemon.json restarts with SIGTERM): it is logged, ignored.
-  process.on('SIGHUP', (signal) => {
-    logger.info({ signal }, 'reloading the data file');
-    void service.loadData();
-  });
-  process.on('SIGUSR2', (signal) => logger.warn({ signal }, 'signal ignored'));
-  // Node opens its inspector on 127.0.0.1:9229 on SIGUSR1 unless the signal has a listener: in
-  // production anyone allowed to signal the process would get a debugger. The image also starts
-  // Node with --disable-sigusr1, which covers the moments before this line; `npm run dev` opens the
-  // inspector with --inspect (nodemon.json), which a listener does not close.
-  process.on('SIGUSR1', (signal) => logger.warn({ signal }, 'signal ignored: no inspector outside development (npm run dev opens one)'));
 }
 
 await main();

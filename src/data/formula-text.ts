@@ -3,7 +3,7 @@
  * starting with `=`, `+`, `-`, `@`, a tab or a carriage return, the characters OWASP's
  * "CSV Injection" guidance lists (https://owasp.org/www-community/attacks/CSV_Injection).
  * One rule for the CSV answers (formats/csv.ts neutralises such cells) and for `whc-data`
- * (validate and describe warn about them).
+ * (validate, describe and publish warn of them).
  *
  * A text cell that is a plain decimal number (`rev_bis` holds `-257`) is read by a spreadsheet as
  * that number, not as a formula: it is left alone, so its value survives a round trip. Anything

@@ -18,6 +18,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { CsvSyntaxError, readCsvRecords } from './csv-records.js';
 import { DataFileError, type DataError } from './data-error.js';
+import { NotRegularFileError, openRegularFile } from './data-file.js';
 import type { DatasetVersion } from './dataset.js';
 import { loadDataset } from './load.js';
 
@@ -71,9 +72,16 @@ export class ShrinkRefusedError extends Error {
 async function rowsOf(file: string): Promise<number | undefined> {
   let records = 0;
   try {
-    for await (const record of readCsvRecords(createReadStream(file))) if (record.fields.length > 0) records += 1;
+    // A regular file only: a FIFO at the target would never end (data-file.ts).
+    const { handle } = await openRegularFile(file);
+    try {
+      for await (const record of readCsvRecords(handle.createReadStream())) if (record.fields.length > 0) records += 1;
+    } finally {
+      await handle.close().catch(() => undefined);
+    }
   } catch (error) {
-    if (error instanceof CsvSyntaxError || (error as NodeJS.ErrnoException).code !== undefined) return undefined;
+    if (error instanceof CsvSyntaxError || error instanceof NotRegularFileError || (error as NodeJS.ErrnoException).code !== undefined)
+      return undefined;
     throw error;
   }
   return Math.max(0, records - 1);

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { EventEmitter } from 'node:events';
@@ -188,6 +188,14 @@ describe('whc-data (the data CLI)', function () {
         const kept = await whcData('publish', dir.write('cut-less.csv', rowsUpTo(under + 1)), target);
         expect(kept.code, kept.stderr).to.equal(0);
         expect(kept.stdout).to.include(`${under + 1} rows`);
+      });
+
+      it('counts no rows of a FIFO at the target (it would never end), and replaces it', async () => {
+        const target = `${dir.path}/fifo.csv`;
+        execFileSync('mkfifo', [target]);
+        const result = await whcData('publish', DATA_FILE, target);
+        expect(result.code, result.stderr).to.equal(0);
+        expect(sha256(target)).to.equal(sha256(DATA_FILE));
       });
 
       it('publishes it with --allow-shrink', async () => {
