@@ -39,7 +39,8 @@ export function loggerOptions(level: Config['logLevel']): LoggerOptions {
 /**
  * Lines are buffered and written in batches of 4 KiB or every second, whichever comes first: a
  * write per request line halved the service's throughput in the benchmark (docs/benchmarks.md).
- * main.ts flushes the buffer before the process exits.
+ * pino writes the buffer at the process's `exit` event (on-exit-leak-free); main.ts handles the
+ * signals whose default action would skip it.
  */
 export function createLogger(level: Config['logLevel']): Logger {
   const destination = pino.destination({ dest: 1, sync: false, minLength: 4096 });

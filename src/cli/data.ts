@@ -3,8 +3,14 @@
  * `whc-data`: the data file tools, built on the service's own loader.
  *
  *   validate <file>             exit 0, or 1 with every error as file:line:column: column "name" (field N): message
- *   describe <file>             rows, columns, version (sha256) and size, as JSON
- *   publish <source> <target>   validate and atomically replace target; source is a path or http(s) URL
+ *   describe <file>             rows, columns, version (sha256), size and formula cells, as JSON
+ *   publish [--allow-shrink] <source> <target>
+ *                               validate and atomically replace target; source is a path or http(s) URL;
+ *                               a source with fewer than 98 % of the target's rows is refused unless --allow-shrink
+ *
+ * Each also writes, on stderr, a warning per text cell a spreadsheet would run as a formula
+ * (data/formula-text.ts), located like errors. A warning, not a failure: such text can be real
+ * data (`rev_bis` holds `-894 Rev`), and CSV answers neutralise it anyway.
  *
  * Conventions of POSIX utilities and GNU's: `--help`/`-h` (whole tool or one command) prints the
  * usage on stdout and exits 0; `--` ends the options, so `validate -- --help` reads a file named
@@ -16,8 +22,9 @@ import { stat } from 'node:fs/promises';
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 import { DataFileError, formatDataError } from '../data/data-error.js';
 import { loadDataset } from '../data/load.js';
-import { publishDataFile } from '../data/publish.js';
+import { MIN_KEPT_FRACTION, publishDataFile } from '../data/publish.js';
 import { COLUMNS } from '../data/row.js';
+import { formulaWarnings } from './formula-warnings.js';
 
 interface Command {
   /** The operands, as the usage line names them. */
@@ -37,31 +44,46 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     options: {},
     optionHelp: [],
     async run([file = '']) {
-      const dataset = await loadDataset(file);
-      process.stdout.write(`${file}: valid, ${dataset.version.rows} rows, version ${dataset.version.id}\n`);
+      const warnings = formulaWarnings();
+      const dataset = await loadDataset(file, { warn: warnings.warn });
+      warnings.write();
+      const warned = warnings.count() > 0 ? `, ${warnings.count()} formula warning(s)` : '';
+      process.stdout.write(`${file}: valid, ${dataset.version.rows} rows, version ${dataset.version.id}${warned}\n`);
       return 0;
     },
   },
   describe: {
     operands: ['<file>'],
-    summary: 'rows, columns, version (sha256) and size of a valid data file, as JSON',
+    summary: 'rows, columns, version (sha256), size and formula cells of a valid data file, as JSON',
     options: {},
     optionHelp: [],
     async run([file = '']) {
-      const [dataset, info] = await Promise.all([loadDataset(file), stat(file)]);
-      process.stdout.write(
-        `${JSON.stringify({ file, rows: dataset.version.rows, columns: COLUMNS, version: dataset.version.id, bytes: info.size }, null, 2)}\n`,
-      );
+      const warnings = formulaWarnings();
+      const [dataset, info] = await Promise.all([loadDataset(file, { warn: warnings.warn }), stat(file)]);
+      warnings.write();
+      const description = {
+        file,
+        rows: dataset.version.rows,
+        columns: COLUMNS,
+        version: dataset.version.id,
+        bytes: info.size,
+        formulaCells: warnings.count(),
+      };
+      process.stdout.write(`${JSON.stringify(description, null, 2)}\n`);
       return 0;
     },
   },
   publish: {
     operands: ['<source-file-or-url>', '<target-file>'],
     summary: 'download or copy, validate, then atomically replace the target',
-    options: {},
-    optionHelp: [],
-    async run([source = '', target = '']) {
-      const version = await publishDataFile(source, target);
+    options: { 'allow-shrink': { type: 'boolean' } },
+    optionHelp: [
+      `  --allow-shrink  publish a source with fewer than ${MIN_KEPT_FRACTION * 100} % of the target's rows (refused otherwise)`,
+    ],
+    async run([source = '', target = ''], options) {
+      const warnings = formulaWarnings();
+      const version = await publishDataFile(source, target, { allowShrink: options['allow-shrink'] === true, warn: warnings.warn });
+      warnings.write();
       process.stdout.write(`published ${source} to ${target}: ${version.rows} rows, version ${version.id}\n`);
       return 0;
     },

@@ -30,7 +30,7 @@ export interface FieldPosition {
 /**
  * Where field `index` (0-based) of `record` starts, found by walking its raw text: commas inside
  * quotes do not separate fields, and a newline inside a quoted cell starts a new line. Only
- * called for a wrong cell, so a valid file costs no walk.
+ * called for a wrong cell or a warning (the CLI's), so the service loading a valid file walks none.
  */
 export function locateField(record: CsvRecord, index: number): FieldPosition {
   let line = record.line;

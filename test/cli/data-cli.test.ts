@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { EventEmitter } from 'node:events';
@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { runNode, type Finished } from '../helpers/node-process.js';
+import { ATTACKS, looksLikeFormula, writeFormulaFile } from '../helpers/formula-csv.js';
 import { DATA_FILE, readDataText, readRecords } from '../helpers/reference-csv.js';
 import { tempDir, type TempDir } from '../helpers/temp-files.js';
 
@@ -28,7 +29,12 @@ function expectPointsAtValues(stderr: string): number {
     const [, file = '', lineNo = '', column = '', shown = ''] = m;
     const value = JSON.parse(shown) as string;
     const text = (readFileSync(file, 'utf8').split('\n')[Number(lineNo) - 1] ?? '').slice(Number(column) - 1);
-    expect(text.startsWith(value) || text.startsWith(`"${value}`), `${line}\npoints at: ${text.slice(0, 40)}`).to.equal(true);
+    // Quoted, a cell doubles its quotes; up to the end of the line, for a value that spans lines.
+    const written = [value, `"${value.replaceAll('"', '""')}`].map((v) => v.split('\n')[0] ?? '');
+    expect(
+      written.some((w) => text.startsWith(w)),
+      `${line}\npoints at: ${text.slice(0, 40)}`,
+    ).to.equal(true);
     checked++;
   }
   return checked;
@@ -90,6 +96,40 @@ describe('whc-data (the data CLI)', function () {
       expect(expectPointsAtValues(result.stderr), 'errors located at their value').to.equal(2);
     });
 
+    it('warns, at file:line:column:, of each text cell a spreadsheet would run as a formula, and exits 0', async () => {
+      const { file, cells } = writeFormulaFile(dir);
+      const result = await whcData('validate', file);
+      expect(result.code, result.stderr).to.equal(0);
+      const expected = cells
+        .filter((c) => looksLikeFormula(c.value))
+        .map(
+          (c) =>
+            `${file}:${c.line}:${c.character}: column "${c.column}" (field ${c.field}): warning: text a spreadsheet would run as a formula; CSV answers write it behind a single quote, got ${JSON.stringify(c.value)}`,
+        );
+      expect(expected).to.have.length(ATTACKS.length);
+      expect(result.stderr.trim().split('\n')).to.deep.equal(expected);
+      expect(expectPointsAtValues(result.stderr), 'warnings located at their value').to.equal(ATTACKS.length);
+      expect(result.stdout).to.include(`${ATTACKS.length} formula warning(s)`);
+    });
+
+    it("warns of the real file's one formula-like cell and not of the numbers", async () => {
+      const result = await whcData('validate', DATA_FILE);
+      const header = records[0]?.fields ?? [];
+      const found = records
+        .slice(1)
+        .flatMap((r) =>
+          r.fields.flatMap((f, i) => (looksLikeFormula(f) ? [`column "${header[i]}" (field ${i + 1}) ${JSON.stringify(f)}`] : [])),
+        );
+      expect(found).to.have.length(1); // rev_bis "-894 Rev"; "-257" and the coordinates are numbers
+      const warned = result.stderr
+        .trim()
+        .split('\n')
+        .map((l) => /^(.+):\d+:\d+: (column "\w+" \(field \d+\)): warning: .*, got (".*")$/.exec(l))
+        .map((w) => (w === null ? null : `${w[2]} ${w[3]}`));
+      expect(warned).to.deep.equal(found);
+      expect(expectPointsAtValues(result.stderr), 'warning located at its value').to.equal(1);
+    });
+
     it('reads a file named like an option after --', async () => {
       const named = dir.write('--help', readFileSync(small));
       const result = await runNode(
@@ -114,6 +154,12 @@ describe('whc-data (the data CLI)', function () {
       });
     }
 
+    it("publish --help lists publish's own option, --allow-shrink", async () => {
+      const result = await whcData('publish', '--help');
+      expect(result.code, result.stderr).to.equal(0);
+      expect(result.stdout.split('\n').filter((l) => l.trimStart().startsWith('--allow-shrink '))).to.have.length(1);
+    });
+
     it('exits 2 with the usage on stderr on a wrong command line, and names what is wrong', async () => {
       const cases: [string[], string][] = [
         [[], 'no command given'],
@@ -123,6 +169,7 @@ describe('whc-data (the data CLI)', function () {
         [['validate', 'a', 'b'], 'validate takes 1 operand, got 2'],
         [['--bogus'], "Unknown option '--bogus'"],
         [['validate', '--bogus', DATA_FILE], "Unknown option '--bogus'"],
+        [['validate', '--allow-shrink', DATA_FILE], "Unknown option '--allow-shrink'"],
       ];
       for (const [args, reason] of cases) {
         const result = await whcData(...args);
@@ -143,6 +190,13 @@ describe('whc-data (the data CLI)', function () {
       expect(description.version).to.equal(sha256(DATA_FILE));
       expect(description.bytes).to.equal(readFileSync(DATA_FILE).length);
     });
+
+    it('counts the formula cells', async () => {
+      const { file } = writeFormulaFile(dir, 'described.csv');
+      const result = await whcData('describe', file);
+      expect(result.code).to.equal(0);
+      expect((JSON.parse(result.stdout) as { formulaCells: number }).formulaCells).to.equal(ATTACKS.length);
+    });
   });
 
   describe('publish', () => {
@@ -152,6 +206,21 @@ describe('whc-data (the data CLI)', function () {
       expect(result.code, result.stderr).to.equal(0);
       expect(sha256(target)).to.equal(sha256(DATA_FILE));
       expect(readdirSync(dir.path).filter((f) => f.endsWith('.tmp'))).to.deep.equal([]);
+    });
+
+    it('publishes a file with formula-like text, warning of each cell in the source', async () => {
+      const { file, cells } = writeFormulaFile(dir, 'to-publish.csv');
+      const target = dir.write('formulas-served.csv', readFileSync(small));
+      const result = await whcData('publish', file, target);
+      expect(result.code, result.stderr).to.equal(0);
+      const warned = result.stderr.trim().split('\n');
+      expect(warned).to.have.length(ATTACKS.length);
+      expect(warned.map((l) => l.slice(0, l.indexOf(': warning:')))).to.deep.equal(
+        cells
+          .filter((c) => looksLikeFormula(c.value))
+          .map((c) => `${file}:${c.line}:${c.character}: column "${c.column}" (field ${c.field})`),
+      );
+      expect(sha256(target)).to.equal(sha256(file));
     });
 
     it('leaves the target untouched when the source is invalid, and says why', async () => {
@@ -169,6 +238,61 @@ describe('whc-data (the data CLI)', function () {
       const result = await whcData('publish', `${dir.path}/absent.csv`, target);
       expect(result.code).to.equal(1);
       expect(sha256(target)).to.equal(sha256(small));
+    });
+
+    describe('a source with fewer rows than the target', () => {
+      const rowsUpTo = (n: number) => text.slice(0, records[n]?.end ?? 0); // the header and n rows
+      const total = records.length - 1;
+
+      it('refuses a header and one row over the whole list, naming both counts, and keeps the target', async () => {
+        const target = dir.write('whole.csv', readFileSync(DATA_FILE));
+        const source = dir.write('one-row.csv', rowsUpTo(1));
+        const result = await whcData('publish', source, target);
+        expect(result.code).to.equal(1);
+        expect(result.stderr)
+          .to.include(`${source}: 1 row(s)`)
+          .and.include(`of the ${total} row(s) of ${target}`)
+          .and.include('--allow-shrink');
+        expect(sha256(target)).to.equal(sha256(DATA_FILE));
+        expect(readdirSync(dir.path).filter((f) => f.endsWith('.tmp'))).to.deep.equal([]);
+      });
+
+      it('refuses a file cut at a row boundary below 98 % of the rows, takes one at or above it', async () => {
+        const target = dir.write('whole2.csv', readFileSync(DATA_FILE));
+        const under = Math.ceil(total * 0.98) - 1;
+        const refused = await whcData('publish', dir.write('cut.csv', rowsUpTo(under)), target);
+        expect(refused.code).to.equal(1);
+        expect(refused.stderr).to.include(`${under} row(s)`);
+        expect(sha256(target)).to.equal(sha256(DATA_FILE));
+        const kept = await whcData('publish', dir.write('cut-less.csv', rowsUpTo(under + 1)), target);
+        expect(kept.code, kept.stderr).to.equal(0);
+        expect(kept.stdout).to.include(`${under + 1} rows`);
+      });
+
+      it('counts no rows of a FIFO at the target (it would never end), and replaces it', async () => {
+        const target = `${dir.path}/fifo.csv`;
+        execFileSync('mkfifo', [target]);
+        const result = await whcData('publish', DATA_FILE, target);
+        expect(result.code, result.stderr).to.equal(0);
+        expect(sha256(target)).to.equal(sha256(DATA_FILE));
+      });
+
+      it('publishes it with --allow-shrink', async () => {
+        const target = dir.write('whole3.csv', readFileSync(DATA_FILE));
+        const source = dir.write('one-row-meant.csv', rowsUpTo(1));
+        const result = await whcData('publish', '--allow-shrink', source, target);
+        expect(result.code, result.stderr).to.equal(0);
+        expect(sha256(target)).to.equal(sha256(source));
+        expect((await whcData('publish', '--allow-shrunk', source, target)).code).to.equal(2);
+      });
+
+      it('takes --allow-shrink after the operands too', async () => {
+        const target = dir.write('whole4.csv', readFileSync(DATA_FILE));
+        const source = dir.write('one-row-meant-too.csv', rowsUpTo(1));
+        const result = await whcData('publish', source, target, '--allow-shrink');
+        expect(result.code, result.stderr).to.equal(0);
+        expect(sha256(target)).to.equal(sha256(source));
+      });
     });
 
     describe('from an http URL', () => {
