@@ -59,9 +59,11 @@ async function main(): Promise<void> {
   });
   process.on('SIGUSR2', (signal) => logger.warn({ signal }, 'signal ignored'));
   // Node opens its inspector on 127.0.0.1:9229 on SIGUSR1 unless the signal has a listener: in
-  // production anyone allowed to signal the process would get a debugger. The image also starts
-  // Node with --disable-sigusr1, which covers the moments before this line; `npm run dev` opens the
-  // inspector with --inspect (nodemon.json), which a listener does not close.
+  // production anyone allowed to signal the process would get a debugger. The image, `npm start`
+  // and the chart's NODE_OPTIONS also pass --disable-sigusr1, which covers the moments before this
+  // line; with it, Node swallows the signal and never calls this listener (Node 24 and 26), so this
+  // logs only where the flag is missing. `npm run dev` opens the inspector with --inspect
+  // (nodemon.json), which a listener does not close.
   process.on('SIGUSR1', (signal) => logger.warn({ signal }, 'signal ignored: no inspector outside development (npm run dev opens one)'));
 
   let running: RunningServer;

@@ -183,6 +183,17 @@ describe('service lifecycle: other signals and fatal errors (real process)', () 
     expect((await fetch(`${url}/health`)).status).to.equal(200);
   });
 
+  it('on SIGUSR1, started as the image starts it (--disable-sigusr1): opens no inspector, stays up', async () => {
+    service = spawnService({}, { nodeArgs: ['--disable-sigusr1'] });
+    const url = await service.url;
+    service.child.kill('SIGUSR1');
+    // Node swallows the signal, so no line says it came: wait as long as the test above does for the inspector.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(service.stderr()).not.to.match(/Debugger listening|Starting inspector/);
+    expect(service.child.exitCode, 'still running').to.equal(null);
+    expect((await fetch(`${url}/health`)).status).to.equal(200);
+  });
+
   it('on an uncaught error: writes its buffered lines and the error, exits 1', async () => {
     // A real uncaught exception in the real process, thrown from a module Node imports first.
     const fail = dir.write('fail-later.mjs', "setTimeout(() => { throw new Error('planted failure'); }, 1500);\n");
