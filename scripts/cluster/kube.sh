@@ -324,7 +324,7 @@ down() {
   # shims whose containers are gone exit with containerd; kill any survivor by its recorded PID
   local f
   for f in "$W"/node*/containerd/state/io.containerd.runtime.v2.task/k8s.io/*/{init,shim}.pid; do
-    [ -f "$f" ] && kill -9 "$(cat "$f")" 2>/dev/null || true
+    if [ -f "$f" ]; then kill -9 "$(cat "$f")" 2>/dev/null || true; fi
   done
   stop containerd2 containerd1 apiserver etcd
   # shellcheck disable=SC2046 # one word per file name: the names are ours, without spaces
