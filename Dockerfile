@@ -62,8 +62,9 @@ ENV NODE_ENV=production HOST=0.0.0.0 PORT=8080 DATA_FILE=/app/data/whc-sites-201
 EXPOSE 8080
 # Numeric, so the kubelet can verify runAsNonRoot without a runAsUser (uid 1000 is `node`).
 USER 1000:1000
-# Exec form: node is PID 1 and receives SIGTERM itself; the app drains and exits.
-CMD ["node", "dist/main.js"]
+# Exec form: node is PID 1 and receives SIGTERM itself; the app drains and exits. No inspector on
+# SIGUSR1 in production (main.ts also handles it, from its start on).
+CMD ["node", "--disable-sigusr1", "dist/main.js"]
 # Files stay owned by root: the service user can read them but not change them.
 COPY package.json ./
 COPY --from=prod-deps /app/node_modules ./node_modules

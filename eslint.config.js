@@ -20,7 +20,7 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ['*.js', 'scripts/*/*.mjs', 'test/reporters/*.cjs'] },
+        projectService: { allowDefaultProject: ['*.js', 'scripts/*/*.mjs', 'scripts/*/*.cjs', 'test/reporters/*.cjs'] },
         tsconfigRootDir: import.meta.dirname,
       },
     },
@@ -35,7 +35,7 @@ export default tseslint.config(
   { files: ['**/*.js', '**/*.mjs', '**/*.cjs'], ...tseslint.configs.disableTypeChecked, languageOptions: { globals: NODE_GLOBALS } },
   {
     files: ['**/*.cjs'],
-    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable' } },
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', __dirname: 'readonly' } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {

@@ -1,7 +1,10 @@
 /**
  * Entry point: reads the configuration, serves the service (assembled by service.ts, as the
- * tests do) and owns the process's lifecycle (signals, exit codes). Nothing else calls process.exit.
+ * tests do) and owns the process's lifecycle (signals, exit codes). Nothing else calls process.exit
+ * but node-version.ts, which stops an unsupported Node before anything has started.
  */
+// First: on an unsupported Node it stops the process before any other module runs.
+import './node-version.js';
 import { getHeapStatistics } from 'node:v8';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { DatasetStore } from './data/store.js';
@@ -28,6 +31,14 @@ function readConfig(): Config {
 async function main(): Promise<void> {
   const config = readConfig();
   const logger = createLogger(config.logLevel);
+  // Log lines are buffered (log.ts); pino writes the buffer synchronously on the process's `exit`
+  // event, which every process.exit and an uncaught error emit, but a signal's default action
+  // skips: the signals below are handled for that reason too. An uncaught error is logged as one
+  // JSON line (Node would print a bare stack on stderr), then the process exits 1.
+  process.on('uncaughtException', (error) => {
+    logger.fatal({ err: error }, 'uncaught error: exiting');
+    process.exit(1);
+  });
   let shuttingDown = false;
   const memoryLimit = containerMemoryLimit();
   const service = createService(config, {
@@ -37,6 +48,23 @@ async function main(): Promise<void> {
     isShuttingDown: () => shuttingDown,
     memoryLimit,
   });
+
+  // Signals whose default action would end the process mid-answer, losing the buffered log lines
+  // (SIGHUP exited 129, SIGUSR2 140: issue 24). SIGHUP asks daemons to re-read their
+  // configuration by convention (nginx, sshd): here it reloads the data file, as a change to it
+  // would. SIGUSR2 has no meaning here (nodemon.json restarts with SIGTERM): it is logged, ignored.
+  process.on('SIGHUP', (signal) => {
+    logger.info({ signal }, 'reloading the data file');
+    void service.loadData();
+  });
+  process.on('SIGUSR2', (signal) => logger.warn({ signal }, 'signal ignored'));
+  // Node opens its inspector on 127.0.0.1:9229 on SIGUSR1 unless the signal has a listener: in
+  // production anyone allowed to signal the process would get a debugger. The image, `npm start`
+  // and the chart's NODE_OPTIONS also pass --disable-sigusr1, which covers the moments before this
+  // line; with it, Node swallows the signal and never calls this listener (Node 24 and 26), so this
+  // logs only where the flag is missing. `npm run dev` opens the inspector with --inspect
+  // (nodemon.json), which a listener does not close.
+  process.on('SIGUSR1', (signal) => logger.warn({ signal }, 'signal ignored: no inspector outside development (npm run dev opens one)'));
 
   let running: RunningServer;
   try {

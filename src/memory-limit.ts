@@ -69,7 +69,18 @@ export function defaultResponseMemory(limit: number | undefined): number {
   return limit === undefined ? RESPONSE_MEMORY_WITHOUT_LIMIT : Math.floor(limit * RESPONSE_MEMORY_SHARE);
 }
 
-/** Half the container's limit for the dataset (bodies and query index); without a limit, no budget. */
+/**
+ * An eighth of the container's limit for the dataset (bodies and index, as the loader estimates
+ * them); without a limit, no budget. A reload holds two datasets while the new one loads (the old
+ * one is served until the swap), and V8's heap is three eighths of the limit: measured, a dataset
+ * keeps about 37 % of its estimate on V8's heap and its load makes about as much again in garbage.
+ * With half the limit (the earlier default), a file just under the budget exhausted the heap at
+ * start-up in a 256 MiB cgroup, and with a quarter its reload did (SIGABRT, peak RSS 209 MB
+ * before the reload): test/reliability/reload-memory.test.ts, docs/data-updates.md. The bundled
+ * list takes about 4 MiB: 32 MiB at the chart's 256 MiB is about 8,000 rows.
+ */
+export const DATA_MEMORY_SHARE = 0.125;
+
 export function defaultDataMemory(limit: number | undefined): number {
-  return limit === undefined ? Infinity : Math.floor(limit / 2);
+  return limit === undefined ? Infinity : Math.floor(limit * DATA_MEMORY_SHARE);
 }

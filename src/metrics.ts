@@ -2,8 +2,44 @@
  * Prometheus metrics (prom-client), on a registry of the app's own so that tests and several apps
  * in one process never share counters. Exposed by GET /metrics.
  */
+import { STATUS_CODES } from 'node:http';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { DatasetVersion } from './data/dataset.js';
+
+/**
+ * Why a request for data was refused rather than answered, the values of the refusals' `reason`
+ * label (the client sees the same 503 whatever the reason): the CPU budget of searches
+ * (http/cpu-budget.ts), the bound on memory held for answers (http/memory-guard.ts), no dataset
+ * loaded yet. A draining server refuses nothing: it answers, with Connection: close, while its
+ * readiness probe says it is leaving.
+ */
+export const REFUSALS = ['cpu_budget', 'memory_bound', 'no_data'] as const;
+export type Refusal = (typeof REFUSALS)[number];
+
+/**
+ * Latency buckets, in seconds. They reach 30 s: 40 brotli-compressed CSV pages of 1000 rows asked
+ * at once (they queue for the one compression slot) took 1 to 13 s each on the 2-core CI machine
+ * (December 2026, 36 of 40 under 10 s), and a histogram that stops at 1 s, as this one did, hides
+ * how slow they are.
+ */
+export const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30] as const;
+
+/**
+ * The methods the API answers (routes, HEAD, CORS preflights). Node's parser accepts 34 (PROPFIND,
+ * MKCALENDAR, QUERY...): labelled as sent, each became a histogram series for every route and
+ * status, and 3,672 requests took /metrics from 16.5 KB to 1.75 MB (issue 24). Every other
+ * method counts as `other`, so the series are bounded by the routes and statuses, which the
+ * server chooses, never the client.
+ */
+const LABELLED_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'POST', 'OPTIONS']);
+/** What the method and status labels say for values outside their fixed sets. */
+const OTHER_LABEL = 'other';
+
+/** The `method` label: one of LABELLED_METHODS, or `other`. */
+const methodLabel = (method: string): string => (LABELLED_METHODS.has(method) ? method : OTHER_LABEL);
+
+/** The `status` label: a status Node knows (statuses are the server's choice; this is a backstop), or `other`. */
+const statusLabel = (status: number): string => (STATUS_CODES[status] === undefined ? OTHER_LABEL : String(status));
 
 /** Default metrics of prom-client 15 that are gauges named like counters. */
 export const MISNAMED_DEFAULT_GAUGES = [
@@ -23,6 +59,10 @@ export interface Metrics {
   answerCacheLookup(hit: boolean): void;
   /** The answer cache's bound in bytes (ANSWER_CACHE_MB; 0: off) and what it holds, read at each scrape. */
   answerCacheSize(limitBytes: number, heldBytes: () => number): void;
+  /** A request for data refused (503) to protect the server, and why. */
+  requestRefused(reason: Refusal): void;
+  /** What is in flight, read at each scrape: requests in Koa, bytes held for answers and their bound (RESPONSE_MEMORY_MB). */
+  inFlight(requests: () => number, responseBytes: () => number, responseLimitBytes: number): void;
 }
 
 export function createMetrics(options: { processMetrics: boolean } = { processMetrics: true }): Metrics {
@@ -43,7 +83,7 @@ export function createMetrics(options: { processMetrics: boolean } = { processMe
     name: 'whc_http_request_duration_seconds',
     help: 'Time to answer HTTP requests, by route pattern, method and status',
     labelNames: ['route', 'method', 'status'] as const,
-    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+    buckets: [...LATENCY_BUCKETS],
     registers: [registry],
   });
   const rows = new Gauge({ name: 'whc_dataset_rows', help: 'Rows in the dataset being served', registers: [registry] });
@@ -90,14 +130,49 @@ export function createMetrics(options: { processMetrics: boolean } = { processMe
     },
   });
 
+  const refusals = new Counter({
+    name: 'whc_http_requests_refused_total',
+    help: 'Requests for data answered 503 to protect the server, by reason: cpu_budget (SEARCH_CPU_PERCENT), memory_bound (RESPONSE_MEMORY_MB), no_data',
+    labelNames: ['reason'] as const,
+    registers: [registry],
+  });
+  // Every reason from the start, at zero: an alert on a rate needs the series before the first refusal.
+  const refusedBy = Object.fromEntries(REFUSALS.map((reason) => [reason, refusals.labels({ reason })])) as Record<Refusal, Counter>;
+  for (const reason of REFUSALS) refusedBy[reason].inc(0);
+  let inFlightRequests = () => 0;
+  let inFlightBytes = () => 0;
+  new Gauge({
+    name: 'whc_http_requests_in_flight',
+    help: 'Requests being answered by Koa, this scrape included (lookups on the fast path are answered at once and never counted)',
+    registers: [registry],
+    collect() {
+      this.set(inFlightRequests());
+    },
+  });
+  new Gauge({
+    name: 'whc_http_response_bytes',
+    help: 'Bytes held for answers in flight (computed, being compressed, or waiting for slow clients); past the bound, data requests are refused',
+    registers: [registry],
+    collect() {
+      this.set(inFlightBytes());
+    },
+  });
+  const responseLimit = new Gauge({
+    name: 'whc_http_response_limit_bytes',
+    help: 'The bound on bytes held for answers in flight (RESPONSE_MEMORY_MB in bytes, or derived from the memory limit)',
+    registers: [registry],
+  });
+
   // One pair of label-bound children per route/method/status, found by one Map lookup: prom-client's
   // own label hashing on every request showed in profiles.
   const children = new Map<string, { count: { inc(): void }; time: { observe(v: number): void } }>();
-  const childOf = (method: string, route: string, status: number) => {
+  // Routes come labelled as patterns or `unmatched` (http/request-log.ts), never as paths.
+  const childOf = (sentMethod: string, route: string, status: number) => {
+    const method = methodLabel(sentMethod);
     const key = `${route} ${method} ${status}`;
     let child = children.get(key);
     if (child === undefined) {
-      const labels = { route, method, status: String(status) };
+      const labels = { route, method, status: statusLabel(status) };
       child = { count: requests.labels(labels), time: duration.labels(labels) };
       children.set(key, child);
     }
@@ -130,6 +205,12 @@ export function createMetrics(options: { processMetrics: boolean } = { processMe
     answerCacheSize: (limitBytes, heldBytes) => {
       cacheLimit.set(limitBytes);
       cacheHeld = heldBytes;
+    },
+    requestRefused: (reason) => refusedBy[reason].inc(),
+    inFlight: (requests, responseBytes, responseLimitBytes) => {
+      inFlightRequests = requests;
+      inFlightBytes = responseBytes;
+      responseLimit.set(responseLimitBytes);
     },
   };
 }

@@ -1,5 +1,11 @@
 import { expect } from 'chai';
-import { cgroupLimitFiles, containerMemoryLimit, defaultResponseMemory, RESPONSE_MEMORY_WITHOUT_LIMIT } from '../src/memory-limit.js';
+import {
+  cgroupLimitFiles,
+  containerMemoryLimit,
+  defaultDataMemory,
+  defaultResponseMemory,
+  RESPONSE_MEMORY_WITHOUT_LIMIT,
+} from '../src/memory-limit.js';
 import { tempDir } from './helpers/temp-files.js';
 
 describe('containerMemoryLimit (cgroup files)', () => {
@@ -44,5 +50,10 @@ describe('containerMemoryLimit (cgroup files)', () => {
   it('gives answers in flight an eighth of the limit, or 256 MiB without one', () => {
     expect(defaultResponseMemory(256 * 1024 * 1024)).to.equal(32 * 1024 * 1024);
     expect(defaultResponseMemory(undefined)).to.equal(RESPONSE_MEMORY_WITHOUT_LIMIT);
+  });
+
+  it('gives the dataset an eighth of the limit, room for the two a reload holds (test/reliability/reload-memory.test.ts), or no budget without one', () => {
+    expect(defaultDataMemory(256 * 1024 * 1024)).to.equal(32 * 1024 * 1024);
+    expect(defaultDataMemory(undefined)).to.equal(Infinity);
   });
 });

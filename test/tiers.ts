@@ -20,6 +20,7 @@ export const TIERS = {
     'test/client/**',
     'test/openapi/lint.test.ts',
     'test/lifecycle.test.ts',
+    'test/node-version.test.ts',
     'test/data/hot-reload.test.ts',
   ],
   /** A real server in the process on an ephemeral port, and the file watcher on real files: tens of seconds. */

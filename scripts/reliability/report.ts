@@ -21,6 +21,11 @@ const ORDER = [
   'overload-expensive-searches',
   'cgroup-limit',
   'cgroup-limit-unbounded',
+  'metrics-method-flood',
+  'signals',
+  'csv-formulas',
+  'shrinking-publish',
+  'reload-near-data-budget',
 ];
 const TITLES: Record<string, string> = {
   'hostile-input': 'Hostile HTTP input (test/reliability/hostile-input.test.ts)',
@@ -37,6 +42,11 @@ const TITLES: Record<string, string> = {
   'overload-expensive-searches': 'Expensive searches beside lookups (test/reliability/overload.test.ts)',
   'cgroup-limit': 'In a 256 MiB cgroup: the limit found, 503 instead of an OOM kill (test/reliability/cgroup-limit.test.ts)',
   'cgroup-limit-unbounded': 'In a 256 MiB cgroup with the bound off: the control, OOM-killed (test/reliability/cgroup-limit.test.ts)',
+  'metrics-method-flood': 'Every HTTP method on every route: /metrics stays bounded (test/reliability/hardening.test.ts)',
+  signals: 'SIGHUP, SIGUSR2 and SIGUSR1 during lookups (test/reliability/hardening.test.ts)',
+  'csv-formulas': 'Spreadsheet formulas in the data, CSV pages under load (test/reliability/hardening.test.ts)',
+  'shrinking-publish': 'A header and one row published over the served file (test/reliability/hardening.test.ts)',
+  'reload-near-data-budget': 'In a 256 MiB cgroup: a reload just under the data budget (test/reliability/reload-memory.test.ts)',
 };
 
 const figures = readdirSync(DIR)

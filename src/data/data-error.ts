@@ -1,10 +1,14 @@
 /** A problem found in a data file, located precisely enough for a person to fix it. */
 export interface DataError {
   readonly file: string;
-  /** 1-based line in the file where the offending record starts; 0 when the whole file is at fault. */
+  /** 1-based line in the file of the offending cell, or where the offending record starts; 0 when the whole file is at fault. */
   readonly line: number;
   /** The column's name when one cell is at fault. */
   readonly column?: string;
+  /** Its 1-based field number in the record (the file's order, which may differ from the header's usual one). */
+  readonly field?: number;
+  /** 1-based character column where the cell starts on `line`, for editors and CI annotations (`file:line:column:`). */
+  readonly character?: number;
   /** The offending text, when there is one. */
   readonly value?: string;
   readonly message: string;
@@ -17,10 +21,15 @@ function showValue(value: string): string {
   return JSON.stringify(shown);
 }
 
-/** `file:line: column "name": message, got "value"`, the shape compilers use so editors can jump to it. */
+/**
+ * `file:line:column: column "name" (field 3): message, got "value"`, the shape compilers use, which
+ * VS Code's terminal links and GitHub's problem matchers read. `file:line:` when no cell is at fault.
+ */
 export function formatDataError(error: DataError): string {
-  const where = error.line > 0 ? `${error.file}:${error.line}` : error.file;
-  const column = error.column === undefined ? '' : ` column "${error.column}":`;
+  const at = error.character === undefined ? '' : `:${error.character}`;
+  const where = error.line > 0 ? `${error.file}:${error.line}${at}` : error.file;
+  const field = error.field === undefined ? '' : ` (field ${error.field})`;
+  const column = error.column === undefined ? '' : ` column "${error.column}"${field}:`;
   const got = error.value === undefined ? '' : `, got ${showValue(error.value)}`;
   return `${where}:${column} ${error.message}${got}`;
 }

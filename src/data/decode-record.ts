@@ -1,6 +1,6 @@
 /** Decodes one raw CSV record into a typed `Row` through the io-ts row codec. */
 import * as E from 'fp-ts/lib/Either.js';
-import type { CsvRecord } from './csv-records.js';
+import { locateField, type CsvRecord } from './csv-records.js';
 import type { DataError } from './data-error.js';
 import type { ColumnIndex } from './header.js';
 import { COLUMNS, Row } from './row.js';
@@ -17,9 +17,11 @@ export function decodeRecord(record: CsvRecord, index: ColumnIndex, width: numbe
   return E.left(
     decoded.left.map((error) => {
       const column = error.context[1]?.key ?? '';
+      const field = index[column as keyof ColumnIndex];
+      const position = field === undefined ? { line: record.line } : { ...locateField(record, field), field: field + 1 };
       return {
         file,
-        line: record.line,
+        ...position,
         column,
         value: cells[column] ?? '',
         message: error.message ?? `expected ${error.context[1]?.type.name ?? 'a valid value'}`,

@@ -7,12 +7,14 @@ import { createHash } from 'node:crypto';
 import type { Stats } from 'node:fs';
 import { stat, type FileHandle } from 'node:fs/promises';
 import * as E from 'fp-ts/lib/Either.js';
-import { CsvSyntaxError, readCsvRecords } from './csv-records.js';
+import { CsvSyntaxError, locateField, readCsvRecords, type CsvRecord } from './csv-records.js';
 import { type DataError, DataFileChangedError, DataFileError } from './data-error.js';
 import { NotRegularFileError, openRegularFile, sameFile } from './data-file.js';
 import { DatasetBuilder, type Dataset } from './dataset.js';
 import { decodeRecord } from './decode-record.js';
+import { isFormulaText } from './formula-text.js';
 import { checkHeader, type ColumnIndex } from './header.js';
+import { COLUMNS, type Row } from './row.js';
 
 export const MAX_REPORTED_ERRORS = 100;
 
@@ -39,6 +41,23 @@ export interface LoadOptions {
   /** The memory the dataset may take (bodies and index, `estimatedBytes`); a larger file is refused. */
   readonly maxBytes?: number;
   readonly now?: () => Date;
+  /**
+   * Told of each text cell a spreadsheet would run as a formula (data/formula-text.ts): valid data,
+   * but worth a look (`whc-data validate`). The service passes none and pays nothing for it.
+   */
+  readonly warn?: (warning: DataError) => void;
+}
+
+const FORMULA_WARNING = 'warning: text a spreadsheet would run as a formula; CSV answers write it behind a single quote';
+
+/** Located as a wrong cell is (`file:line:column:`), so an editor or CI annotation opens at it. */
+function warnFormulas(row: Row, record: CsvRecord, index: ColumnIndex, file: string, warn: (warning: DataError) => void): void {
+  for (const column of COLUMNS) {
+    const value = row[column];
+    if (typeof value !== 'string' || !isFormulaText(value)) continue;
+    const field = index[column];
+    warn({ file, ...locateField(record, field), column, field: field + 1, value, message: FORMULA_WARNING });
+  }
 }
 
 const MB = 1024 * 1024;
@@ -48,7 +67,7 @@ const MB = 1024 * 1024;
  * (a `DataFileChangedError` when the file changed while it was read).
  */
 export async function loadDataset(file: string, options: LoadOptions = {}): Promise<Dataset> {
-  const { maxBytes = Infinity, now = () => new Date() } = options;
+  const { maxBytes = Infinity, now = () => new Date(), warn } = options;
   const errors: DataError[] = [];
   const report = (error: DataError): void => {
     if (errors.length < MAX_REPORTED_ERRORS) errors.push(error);
@@ -86,10 +105,12 @@ export async function loadDataset(file: string, options: LoadOptions = {}): Prom
       const row = decoded.right;
       const firstLine = firstLineOf.get(row.unique_number);
       if (firstLine !== undefined) {
-        report({ file, line: record.line, column: 'unique_number', value: String(row.unique_number), message: `duplicate unique_number (first on line ${firstLine})` });
+        const field = header.index.unique_number;
+        report({ file, ...locateField(record, field), column: 'unique_number', field: field + 1, value: String(row.unique_number), message: `duplicate unique_number (first on line ${firstLine})` });
         continue;
       }
       firstLineOf.set(row.unique_number, record.line);
+      if (warn !== undefined) warnFormulas(row, record, header.index, file, warn);
       builder.add(row);
       if (builder.estimatedBytes > maxBytes) {
         // Stop reading: the rest would only take more memory. The last good dataset stays.

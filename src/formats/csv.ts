@@ -1,6 +1,9 @@
 /**
  * CSV (RFC 4180): a header row, CRLF line ends, fields quoted when they hold a comma, a quote or
- * a line break. Values are written as the source file writes them: flags as 1/0, nulls empty.
+ * a line break. Values are written as the source file writes them: flags as 1/0, nulls empty,
+ * except text a spreadsheet would run as a formula (data/formula-text.ts), written quoted behind
+ * a single quote as OWASP advises (`"'=HYPERLINK(...)"`): a spreadsheet shows it as text, and the
+ * quote tells a reader that something was added. JSON and GeoJSON answers keep the text as is.
  * Lines are transcoded from the rows' JSON bodies: a string without escapes is its bytes
  * (quoted when it holds a comma), a number is its JSON text, which is JavaScript's own.
  */
@@ -10,6 +13,7 @@ import { DISTANCE_FIELD } from '../query/order.js';
 import { ByteWriter } from './byte-writer.js';
 import { columnIndex, roundKm } from './fields.js';
 import { ESCAPED, HAS_COMMA, newSpans, type Spans } from '../data/body-spans.js';
+import { FORMULA_FIRST_BYTES, isFormulaText } from '../data/formula-text.js';
 
 const NEEDS_QUOTES = /[",\r\n]/;
 const QUOTE = 0x22;
@@ -18,6 +22,7 @@ const LETTER_F = 0x66;
 const LETTER_N = 0x6e;
 
 function csvText(text: string): string {
+  if (isFormulaText(text)) return `"'${text.replaceAll('"', '""')}"`;
   return NEEDS_QUOTES.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
@@ -27,7 +32,9 @@ function writeValue(out: ByteWriter, body: Buffer, spans: Spans, column: number)
   const flags = spans[column * 3 + 2] as number;
   const first = body[start];
   if (first === QUOTE) {
-    if (flags & ESCAPED) out.text(csvText(JSON.parse(body.toString('utf8', start, end)) as string));
+    // A tab or a carriage return is escaped in JSON: such text takes the first branch.
+    if (flags & ESCAPED || FORMULA_FIRST_BYTES.has(body[start + 1] as number))
+      out.text(csvText(JSON.parse(body.toString('utf8', start, end)) as string));
     else if (flags & HAS_COMMA)
       out.bytes(body, start, end); // the JSON quotes are the CSV quotes: no quote inside
     else out.bytes(body, start + 1, end - 1);

@@ -95,7 +95,12 @@ export function createApp(deps: AppDeps, inFlight: InFlight): KoaApp {
   };
   // Outermost first. A middleware added here must be reviewed for the lookup fast path, which
   // answers most lookups without Koa (fast-path-review.ts; test/http/fast-path.test.ts checks).
-  app.use(named('observeRequests', observeRequests(deps.logger, deps.metrics, deps.isShuttingDown, patternOf)));
+  deps.metrics.inFlight(
+    () => inFlight.requests,
+    () => inFlight.bytes,
+    deps.responseMemoryBytes,
+  );
+  app.use(named('observeRequests', observeRequests(deps.logger, deps.metrics, inFlight, deps.isShuttingDown, patternOf)));
   app.use(named('problems', problemMiddleware(deps.logger)));
   app.use(named('cors', corsMiddleware(deps.corsOrigins)));
   app.use(named('requestLimits', requestLimits));

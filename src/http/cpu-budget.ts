@@ -52,6 +52,7 @@ export function createCpuBudget(
           'too many expensive queries at once: searches are limited to a share of the server; retry after the time given in Retry-After',
           {
             headers: { 'Retry-After': String(waitSeconds) },
+            refusal: 'cpu_budget',
           },
         );
       }

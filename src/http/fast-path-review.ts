@@ -18,7 +18,7 @@ export const REVIEWED_MIDDLEWARES: readonly ReviewedMiddleware[] = [
   {
     name: 'observeRequests',
     forLookups: 'applied by the fast path',
-    why: 'the same metrics and log line; the same security headers (SECURITY_HEADERS); while draining, requests go to Koa, which says Connection: close',
+    why: 'the same metrics and log line; the same security headers (SECURITY_HEADERS) and request id (request-id.ts); while draining, requests go to Koa, which says Connection: close',
   },
   {
     name: 'problems',

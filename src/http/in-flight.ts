@@ -11,6 +11,7 @@ import type { RequestListener, ServerResponse } from 'node:http';
 export class InFlight {
   #bytes = 0;
   #connections = 0;
+  #requests = 0;
   readonly #seen = new WeakSet<object>();
 
   get bytes(): number {
@@ -20,6 +21,19 @@ export class InFlight {
   /** Connections that have sent a request and are still open: other clients, when more than one. */
   get connections(): number {
     return this.#connections;
+  }
+
+  /** Requests Koa is answering (lookups on the fast path are answered within their event, never counted). */
+  get requests(): number {
+    return this.#requests;
+  }
+
+  requestStarted(): void {
+    this.#requests++;
+  }
+
+  requestEnded(): void {
+    this.#requests--;
   }
 
   /** Counts the connections requests come on (one WeakSet look-up per request: the hot path stays lean). */

@@ -15,6 +15,7 @@ import type { Metrics } from '../metrics.js';
 import { CORS_VARY } from './cors.js';
 import { LOOKUP_VARY, lookupAnswer } from './lookup-answer.js';
 import { SECURITY_HEADERS } from './representation/headers.js';
+import { REQUEST_ID_HEADER, requestId } from './request-id.js';
 import type { RouteDeps } from './routes/route-deps.js';
 
 const PREFIX = '/query?unique_number=';
@@ -38,10 +39,10 @@ function isPlainJsonRequest(req: IncomingMessage): boolean {
 export function withLookupFastPath(fallback: RequestListener, deps: FastPathDeps): RequestListener {
   const logLine = requestLineWriter(deps.logger);
   const observe = { 200: deps.metrics.requestObserver('GET', ROUTE, 200), 304: deps.metrics.requestObserver('GET', ROUTE, 304) };
-  const finish = (status: 200 | 304, start: number) => {
+  const finish = (id: string, query: string, status: 200 | 304, bytes: number, start: number) => {
     const ms = performance.now() - start;
     observe[status](ms / 1000);
-    logLine('GET', ROUTE, status, Math.round(ms * 100) / 100);
+    logLine(id, 'GET', ROUTE, query, status, Math.round(ms * 100) / 100, bytes);
   };
 
   return (req: IncomingMessage, res: ServerResponse) => {
@@ -58,14 +59,27 @@ export function withLookupFastPath(fallback: RequestListener, deps: FastPathDeps
       fallback(req, res);
       return;
     }
-    // In the Koa answer's order: CORS's Vary first, the route's headers, Koa's Content-Length, the security headers last.
+    // In the Koa answer's order: CORS's Vary first, the route's headers, Koa's Content-Length, the
+    // security headers and the request id last. The query is the id's digits, checked above: no escaping.
+    const rid = requestId(req.headers['x-request-id']);
     if (answer.body === undefined) {
-      res.writeHead(answer.status, ['Vary', VARY, ...answer.headers, ...SECURITY_HEADERS]);
+      res.writeHead(answer.status, ['Vary', VARY, ...answer.headers, ...SECURITY_HEADERS, REQUEST_ID_HEADER, rid]);
       res.end();
+      finish(rid, url.slice(ROUTE.length + 1), answer.status, 0, start);
     } else {
-      res.writeHead(answer.status, ['Vary', VARY, ...answer.headers, 'Content-Length', String(answer.body.length), ...SECURITY_HEADERS]);
+      const length = answer.body.length;
+      res.writeHead(answer.status, [
+        'Vary',
+        VARY,
+        ...answer.headers,
+        'Content-Length',
+        String(length),
+        ...SECURITY_HEADERS,
+        REQUEST_ID_HEADER,
+        rid,
+      ]);
       res.end(answer.body);
+      finish(rid, url.slice(ROUTE.length + 1), answer.status, length, start);
     }
-    finish(answer.status, start);
   };
 }

@@ -19,6 +19,7 @@ export function memoryGuard(inFlight: InFlight, maxBytes: number): Middleware {
         `answers in flight hold ${Math.round(inFlight.bytes / MB)} MB, the bound is ${Math.round(maxBytes / MB)} MB (RESPONSE_MEMORY_MB); retry after the time given in Retry-After`,
         {
           headers: { 'Retry-After': '1' },
+          refusal: 'memory_bound',
         },
       );
     }

@@ -31,6 +31,11 @@ function isClientHttpError(error: unknown): error is Error & { status: number; e
   return error instanceof Error && typeof e.status === 'number' && e.status >= 400 && e.status < 500 && e.expose === true;
 }
 
+/** What this middleware leaves in `ctx.state` for the middleware around it: the problem it answered, if any. */
+export interface ProblemState {
+  problem?: HttpProblem;
+}
+
 export function problemMiddleware(logger: Logger): Middleware {
   return async (ctx, next) => {
     let problem: HttpProblem | undefined;
@@ -52,6 +57,8 @@ export function problemMiddleware(logger: Logger): Middleware {
       }
     }
     if (problem === undefined) return;
+    // For the request log and the metrics (request-log.ts), which run outside this middleware.
+    (ctx.state as ProblemState).problem = problem;
     const document = problem.toDocument(ctx.path);
     ctx.status = document.status;
     for (const [name, value] of Object.entries(problem.headers)) ctx.set(name, value);

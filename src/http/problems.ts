@@ -1,3 +1,5 @@
+import type { Refusal } from '../metrics.js';
+
 /**
  * Every error the API can answer, as RFC 9457 problem details. Each kind has a stable `code`
  * (an extension member clients can switch on), a status and a title; `detail` says what
@@ -48,14 +50,21 @@ export class HttpProblem extends Error {
   readonly status: number;
   readonly extensions: Readonly<Record<string, unknown>>;
   readonly headers: Readonly<Record<string, string>>;
+  /** Set when the server refused the request to protect itself; never shown to the client. */
+  readonly refusal: Refusal | undefined;
 
-  constructor(code: ProblemCode, detail: string, options: { extensions?: Record<string, unknown>; headers?: Record<string, string> } = {}) {
+  constructor(
+    code: ProblemCode,
+    detail: string,
+    options: { extensions?: Record<string, unknown>; headers?: Record<string, string>; refusal?: Refusal } = {},
+  ) {
     super(detail);
     this.name = 'HttpProblem';
     this.code = code;
     this.status = PROBLEM_KINDS[code].status;
     this.extensions = options.extensions ?? {};
     this.headers = options.headers ?? {};
+    this.refusal = options.refusal;
   }
 
   /** `instance` is the request path, when there is one (requests Node's parser rejected have none). */

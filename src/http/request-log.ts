@@ -1,10 +1,14 @@
 /**
- * Observes every request (metrics, one structured log line). Being the outermost middleware, it
- * is also where representation/headers.ts's setSecurityHeaders runs for every Koa answer.
+ * Observes every request (metrics, one structured log line with its id, query string, size and
+ * problem code). Being the outermost middleware, it is also where representation/headers.ts's
+ * setSecurityHeaders runs, and the request id is echoed, for every Koa answer.
  */
 import type { Middleware } from 'koa';
-import { requestLineWriter, type Logger } from '../log.js';
+import { MAX_LOGGED_QUERY, requestLineWriter, type Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
+import type { InFlight } from './in-flight.js';
+import type { ProblemState } from './problem-middleware.js';
+import { REQUEST_ID_HEADER, requestId } from './request-id.js';
 import { setSecurityHeaders } from './representation/headers.js';
 import { setHeader } from './set-header.js';
 
@@ -25,6 +29,7 @@ function routeLabel(matched: unknown, path: string, patternOf: RoutePatternOf): 
 export function observeRequests(
   logger: Logger,
   metrics: Metrics,
+  inFlight: InFlight,
   isShuttingDown: () => boolean,
   patternOf: RoutePatternOf = () => undefined,
 ): Middleware {
@@ -33,10 +38,17 @@ export function observeRequests(
   const logLine = requestLineWriter(logger, JSON.stringify);
   return async (ctx, next) => {
     const start = performance.now();
+    const id = requestId(ctx.req.headers['x-request-id']);
+    inFlight.requestStarted();
     try {
       await next();
     } finally {
+      inFlight.requestEnded();
+      const problem = (ctx.state as ProblemState).problem;
+      if (problem?.refusal !== undefined) metrics.requestRefused(problem.refusal);
       setSecurityHeaders(ctx.res);
+      // After the handlers, like the security headers: the problem middleware clears a failed handler's headers.
+      setHeader(ctx, REQUEST_ID_HEADER, id);
       // While draining, each keep-alive client is told to reconnect (to another replica) after this answer.
       if (isShuttingDown()) setHeader(ctx, 'Connection', 'close');
       const ms = performance.now() - start;
@@ -46,7 +58,17 @@ export function observeRequests(
         ctx.status,
         ms / 1000,
       );
-      logLine(ctx.method, ctx.path, ctx.status, Math.round(ms * 100) / 100);
+      const query = ctx.querystring;
+      logLine(
+        id,
+        ctx.method,
+        ctx.path,
+        query.length > MAX_LOGGED_QUERY ? query.slice(0, MAX_LOGGED_QUERY) : query,
+        ctx.status,
+        Math.round(ms * 100) / 100,
+        ctx.response.length ?? 0,
+        problem?.code,
+      );
     }
   };
 }

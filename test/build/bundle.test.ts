@@ -87,7 +87,7 @@ describe('the production bundle (npm run build)', function () {
     expect(main).to.not.include('function bodyParser(');
   });
 
-  it('maps stack traces to the TypeScript sources under --enable-source-maps (as the README says)', async () => {
+  it('maps stack traces to the TypeScript sources under --enable-source-maps (as docs/performance.md says)', async () => {
     // loadDataset is shared by the service and the CLI, so it lives in a chunk that exports it.
     const chunk = readdirSync(join(OUT_DIR, 'chunks')).find(
       (file) => file.endsWith('.js') && /export \{[^}]*\bloadDataset\b/.test(readFileSync(join(OUT_DIR, 'chunks', file), 'utf8')),

@@ -379,7 +379,7 @@ export interface components {
                 /** Format: date-time */
                 at: string;
                 errors: number;
-                /** @description `file:line: column "name": message` */
+                /** @description `file:line:column: column "name" (field N): message` (`file:line:` when no one cell is at fault) */
                 messages: string[];
             } | null;
         };

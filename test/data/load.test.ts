@@ -8,6 +8,12 @@ import { tempDir, type TempDir } from '../helpers/temp-files.js';
 
 const BOM = '\uFEFF';
 
+/** Line and character column (1-based) of `offset` in `text`, counted here from the text alone. */
+function positionAt(text: string, offset: number): { line: number; character: number } {
+  const before = text.slice(0, offset);
+  return { line: before.split('\n').length, character: offset - (before.lastIndexOf('\n') + 1) + 1 };
+}
+
 async function loadErrors(file: string): Promise<DataError[]> {
   try {
     await loadDataset(file);
@@ -67,15 +73,45 @@ describe('loadDataset', () => {
     expect(errors[0]?.message).to.include('first on line 2');
   });
 
-  it('lists every bad cell with file, line, column and value', async () => {
+  it("lists every bad cell with file, the cell's own line and character column, its column's name and field number, and value", async () => {
+    // Both cells come after the record's multi-line description: their line is not the record's first.
     const bad = rowText(1).replace(',67.82525,34.84694,', ',67.82525,134.84694,').replace('Cultural,C,', 'Cultureel,C,');
-    const file = dir.write('cells.csv', headerText + bad);
+    const fileText = headerText + bad;
+    const file = dir.write('cells.csv', fileText);
     const errors = await loadErrors(file);
-    expect(errors.map((e) => [e.line, e.column, e.value])).to.deep.equal([
-      [2, 'latitude', '134.84694'],
-      [2, 'category', 'Cultureel'],
+    const header = records[0]?.fields ?? [];
+    const latitude = positionAt(fileText, fileText.indexOf(',134.84694,') + 1);
+    const category = positionAt(fileText, fileText.indexOf(',Cultureel,') + 1);
+    expect(latitude.line).to.be.greaterThan(2);
+    expect(errors.map((e) => [e.line, e.character, e.column, e.field, e.value])).to.deep.equal([
+      [latitude.line, latitude.character, 'latitude', header.indexOf('latitude') + 1, '134.84694'],
+      [category.line, category.character, 'category', header.indexOf('category') + 1, 'Cultureel'],
     ]);
-    expect(formatDataError(errors[0] as DataError)).to.equal(`${file}:2: column "latitude": expected a number from -90 to 90, got "134.84694"`);
+    expect(formatDataError(errors[0] as DataError)).to.equal(
+      `${file}:${latitude.line}:${latitude.character}: column "latitude" (field ${header.indexOf('latitude') + 1}): expected a number from -90 to 90, got "134.84694"`,
+    );
+  });
+
+  it('locates a bad cell after quoted cells holding commas and newlines, and in the first field', async () => {
+    const record = records[1];
+    const header = records[0]?.fields ?? [];
+    // The last cell of the record, and the first: each replaced by a value its codec refuses. The
+    // newline inside quotes is a bare LF, as in the real file's descriptions (csv-parse 7 counts a
+    // quoted CRLF as two lines, and the record lines after it one too far).
+    const last = header.length - 1;
+    const lastText = rowText(1).replace(/,[^,\r\n]*(\r?\n)$/, ',"not,a\nvalue"$1');
+    const firstText = rowText(1).replace(/^[0-9]+,/, 'x1,');
+    const fileText = headerText + lastText + firstText;
+    const file = dir.write('located.csv', fileText);
+    const errors = await loadErrors(file);
+    expect(record?.fields[last], 'the last field of the real record').to.be.a('string');
+    const lastAt = positionAt(fileText, headerText.length + lastText.lastIndexOf(',"not,a') + 1);
+    const firstAt = positionAt(fileText, headerText.length + lastText.length);
+    expect(errors.map((e) => [e.line, e.character, e.field])).to.deep.equal([
+      [lastAt.line, lastAt.character, last + 1],
+      [firstAt.line, 1, header.indexOf('unique_number') + 1],
+    ]);
+    expect(firstAt.character).to.equal(1);
   });
 
   it('rejects a file truncated inside a quoted field', async () => {

@@ -5,7 +5,7 @@
  * /query works from the page; and a page on another origin reads `Link` and `X-Total-Count`.
  * The screenshot is taken here, into the git-ignored .cache/docs/ so that a test run leaves the
  * tree clean; `REFRESH_SCREENSHOT=1 npx mocha test/docs/swagger-ui.test.ts` writes the
- * README's docs/swagger-ui.png instead.
+ * docs/swagger-ui.png (shown in docs/api.md) instead.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';

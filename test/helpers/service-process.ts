@@ -18,12 +18,16 @@ export interface ServiceProcess {
   waitForLog(predicate: (line: Record<string, unknown>) => boolean, timeoutMs?: number): Promise<Record<string, unknown>>;
 }
 
-/** `prefix`: a command that runs Node as its last arguments, e.g. one entering a cgroup first (test/helpers/cgroup.ts). */
+/**
+ * `prefix`: a command that runs Node as its last arguments, e.g. one entering a cgroup first (test/helpers/cgroup.ts).
+ * `nodeArgs`: Node options before the entry point (e.g. `--import` of a module that fails on purpose).
+ */
 export function spawnService(
   env: Record<string, string>,
-  options: { builtEntry?: string; prefix?: readonly string[] } = {},
+  options: { builtEntry?: string; prefix?: readonly string[]; nodeArgs?: readonly string[] } = {},
 ): ServiceProcess {
-  const argv = [process.execPath, ...(options.builtEntry === undefined ? ['--import', 'tsx', MAIN] : [options.builtEntry])];
+  const entry = options.builtEntry === undefined ? ['--import', 'tsx', MAIN] : [options.builtEntry];
+  const argv = [process.execPath, ...(options.nodeArgs ?? []), ...entry];
   const [command, ...args] = [...(options.prefix ?? []), ...argv] as [string, ...string[]];
   const child = spawn(command, args, {
     cwd: ROOT,

@@ -6,6 +6,7 @@
 import { expect } from 'chai';
 import { createCpuBudget } from '../../src/http/cpu-budget.js';
 import { HttpProblem } from '../../src/http/problems.js';
+import { metricValue, scrape } from '../helpers/metrics.js';
 import { expectProblem } from '../helpers/problem.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 
@@ -83,6 +84,10 @@ describe('CPU budget on a real server', () => {
     expect(overloaded, `statuses ${statuses.join(',')}`).not.to.equal(undefined);
     expect(overloaded?.headers.get('retry-after')).to.match(/^[1-9][0-9]*$/);
     await expectProblem(overloaded as Response, 503, 'OVERLOADED');
+    const metrics = await scrape(server);
+    const refused = answers.filter((a) => a.status === 503).length;
+    expect(metricValue(metrics, 'whc_http_requests_refused_total{reason="cpu_budget"}'), 'refused by the budget').to.equal(refused);
+    expect(metricValue(metrics, 'whc_http_requests_refused_total{reason="memory_bound"}')).to.equal(0);
     expect((await fetch(`${server.url}/query?unique_number=230`)).status).to.equal(200);
     expect((await fetch(`${server.url}/query?unique_number=230`, { headers: { Origin: 'https://a.example' } })).status).to.equal(200);
     expect((await search(20_000)).status, 'the cached answer').to.equal(200);

@@ -10,11 +10,14 @@ import { Writable } from 'node:stream';
 import { expect } from 'chai';
 import { pino } from 'pino';
 import { DEFAULTS } from '../../src/config.js';
+import { loggerOptions } from '../../src/log.js';
 import { REVIEWED_MIDDLEWARES } from '../../src/http/fast-path-review.js';
 import { referenceData } from '../helpers/reference-csv.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 
-const VOLATILE = new Set(['date', 'connection', 'keep-alive']);
+/** Headers that differ between any two answers; the request id is checked on its own. */
+const VOLATILE = new Set(['date', 'connection', 'keep-alive', 'x-request-id']);
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const headersOf = (response: Response) =>
   [...response.headers].filter(([name]) => !VOLATILE.has(name)).sort(([a], [b]) => a.localeCompare(b));
 
@@ -35,7 +38,7 @@ describe('lookup fast path', () => {
         done();
       },
     });
-    const logger = pino({ level: 'info' }, sink);
+    const logger = pino(loggerOptions('info'), sink);
     server = await startTestServer({
       logger,
       // The CPU budget the service runs with by default.
@@ -93,6 +96,10 @@ describe('lookup fast path', () => {
       expect(fast.status).to.equal(200);
       expect(fastBody.equals(koaBody), `body of ${id}`).to.equal(true);
       expect(headersOf(fast), `headers of ${id}`).to.deep.equal(headersOf(viaKoa));
+      // The same headers in the same order, the request id at the same place (a new one each).
+      expect([...fast.headers.keys()], `header order of ${id}`).to.deep.equal([...viaKoa.headers.keys()]);
+      for (const answer of [fast, viaKoa]) expect(answer.headers.get('x-request-id')).to.match(UUID);
+      expect(fast.headers.get('x-request-id')).to.not.equal(viaKoa.headers.get('x-request-id'));
     }
   });
 
@@ -115,19 +122,37 @@ describe('lookup fast path', () => {
     };
     const counted = await sample();
     const logged = logLines.length;
-    await bothPaths(`/query?unique_number=${String(reference.rows[5]?.['unique_number'])}`);
+    const unique = String(reference.rows[5]?.['unique_number']);
+    const { fast, fastBody, viaKoa } = await bothPaths(`/query?unique_number=${unique}`);
+    const conditional = await bothPaths(`/query?unique_number=${unique}`, {
+      'If-None-Match': fast.headers.get('etag') ?? '',
+      'X-Request-Id': 'client-chosen.id:1',
+    });
     expect(await sample()).to.equal(counted + 2);
     await new Promise((resolve) => setTimeout(resolve, 50));
-    const [fastLine, koaLine] = logLines.slice(logged);
-    const shape = (line: Record<string, unknown> | undefined) => ({
-      msg: line?.['msg'],
-      method: line?.['method'],
-      path: line?.['path'],
-      status: line?.['status'],
-      ms: typeof line?.['ms'],
-    });
+    const [fastLine, koaLine, fast304, koa304] = logLines.slice(logged);
+    // Field for field in the same order, with the same values but the id, the time and the duration.
+    const shape = (line: Record<string, unknown> | undefined) => ({ ...line, reqId: 'id', time: 'time', ms: typeof line?.['ms'] });
+    expect(Object.keys(fastLine ?? {})).to.deep.equal(Object.keys(koaLine ?? {}));
     expect(shape(fastLine)).to.deep.equal(shape(koaLine));
-    expect(shape(fastLine)).to.deep.equal({ msg: 'request', method: 'GET', path: '/query', status: 200, ms: 'number' });
+    expect(shape(fastLine)).to.deep.equal({
+      level: 'info',
+      time: 'time',
+      service: 'whc-api',
+      reqId: 'id',
+      method: 'GET',
+      path: '/query',
+      query: `unique_number=${unique}`,
+      status: 200,
+      ms: 'number',
+      bytes: fastBody.length,
+      msg: 'request',
+    });
+    // The id each answer carries is the one in its line.
+    expect([fastLine?.['reqId'], koaLine?.['reqId']]).to.deep.equal([fast.headers.get('x-request-id'), viaKoa.headers.get('x-request-id')]);
+    expect(shape(fast304)).to.deep.equal(shape(koa304));
+    expect(fast304).to.include({ status: 304, bytes: 0, reqId: 'client-chosen.id:1' });
+    expect(conditional.fast.headers.get('x-request-id')).to.equal('client-chosen.id:1');
   });
 
   it('leaves everything else to Koa', async () => {

@@ -4,6 +4,7 @@
  * with Retry-After, while probes answer; once the answers are delivered the bytes are released.
  */
 import { expect } from 'chai';
+import { metricValue, scrape } from '../helpers/metrics.js';
 import { expectProblem } from '../helpers/problem.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 
@@ -24,10 +25,17 @@ describe('bound on bytes held for answers in flight', () => {
     const problem = await expectProblem(refused[0] as Response, 503, 'OVERLOADED');
     expect(problem.detail).to.include('RESPONSE_MEMORY_MB');
     expect(refused[0]?.headers.get('retry-after')).to.equal('1');
+    // The metrics say which bound refused them, as many as the client saw, and what is held.
+    const during = await scrape(server);
+    expect(metricValue(during, 'whc_http_requests_refused_total{reason="memory_bound"}')).to.equal(refused.length);
+    expect(metricValue(during, 'whc_http_requests_refused_total{reason="cpu_budget"}')).to.equal(0);
+    expect(metricValue(during, 'whc_http_response_limit_bytes')).to.equal(8 * 1024 * 1024);
     await Promise.all([...answered, ...refused.slice(1)].map((a) => a.arrayBuffer()));
     expect((await fetch(`${server.url}/health`)).status).to.equal(200);
     // Everything delivered: the bytes are released and the same request is answered.
     const again = await page(1);
+    await again.arrayBuffer();
+    expect(metricValue(await scrape(server), 'whc_http_response_bytes'), 'bytes held once all is delivered').to.equal(0);
     expect(again.status).to.equal(200);
     expect(again.headers.get('content-encoding')).to.equal('br');
   });

@@ -45,10 +45,10 @@ describe('GET /metrics under promtool', () => {
     expect(broken.stdout + broken.stderr).to.include('non-counter metrics should not have "_total" suffix');
   });
 
-  it('labels CORS preflights and 405s with their route, and unknown paths as unmatched', () => {
+  it('labels CORS preflights and 405s with their route, unknown paths as unmatched, methods the API does not serve as other', () => {
     expect(text).to.match(/^whc_http_requests_total\{route="\/query",method="OPTIONS",status="204"\} 1$/m);
-    expect(text).to.match(/^whc_http_requests_total\{route="\/query",method="DELETE",status="405"\} 1$/m);
+    expect(text).to.match(/^whc_http_requests_total\{route="\/query",method="other",status="405"\} 1$/m);
     expect(text).to.match(/^whc_http_requests_total\{route="\/sites\/:unique_number",method="POST",status="405"\} 1$/m);
-    expect(text).to.match(/^whc_http_requests_total\{route="unmatched",method="DELETE",status="404"\} 1$/m);
+    expect(text).to.match(/^whc_http_requests_total\{route="unmatched",method="other",status="404"\} 1$/m);
   });
 });

@@ -1,5 +1,5 @@
 /**
- * The README's parameter table shows a curl command and its answer for each parameter. Each
+ * The query language's parameter table (docs/api.md, linked from the README) shows a curl command and its answer for each parameter. Each
  * example is run against the real server on the bundled data; `…` in a shown answer stands for
  * text left out, and ` / ` separates CSV lines.
  */
@@ -13,8 +13,8 @@ interface Example {
 }
 
 function readmeExamples(): Example[] {
-  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-  const table = readme.slice(readme.indexOf('### Query parameters'), readme.indexOf('The same parameters as JSON'));
+  const readme = readFileSync(new URL('../../docs/api.md', import.meta.url), 'utf8');
+  const table = readme.slice(readme.indexOf('## Query parameters'), readme.indexOf('The same parameters as JSON'));
   const pattern = /`curl -s (['"])(http:\/\/127\.0\.0\.1:3000(?:(?!\1).)+)\1` → ((?:`[^`]+`(?: \/ )?)+)/g;
   return [...table.matchAll(pattern)].map((m) => ({
     url: m[2] ?? '',
@@ -34,7 +34,7 @@ function matchesShown(actual: string, shown: string): boolean {
   return pieces.length > 1 ? actual.endsWith(pieces[pieces.length - 1] ?? '') : at === actual.length;
 }
 
-describe('README examples', () => {
+describe('docs/api.md examples', () => {
   let server: TestServer;
   before(async () => {
     server = await startTestServer();
@@ -55,7 +55,7 @@ describe('README examples', () => {
       const response = await fetch(url.replace('http://127.0.0.1:3000', server.url));
       expect(response.status).to.equal(200);
       const actual = (await response.text()).replace(/\r\n$/, '');
-      expect(matchesShown(actual, shown), `README shows\n${shown}\nthe server answers\n${actual.slice(0, 600)}`).to.equal(true);
+      expect(matchesShown(actual, shown), `docs/api.md shows\n${shown}\nthe server answers\n${actual.slice(0, 600)}`).to.equal(true);
     });
   }
 });

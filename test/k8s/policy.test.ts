@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { MANIFEST_FILE, renderPlainManifests } from '../../scripts/k8s/plain-manifests.js';
@@ -221,9 +222,19 @@ describe('chart policies (rendered objects)', function () {
         const container = deploymentOf(objects).spec.template.spec.containers[0];
         expect(container?.resources?.limits?.['memory']).to.equal(limitMi === 1024 ? '1Gi' : `${limitMi}Mi`);
         const data = findObject<{ data: Labels } & K8sObject>(objects, 'ConfigMap').data;
-        expect(data['NODE_OPTIONS']).to.equal(`--max-old-space-size=${Math.floor((limitMi * 3) / 8)}`);
+        expect(data['NODE_OPTIONS']).to.equal(`--max-old-space-size=${Math.floor((limitMi * 3) / 8)} --disable-sigusr1`);
         expect(loadConfig(data).responseMemoryMb, 'derived from the cgroup limit at run time').to.equal(0);
       }
+    });
+
+    it('renders NODE_OPTIONS that this Node accepts (it exits 9 on an option not allowed there)', () => {
+      const nodeOptions = findObject<{ data: Labels } & K8sObject>(prod, 'ConfigMap').data['NODE_OPTIONS'] ?? '';
+      const run = spawnSync(process.execPath, ['-e', 'process.stdout.write("ran")'], {
+        env: { NODE_OPTIONS: nodeOptions },
+        encoding: 'utf8',
+      });
+      expect(run.stderr).to.equal('');
+      expect([run.status, run.stdout]).to.deep.equal([0, 'ran']);
     });
 
     it('rolls the pods when the configuration changes (checksum annotation)', () => {

@@ -49,8 +49,10 @@ describe('broken data files are rejected precisely and never replace good data',
     'extra field in a row': [BOM + headerText + row(1) + row(2).replace(/\r\n$/, ',surplus\r\n'), /^expected 37 fields, got 38$/, 11],
     'duplicate ids': [BOM + headerText + row(1) + row(1), /^duplicate unique_number \(first on line 2\)$/, 11],
     'bad number': [BOM + headerText + row(1).replace(',158.9265,', ',158,9265,'), /^expected 37 fields, got 38$/, 2],
-    'bad latitude': [BOM + headerText + row(1).replace(',34.84694,', ',north,'), /^expected a decimal number$/, 2],
-    'bad flag': [BOM + headerText + row(1).replace(/,0\r\n$/, ',yes\r\n'), /^expected 0 or 1$/, 2],
+    // A bad cell is located on its own line: the record starts on line 2, and its multi-line
+    // description ends on line 10, where the coordinates and the flags are.
+    'bad latitude': [BOM + headerText + row(1).replace(',34.84694,', ',north,'), /^expected a decimal number$/, 10],
+    'bad flag': [BOM + headerText + row(1).replace(/,0\r\n$/, ',yes\r\n'), /^expected 0 or 1$/, 10],
     'invalid UTF-8': [
       Buffer.concat([Buffer.from(BOM + headerText + row(1)), Buffer.from([0xc3, 0x28]), Buffer.from(row(2))]),
       /not valid UTF-8/,

@@ -382,9 +382,11 @@ describe('Tiltfile (loaded by real Tilt)', function () {
       expect(mount.containerPath).to.equal(devValues['data']['hostPath']['path']);
     });
 
-    it("the README's several-nodes example uses the same node image", () => {
+    it("docs/tilt.md's several-nodes example uses the same node image", () => {
       const image = ctlptlNode()['image'];
-      const readmeImages = [...readFileSync(join(ROOT, 'README.md'), 'utf8').matchAll(/image: (kindest\/node:\S+)/g)].map((m) => m[1]);
+      const readmeImages = [...readFileSync(join(ROOT, 'docs', 'tilt.md'), 'utf8').matchAll(/image: (kindest\/node:\S+)/g)].map(
+        (m) => m[1],
+      );
       expect(readmeImages).to.have.length.greaterThan(0);
       for (const readmeImage of readmeImages) expect(readmeImage).to.equal(image);
     });

@@ -78,7 +78,12 @@ export const STATUS_SCHEMA = {
           properties: {
             at: { type: 'string', format: 'date-time' },
             errors: { type: 'integer', minimum: 1 },
-            messages: { type: 'array', maxItems: 10, items: { type: 'string' }, description: '`file:line: column "name": message`' },
+            messages: {
+              type: 'array',
+              maxItems: 10,
+              items: { type: 'string' },
+              description: '`file:line:column: column "name" (field N): message` (`file:line:` when no one cell is at fault)',
+            },
           },
         },
         { type: 'null' },

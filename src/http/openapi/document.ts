@@ -43,7 +43,11 @@ const bodySchema = (parameters: Parameters): Json => ({
 const rowsContent = {
   [MEDIA_TYPES.json]: { schema: { type: 'array', items: ref('Row') } },
   [MEDIA_TYPES.csv]: {
-    schema: { type: 'string', description: 'RFC 4180, a header row, flags as 1/0.' },
+    schema: {
+      type: 'string',
+      description:
+        'RFC 4180, a header row, flags as 1/0. Against CSV injection (OWASP), text a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, a tab or a carriage return, and not a plain number such as `-257`) is written quoted behind a single quote: `"\'=1+2"`. JSON and GeoJSON carry the text as is.',
+    },
     example: 'unique_number,name_en\r\n230,Cultural Landscape and Archaeological Remains of the Bamiyan Valley\r\n',
   },
   [MEDIA_TYPES.geojson]: { schema: ref('FeatureCollection') },

@@ -14,7 +14,7 @@ export interface RouteDeps {
 /** The dataset to answer from, or a 503 problem while none is loaded. */
 export function requireDataset(deps: RouteDeps): Dataset {
   const dataset = deps.store.current;
-  if (dataset === undefined) throw new HttpProblem('NOT_READY', notReadyReason(deps));
+  if (dataset === undefined) throw new HttpProblem('NOT_READY', notReadyReason(deps), { refusal: 'no_data' });
   return dataset;
 }
 
@@ -36,7 +36,7 @@ export function publicDatasetView(dataset: Dataset): { version: string; rows: nu
   return { version: id, rows, loadedAt: loadedAt.toISOString(), file: basename(file) };
 }
 
-/** Load errors as `file:line: column ...` messages. */
+/** Load errors as `file:line:column: column ...` messages. */
 export function publicErrorMessages(errors: readonly DataError[]): string[] {
   return errors.map((e) => formatDataError({ ...e, file: basename(e.file) }));
 }

@@ -1,0 +1,25 @@
+/**
+ * The production start command is written twice, in the image (Dockerfile's CMD) and in
+ * `npm start`; both must run Node the same way, SIGUSR1's inspector off (issue 24).
+ */
+import { readFileSync } from 'node:fs';
+import { expect } from 'chai';
+
+const root = new URL('../', import.meta.url);
+
+describe('the production start command', () => {
+  const dockerfile = readFileSync(new URL('Dockerfile', root), 'utf8');
+  const production = dockerfile.slice(dockerfile.indexOf('AS production'));
+  const cmd = JSON.parse(/^CMD (\[.*\])$/m.exec(production)?.[1] ?? 'null') as string[] | null;
+  const start = (JSON.parse(readFileSync(new URL('package.json', root), 'utf8')) as { scripts: Record<string, string> }).scripts['start'];
+
+  it("is the same in the image's CMD and in npm start", () => {
+    expect(cmd).to.be.an('array');
+    expect(start?.split(' ')).to.deep.equal(cmd);
+  });
+
+  it('starts Node with --disable-sigusr1 before the entry point', () => {
+    expect(cmd?.slice(0, 2)).to.deep.equal(['node', '--disable-sigusr1']);
+    expect(cmd?.at(-1)).to.equal('dist/main.js');
+  });
+});
