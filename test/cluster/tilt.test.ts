@@ -218,6 +218,5 @@ describe('the dev loop on real Tilt and a real cluster', function () {
       recordFigures('tilt-up-csv-edit', times);
       write(file, original);
     });
-
   });
 });
