@@ -4,7 +4,7 @@
  * goes through scripts/container/podman.sh, which sets podman up for machines like CI's.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { ROOT, type K8sObject } from '../k8s/helm.js';
@@ -104,60 +104,9 @@ export function exec(container: string, argv: readonly string[], options: ExecOp
   return podman(execArgs(container, argv, options), options.input);
 }
 
-/** The same, without blocking the event loop (the rehearsal samples memory and probes meanwhile). */
-export function execAsync(container: string, argv: readonly string[], options: ExecOptions = {}): Promise<Result> {
-  return podmanAsync(execArgs(container, argv, options), options.input);
-}
-
 export function logs(container: string): string {
   const result = podman(['logs', container]);
   return result.stdout + result.stderr;
-}
-
-/** The container's cgroup (v1 or v2) memory files: the limit, what cannot be reclaimed, OOM kills. */
-export class MemoryCgroup {
-  private readonly dir: string;
-  private readonly v2: boolean;
-  constructor(container: string) {
-    const path = state(container).cgroupPath;
-    const v1 = join('/sys/fs/cgroup/memory', path);
-    this.v2 = !this.exists(join(v1, 'memory.limit_in_bytes'));
-    this.dir = this.v2 ? join('/sys/fs/cgroup', path) : v1;
-  }
-  private exists(file: string): boolean {
-    try {
-      readFileSync(file);
-      return true;
-    } catch {
-      return false;
-    }
-  }
-  private read(v1: string, v2: string): number {
-    const text = readFileSync(join(this.dir, this.v2 ? v2 : v1), 'utf8').trim();
-    return text === 'max' ? Infinity : Number(text);
-  }
-  get limitBytes(): number {
-    return this.read('memory.limit_in_bytes', 'memory.max');
-  }
-  /**
-   * Memory the kernel cannot reclaim under the limit: anonymous memory and tmpfs. The usage
-   * counters above include the page cache, which the kernel drops before it kills anything, so a
-   * container that writes many files (npm ci) sits at its limit without being at risk.
-   */
-  get unreclaimableBytes(): number {
-    const stat = new Map(
-      readFileSync(join(this.dir, 'memory.stat'), 'utf8')
-        .split('\n')
-        .map((line) => line.split(' ') as [string, string]),
-    );
-    const value = (key: string) => Number(stat.get(key) ?? 0);
-    return this.v2 ? value('anon') + value('shmem') : value('total_rss') + value('total_shmem');
-  }
-  /** How many processes the kernel's OOM killer has killed in this cgroup. */
-  get oomKills(): number {
-    const text = readFileSync(join(this.dir, this.v2 ? 'memory.events' : 'memory.oom_control'), 'utf8');
-    return Number(/^oom_kill (\d+)$/m.exec(text)?.[1] ?? 0);
-  }
 }
 
 // What the runtime itself writes into every container's root: the mount points of its volumes

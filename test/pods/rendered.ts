@@ -74,7 +74,6 @@ export function renderPods(profile: keyof typeof PROFILE_TARGET): RenderedPods {
   };
   const deployment = one<Workload>('Deployment');
   deployment.spec.replicas = 1;
-  if (profile === 'dev') breakOnPurpose(deployment);
   const jobs = objects.filter((o) => o.kind === 'Job') as Job[];
   return {
     objects,
@@ -114,35 +113,4 @@ export function probePort(container: Container, probe: Probe): number {
   const found = container.ports?.find((p) => p.name === port);
   if (found === undefined) throw new Error(`probe port ${port} names no port of container ${container.name}`);
   return found.containerPort;
-}
-
-/** Kubernetes quantities as bytes (the binary suffixes the chart uses). */
-export function quantityBytes(quantity: string): number {
-  const match = /^(\d+)(Ki|Mi|Gi)?$/.exec(quantity);
-  if (match === null) throw new Error(`unsupported quantity ${quantity}`);
-  const scale = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30 }[match[2] as 'Ki' | 'Mi' | 'Gi'] ?? 1;
-  return Number(match[1]) * scale;
-}
-
-/**
- * Two switches for experiments, never set in CI. WHC_REHEARSAL_BREAK=readonly-dev-root brings
- * back, on purpose, the chart's old dev pod (read-only root, no /tmp volume), so anyone can watch
- * the rehearsal go red. WHC_REHEARSAL_DEV_COMMAND (a JSON array) runs the dev container with
- * another command, to compare watchers: `["node_modules/.bin/tsx","watch","src/main.ts"]` (which
- * loses files replaced by tar), or `["node","--watch-path=src","--import",
- * "./scripts/dev/typescript-imports.mjs","src/main.ts"]`. docs/dev-loop.md has the results.
- */
-function breakOnPurpose(deployment: Workload): void {
-  const fault = process.env['WHC_REHEARSAL_BREAK'] ?? '';
-  const command = process.env['WHC_REHEARSAL_DEV_COMMAND'] ?? '';
-  const pod = deployment.spec.template.spec as PodSpec & { volumes?: { name: string }[] };
-  const container = apiContainer(deployment) as Container & { command?: string[]; volumeMounts?: { name: string; mountPath: string }[] };
-  if (command !== '') container.command = JSON.parse(command) as string[];
-  if (fault === 'readonly-dev-root') {
-    container.securityContext = { ...container.securityContext, readOnlyRootFilesystem: true };
-    container.volumeMounts = (container.volumeMounts ?? []).filter((m) => m.mountPath !== '/tmp');
-    pod.volumes = (pod.volumes ?? []).filter((v) => v.name !== 'tmp');
-  } else if (fault !== '') {
-    throw new Error(`WHC_REHEARSAL_BREAK=${fault}: not a known fault (readonly-dev-root)`);
-  }
 }

@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml, parseAllDocuments } from 'yaml';
 import { findObject, KUBE_VERSION, parseObjects, renderText, ROOT, type K8sObject } from '../k8s/helm.js';
-import { decide, liveUpdateRules } from '../pods/live-update.js';
+import { decide, liveUpdateRules } from './live-update.js';
 import {
   imageTarget,
   manifest,

@@ -1,18 +1,13 @@
 /**
- * Tilt's live update, done the way Tilt does it on a Kubernetes pod
- * (tilt-dev/tilt internal/containerupdate/exec_updater.go, internal/build/tar.go): the changed
- * files that a sync() covers go into a tar archive under their container paths (owner and group
- * cleared, modes and mtimes kept), piped to `tar -C / -x -f -` run through exec in the container
- * as its own user; then each run() step whose trigger matches a changed file (or that has none)
- * runs the same way as `sh -c CMD`. The rules come from the Tiltfile itself, as real Tilt loads it
- * (test/tilt/tiltfile-result.ts): nothing here repeats them.
+ * What Tilt does with a save, as a model of its rules (tilt-dev/tilt internal/containerupdate,
+ * internal/build): a changed file that a sync() covers is copied into the running container, then
+ * each run() step whose trigger matches runs there; a file in the image that no sync covers, or one
+ * fall_back_on() names, means a rebuild. The rules come from the Tiltfile itself, as real Tilt
+ * loads it (tiltfile-result.ts): nothing here repeats them. The cluster tier checks the real
+ * behaviour; this lets the fast Tiltfile tests say what a given save will do.
  */
-import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
-import { imageTarget, type TiltfileResult } from '../tilt/tiltfile-result.js';
-import { execAsync } from './podman.js';
+import { relative, resolve } from 'node:path';
+import { imageTarget, type TiltfileResult } from './tiltfile-result.js';
 
 export interface SyncRule {
   localPath: string;
@@ -99,58 +94,4 @@ export function decide(rules: LiveUpdateRules, changed: readonly string[]): Deci
   }
   const runs = rules.runs.filter((r) => r.trigger.length === 0 || r.trigger.some((t) => inImage.some((f) => covers(t, f))));
   return { action: 'live-update', files, runs };
-}
-
-export interface StepResult {
-  cmd: string;
-  ms: number;
-  status: number;
-  output: string;
-}
-export interface UpdateResult {
-  /** Start of the copy (Date.now()), from which the rehearsal times each answer. */
-  startedAt: number;
-  copyMs: number;
-  runs: StepResult[];
-}
-
-/**
- * Copies the files and runs the steps of a live-update decision into the container, as Tilt
- * does. A failed copy throws (Tilt would fall back to a full build); a failed run step is
- * returned (Tilt shows it and keeps the container, the next change updates it again).
- */
-export async function applyLiveUpdate(
-  container: string,
-  workspace: string,
-  decision: Extract<Decision, { action: 'live-update' }>,
-  runEnv: Record<string, string> = {},
-): Promise<UpdateResult> {
-  const stage = mkdtempSync(join(tmpdir(), 'whc-live-update-'));
-  try {
-    const names: string[] = [];
-    for (const file of decision.files) {
-      const name = file.remote.replace(/^\/+/, '');
-      mkdirSync(dirname(join(stage, name)), { recursive: true });
-      cpSync(join(workspace, file.local), join(stage, name), { preserveTimestamps: true });
-      if (!statSync(join(stage, name)).isFile()) throw new Error(`${file.local}: only regular files are rehearsed`);
-      names.push(name);
-    }
-    const archive = execFileSync('tar', ['-C', stage, '-c', '-f', '-', '--owner=0', '--group=0', '--numeric-owner', ...names], {
-      maxBuffer: 256 * 1024 * 1024,
-    });
-    const startedAt = Date.now();
-    const copy = await execAsync(container, ['tar', '-C', '/', '-x', '-f', '-'], { input: archive });
-    const copyMs = Date.now() - startedAt;
-    if (copy.status !== 0) throw new Error(`copying changed files failed (tar exit ${copy.status}): ${copy.stderr}${copy.stdout}`);
-    const runs: StepResult[] = [];
-    for (const run of decision.runs) {
-      const start = Date.now();
-      const result = await execAsync(container, ['sh', '-c', run.cmd], { env: runEnv });
-      runs.push({ cmd: run.cmd, ms: Date.now() - start, status: result.status, output: (result.stdout + result.stderr).slice(-2000) });
-      if (result.status !== 0) break;
-    }
-    return { startedAt, copyMs, runs };
-  } finally {
-    rmSync(stage, { recursive: true, force: true });
-  }
 }
