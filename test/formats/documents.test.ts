@@ -12,7 +12,7 @@ import { geoJsonDocument } from '../../src/formats/geojson.js';
 import { jsonArray } from '../../src/formats/json.js';
 import { parseSort } from '../../src/query/order.js';
 import { runQuery, type Match } from '../../src/query/run.js';
-import { looksLikeFormula } from '../helpers/formula-csv.js';
+import { expectedCsvCell } from '../helpers/formula-csv.js';
 import { DATA_FILE, referenceData } from '../helpers/reference-csv.js';
 import { position, referenceDistanceKm } from '../helpers/reference-query.js';
 
@@ -66,18 +66,10 @@ describe('src/formats on the real CSV (unit)', () => {
     const [head, ...records]: string[][] = parse(text);
     expect(head).to.deep.equal(header);
     // Text a spreadsheet would run (the real file's one: rev_bis "-894 Rev") gains a leading quote.
-    const cell = (value: string | number | boolean | null): string =>
-      value === null
-        ? ''
-        : typeof value === 'boolean'
-          ? value
-            ? '1'
-            : '0'
-          : typeof value === 'string' && looksLikeFormula(value)
-            ? `'${value}`
-            : String(value);
     expect(records.flat()).to.include("'-894 Rev").and.include('-257');
-    expect(records).to.deep.equal(rows.map((row) => header.map((column) => cell(row[column] as string | number | boolean | null))));
+    expect(records).to.deep.equal(
+      rows.map((row) => header.map((column) => expectedCsvCell(row[column] as string | number | boolean | null))),
+    );
   });
 
   it('geoJsonDocument has one feature per row, [lon, lat] or null geometry for the 0,0 placeholder and missing positions', () => {

@@ -15,7 +15,7 @@ import { COLUMNS, type Row } from '../../src/data/row.js';
 import type { OutputField } from '../../src/query/parameters.js';
 import type { Match } from '../../src/query/run.js';
 import type { QueryIndex } from '../../src/query/searchable-site.js';
-import { looksLikeFormula } from '../helpers/formula-csv.js';
+import { expectedCsvCell } from '../helpers/formula-csv.js';
 
 const NASTY = [
   'a,b',
@@ -45,14 +45,7 @@ const NASTY = [
  * back. CSV is UTF-8 bytes, where a lone surrogate can only be U+FFFD (JSON keeps it escaped).
  * Text a spreadsheet would run as a formula is read back behind a single quote.
  */
-const csvCell = (value: Row[keyof Row]): string =>
-  value === null
-    ? ''
-    : typeof value === 'boolean'
-      ? value
-        ? '1'
-        : '0'
-      : `${typeof value === 'string' && looksLikeFormula(value) ? "'" : ''}${String(value).replace(/[\ud800-\udfff]/gu, '\ufffd')}`;
+const csvCell = (value: Row[keyof Row]): string => expectedCsvCell(value).replace(/[\ud800-\udfff]/gu, '\ufffd');
 
 function matchesOf(index: QueryIndex, distance?: (i: number) => number): Match[] {
   return index.sites.map((site, i) => ({ site, distanceKm: distance?.(i), key: null, uniqueNumber: site.uniqueNumber }));

@@ -28,6 +28,19 @@ export const looksLikeFormula = (cell: string) => STARTS_A_FORMULA.some((c) => c
 const csvField = (field: string) => (/[",\r\n]/.test(field) ? `"${field.replaceAll('"', '""')}"` : field);
 
 /** A planted cell: its row's unique_number, where it starts in the file as written, its column and text. */
+/**
+ * A value as the CSV answers should write it, by the source file's conventions: empty for null,
+ * 1/0 for flags, and text a spreadsheet would run as a formula behind a single quote.
+ */
+export const expectedCsvCell = (value: string | number | boolean | null): string =>
+  value === null
+    ? ''
+    : typeof value === 'boolean'
+      ? value
+        ? '1'
+        : '0'
+      : `${typeof value === 'string' && looksLikeFormula(value) ? "'" : ''}${String(value)}`;
+
 export interface PlantedCell {
   readonly unique_number: number;
   /** 1-based line and character column (UTF-16 code units) of the cell's first character, its quote if quoted. */

@@ -1,23 +1,11 @@
 /** JSON, CSV and GeoJSON by `format=` or Accept; CSV read back by the test's own reader equals the JSON rows. */
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { looksLikeFormula } from '../helpers/formula-csv.js';
+import { expectedCsvCell, looksLikeFormula } from '../helpers/formula-csv.js';
 import { expectProblem } from '../helpers/problem.js';
 import { readRecords, referenceData } from '../helpers/reference-csv.js';
 import { position } from '../helpers/reference-query.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
-
-/** The source file's conventions: empty for null, 1/0 for flags; text a spreadsheet would run as a formula behind a quote. */
-const asCsvCell = (value: string | number | boolean | null): string =>
-  value === null
-    ? ''
-    : typeof value === 'boolean'
-      ? value
-        ? '1'
-        : '0'
-      : typeof value === 'string' && looksLikeFormula(value)
-        ? `'${value}`
-        : String(value);
 
 describe('GET /query formats', () => {
   const reference = referenceData();
@@ -55,7 +43,7 @@ describe('GET /query formats', () => {
         const [header, ...records] = readRecords(text).map((r) => r.fields);
         expect(header).to.deep.equal(fields ?? columns);
         expect(records.map((r) => r.join('\u0000'))).to.deep.equal(
-          json.map((row) => (fields ?? columns).map((c) => asCsvCell(row[c] as string | number | boolean | null)).join('\u0000')),
+          json.map((row) => (fields ?? columns).map((c) => expectedCsvCell(row[c] as string | number | boolean | null)).join('\u0000')),
         );
       }),
       { numRuns: 25 },
