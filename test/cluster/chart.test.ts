@@ -41,6 +41,23 @@ const row230 = reference.rows.find((r) => r['unique_number'] === 230) as Record<
 
 // Asynchronous: the lookups that load the Service, and the file server, run in this process.
 const mustHelm = (...args: string[]) => mustAsync('helm', args, { timeoutMs: 10 * 60_000 });
+/** `helm install --wait` of the chart in a new namespace, with the image images.sh pushed as cluster-a; returns NOTES. */
+const install = (namespace: string, release: string, ...values: string[]) =>
+  mustHelm(
+    'install',
+    release,
+    CHART,
+    '-n',
+    namespace,
+    '--create-namespace',
+    '--wait',
+    '--timeout',
+    '5m',
+    ...IMAGE,
+    '--set',
+    'image.tag=cluster-a',
+    ...values,
+  );
 
 /** The release's Service: its ClusterIP and port (kube-proxy routes it inside the cluster's namespace, where this runs). */
 async function serviceAddress(namespace: string, release: string): Promise<{ host: string; port: number; name: string }> {
@@ -100,20 +117,7 @@ describe('the Helm chart on a real cluster (only a ReadWriteOnce StorageClass)',
 
     it('installs with --wait, no claim, and serves the data its image bundles', async () => {
       const started = Date.now();
-      const notes = await mustHelm(
-        'install',
-        release,
-        CHART,
-        '-n',
-        ns,
-        '--create-namespace',
-        '--wait',
-        '--timeout',
-        '5m',
-        ...IMAGE,
-        '--set',
-        'image.tag=cluster-a',
-      );
+      const notes = await install(ns, release);
       const installSeconds = (Date.now() - started) / 1000;
       expect(notes).to.include('Data source: image');
       expect(kubectlJson<KubeList<Named>>('get', 'pvc', '-n', ns).items, 'claims').to.deep.equal([]);
@@ -209,20 +213,10 @@ describe('the Helm chart on a real cluster (only a ReadWriteOnce StorageClass)',
           },
         }),
       });
-      await mustHelm(
-        'install',
-        release,
-        CHART,
-        '-n',
+      await install(
         ns,
-        '--create-namespace',
-        '--wait',
+        release,
         '--wait-for-jobs',
-        '--timeout',
-        '5m',
-        ...IMAGE,
-        '--set',
-        'image.tag=cluster-a',
         '--set',
         'data.source=volume',
         '--set',
@@ -284,24 +278,7 @@ describe('the Helm chart on a real cluster (only a ReadWriteOnce StorageClass)',
       must(join(ROOT, 'scripts/cluster/kube.sh'), ['node2'], { timeoutMs: 300_000 });
       expect(kubectlJson<KubeList<Named>>('get', 'nodes').items.map((n) => n.metadata.name)).to.have.length(2);
       // Two replicas for two nodes (the profile's three need three nodes: the third would stay Pending by design).
-      await mustHelm(
-        'install',
-        release,
-        CHART,
-        '-n',
-        ns,
-        '--create-namespace',
-        '--wait',
-        '--timeout',
-        '5m',
-        '-f',
-        `${CHART}/values-prod.yaml`,
-        ...IMAGE,
-        '--set',
-        'image.tag=cluster-a',
-        '--set',
-        'replicaCount=2',
-      );
+      await install(ns, release, '-f', `${CHART}/values-prod.yaml`, '--set', 'replicaCount=2');
       const api = pods(apiSelector(release), ns);
       expect(api.filter((p) => p.ready)).to.have.length(2);
       expect(new Set(api.map((p) => p.node)).size, `nodes of ${api.map((p) => `${p.name}@${p.node}`).join(', ')}`).to.equal(2);
