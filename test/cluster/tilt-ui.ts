@@ -4,7 +4,7 @@
  * shows is compared with what Tilt's own API reports (`tilt get`), not with a list written here.
  */
 import { expect } from 'chai';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { launchBrowser } from '../helpers/browser.js';
@@ -30,14 +30,16 @@ const groupOf = (r: UIResource) =>
     ? 'Tiltfile'
     : (Object.keys(r.metadata.labels ?? {}).find((l) => !l.startsWith('tilt.dev/')) ?? 'unlabeled');
 
-/** Waits until the first element `locator` finds is visible; fails with `what` otherwise. */
+/** Waits until the first element `locator` finds is visible; fails with `what` otherwise, keeping the page's HTML. */
 async function visible(locator: Locator, what: string) {
-  await locator
-    .first()
-    .waitFor({ state: 'visible', timeout: 30_000 })
-    .catch(() => {
-      throw new Error(`the Tilt UI does not show ${what}`);
-    });
+  try {
+    await locator.first().waitFor({ state: 'visible', timeout: 30_000 });
+  } catch {
+    const html = join(ROOT, '.cache/docs/tilt-ui-failed.html');
+    mkdirSync(join(html, '..'), { recursive: true });
+    writeFileSync(html, await locator.page().content());
+    throw new Error(`the Tilt UI does not show ${what} (the page: ${html})`);
+  }
 }
 
 async function dismissAnalyticsBanner(page: Page) {
