@@ -53,6 +53,7 @@ export function createService(config: Config, deps: ServiceDeps): Service {
     corsOrigins: config.corsOrigins,
     answerCacheBytes: config.answerCacheMb * MB,
     searchCpuPercent: config.searchCpuPercent,
+    searchWaitMs: config.searchWaitMs,
     responseMemoryBytes,
   };
   const inFlight = new InFlight();
@@ -60,7 +61,7 @@ export function createService(config: Config, deps: ServiceDeps): Service {
   const handle = app.callback();
   // Koa's handler settles its own errors (ctx.onerror answers and logs them): nothing to await here.
   const koa: RequestListener = (req, res) => void handle(req, res);
-  const listener = inFlight.counting(withLookupFastPath(deps.wrapKoa?.(koa) ?? koa, appDeps));
+  const listener = withLookupFastPath(deps.wrapKoa?.(koa) ?? koa, appDeps);
 
   // A file over the budget is refused; a bad file keeps the good one (reloader.ts).
   const dataMemoryBytes = config.dataMemoryMb > 0 ? config.dataMemoryMb * MB : defaultDataMemory(deps.memoryLimit);

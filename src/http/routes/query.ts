@@ -49,7 +49,7 @@ export interface QueryRouteDeps extends RouteDeps {
   readonly budget: CpuBudget;
 }
 
-function answerQuery(ctx: Context, params: RawParams, deps: QueryRouteDeps): void {
+async function answerQuery(ctx: Context, params: RawParams, deps: QueryRouteDeps): Promise<void> {
   const decoded = decodeQuery(QUERY_DECODER, params);
   const query = planQuery(decoded);
   if (Array.isArray(query)) throw invalidParameters(query);
@@ -78,7 +78,7 @@ function answerQuery(ctx: Context, params: RawParams, deps: QueryRouteDeps): voi
   setHeader(ctx, 'ETag', etag);
   markCompressible(ctx);
   if (answeredNotModified(ctx, etag)) return;
-  sendCached(ctx, deps.answers, deps.budget, etag, () => {
+  await sendCached(ctx, deps.answers, deps.budget, etag, () => {
     const result = runQuery(dataset.index, query);
     const headers: Record<string, string> = { [TOTAL_COUNT_HEADER]: String(result.total), 'Content-Type': CONTENT_TYPES[format] };
     if (result.next !== undefined) Object.assign(headers, nextPageHeaders('/query', params, result.next));
