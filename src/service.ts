@@ -12,6 +12,7 @@ import { watchDataFile, type FileWatcher } from './data/watch.js';
 import { createApp, type KoaApp } from './http/app.js';
 import { InFlight } from './http/in-flight.js';
 import { withLookupFastPath } from './http/lookup-fast-path.js';
+import { warmUp } from './http/warm-up.js';
 import type { Logger } from './log.js';
 import { defaultDataMemory, defaultResponseMemory } from './memory-limit.js';
 import type { Metrics } from './metrics.js';
@@ -68,6 +69,7 @@ export function createService(config: Config, deps: ServiceDeps): Service {
   const reloader = new DatasetReloader(config.dataFile, deps.store, deps.logger, deps.metrics, {
     quietMs: config.dataSettleMs,
     maxBytes: dataMemoryBytes,
+    prepare: warmUp,
   });
   let watcher: FileWatcher | undefined;
 

@@ -107,13 +107,20 @@ function jsonBodyParser(bodyParser: typeof import('koa-bodyparser')): Middleware
   });
 }
 
+let parseJson: Promise<Middleware> | undefined;
+/**
+ * koa-bodyparser and its dependencies take about 60 ms to import: not at start-up, where it
+ * would delay the listener, but while the first dataset loads (warm-up.ts), so the first POST
+ * after /ready does not pay it either (it took 121 ms against 4-7 ms warm).
+ */
+export const loadJsonBodyParser = (): Promise<Middleware> =>
+  (parseJson ??= import('koa-bodyparser').then((module) => jsonBodyParser(module.default)));
+
 export function registerQueryRoutes(router: Router, deps: QueryRouteDeps): void {
   router.get('/query', (ctx) => answerQuery(ctx, ctx.query, deps));
 
-  let parseJson: Middleware | undefined;
-  // koa-bodyparser and its dependencies take about 60 ms to import: loaded on the first POST, not at start-up.
   const parseJsonBody: Middleware = async (ctx, next) => {
-    parseJson ??= jsonBodyParser((await import('koa-bodyparser')).default);
+    const parseJson = await loadJsonBodyParser();
     await parseJson(ctx, next);
   };
   router.post(
