@@ -4,6 +4,8 @@
  * answer cache does not answer them). Runs alternate kinds on one process; the ratio first /
  * warm is what to read, the machine being shared.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { startServer, waitReady } from './processes.js';
 
 export interface ColdPathResult {
@@ -44,7 +46,24 @@ async function timed(url: string, request: { path: string; init?: RequestInit })
   return performance.now() - started;
 }
 
+/**
+ * fetch (undici) has first-use costs of its own (a JSON POST took 10 ms more the first time):
+ * each kind is sent once to a throwaway server in this process first, so that only the
+ * service's first use is measured.
+ */
+async function warmClient(): Promise<void> {
+  const server = createServer((req, res) => req.resume().on('end', () => res.end('[]')));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  try {
+    for (const kind of KINDS) await timed(url, kind.request(0));
+  } finally {
+    server.close();
+  }
+}
+
 export async function measureColdPaths(argv: string[], env: Record<string, string>, runs: number): Promise<ColdPathResult[]> {
+  await warmClient();
   const first = new Map<string, number[]>();
   const warm = new Map<string, number[]>();
   for (let run = 0; run < runs; run++) {

@@ -85,6 +85,8 @@ export function renderContention(contention: readonly ContentionResult[]): strin
     '',
     "Computing an answer is synchronous: while a page renders, nothing else runs. With the queue (`src/http/cpu-budget.ts`), searches, facets and `/metrics` do not compute where their request arrives but wait in one queue and run in turns (`setImmediate`); between two turns Node reads every ready socket, so probes and lookups, which never queue, are answered within a turn (at most 5 ms of computations, at least one). While other requests wait, a turn keeps searches to `SEARCH_CPU_PERCENT` of the thread; alone they get all of it. A search that could not start within `SEARCH_WAIT_MS` (2 s) answers 503 with `Retry-After`, at once when the queue's pace says so; `/metrics` waits its turn but is never refused.",
     '',
+    'Where the loop is still held (2026-12-04, a 5 ms interval timer in the service and a CPU profile, under the 200-connection mix with the queue): iterations of 80-190 ms, about two a second. A turn is at most 5 ms plus one computation (a 1000-row GeoJSON page, about 10 ms here); the rest is the I/O of the loop (attributed from the profile, not timed apart): between two turns every ready socket is handled, and wrk ignores `Retry-After` and sends again at once, so each iteration brings up to 200 new requests, each through Koa (a refusal included: its problem document, log line and metrics), plus the writes of 2.4 MB answers and the garbage they leave (11 % of the samples were the garbage collector). Refusing before Koa, in the listener as the lookup fast path answers, is the next step for that attack; it was not built.',
+    '',
   ];
 }
 
