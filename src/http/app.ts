@@ -11,7 +11,7 @@ import { createAnswerCache, type AnswerCache } from './answer-cache.js';
 import { compressBodies } from './compression.js';
 import { createCpuBudget, type CpuBudget } from './cpu-budget.js';
 import type { InFlight } from './in-flight.js';
-import { memoryGuard } from './memory-guard.js';
+import { guardingMemory, memoryGuard } from './memory-guard.js';
 import { corsMiddleware } from './cors.js';
 import { problemMiddleware } from './problem-middleware.js';
 import { observeRequests } from './request-log.js';
@@ -82,7 +82,8 @@ export function createApp(deps: AppDeps, inFlight: InFlight): KoaApp {
   // One cache for computed answers and their compressed codings, per app.
   const answers = createAnswerCache(deps.answerCacheBytes, deps.metrics);
   // Searches, facets and /metrics compute in turns of one queue; probes and lookups never wait in it.
-  const router = createRouter(deps, answers, createCpuBudget(deps.searchCpuPercent, deps.searchWaitMs));
+  const budget = guardingMemory(createCpuBudget(deps.searchCpuPercent, deps.searchWaitMs), inFlight, deps.responseMemoryBytes);
+  const router = createRouter(deps, answers, budget);
 
   // Preflights and 405s match no handler; they are labelled with the route their path belongs to.
   const patternOf = (path: string) => {

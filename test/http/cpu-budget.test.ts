@@ -4,11 +4,11 @@
  * burst overtake them; past SEARCH_WAIT_MS, 503 with Retry-After as a problem document.
  */
 import { expect } from 'chai';
-import { Agent, request } from 'node:http';
 import { createCpuBudget, MAX_TURN_MS, type BudgetClock } from '../../src/http/cpu-budget.js';
 import { HttpProblem } from '../../src/http/problems.js';
 import { referenceData } from '../helpers/reference-csv.js';
 import { position } from '../helpers/reference-query.js';
+import { openAgent, sendLabelled } from '../helpers/burst.js';
 import { expectProblem } from '../helpers/problem.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 
@@ -118,34 +118,6 @@ describe('createCpuBudget (fake clock)', () => {
 const expensive = (i: number) => `/query?near=48.85,2.35&radius_km=${20_000 + i / 10}&limit=1000`;
 const positioned = referenceData().rows.filter((row) => position(row) !== undefined).length;
 
-/**
- * GETs `label` (a path, or the number of an expensive search), recording in `order` when its
- * answer's head arrives, before its body is read; resolves with the whole answer.
- */
-function headFirst(url: string, agent: Agent, order: string[], label: string): Promise<Response> {
-  return new Promise((resolve, reject) => {
-    const req = request(`${url}${label.startsWith('/') ? label : expensive(Number(label))}`, { agent }, (res) => {
-      order.push(label);
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => {
-        const headers = new Headers();
-        for (const [name, value] of Object.entries(res.headers)) if (typeof value === 'string') headers.set(name, value);
-        resolve(new Response(Buffer.concat(chunks), { status: res.statusCode ?? 0, headers }));
-      });
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
-
-/** An agent with `connections` keep-alive connections already open, so that a burst's requests arrive together. */
-async function openAgent(url: string, connections: number): Promise<Agent> {
-  const agent = new Agent({ keepAlive: true, maxSockets: connections });
-  await Promise.all(Array.from({ length: connections }, () => headFirst(url, agent, [], '/health')));
-  return agent;
-}
-
 describe('the queue for searches on a real server', function () {
   this.timeout(30_000);
   let server: TestServer;
@@ -157,11 +129,11 @@ describe('the queue for searches on a real server', function () {
     const searches = 30;
     const agent = await openAgent(server.url, searches + 2);
     const order: string[] = [];
-    const burst = Array.from({ length: searches }, (_, i) => headFirst(server.url, agent, order, String(i)));
+    const burst = Array.from({ length: searches }, (_, i) => sendLabelled(server.url, agent, order, expensive(i), String(i)));
     // Once the first search is answered, the others are computing or queued.
     while (order.length === 0) await new Promise((resolve) => setImmediate(resolve));
-    const probe = headFirst(server.url, agent, order, '/health');
-    const lookup = headFirst(server.url, agent, order, '/query?unique_number=230');
+    const probe = sendLabelled(server.url, agent, order, '/health');
+    const lookup = sendLabelled(server.url, agent, order, '/query?unique_number=230');
     const answers = await Promise.all(burst);
     expect((await probe).status).to.equal(200);
     expect((await lookup).status).to.equal(200);
@@ -192,7 +164,7 @@ describe('the queue for searches past SEARCH_WAIT_MS', function () {
   it('answers 503 OVERLOADED with Retry-After as a problem document; probes, lookups and /metrics still answer', async () => {
     // 60 at once, each milliseconds of rendering: the last ones cannot start within 20 ms.
     const agent = await openAgent(server.url, 60);
-    const answers = await Promise.all(Array.from({ length: 60 }, (_, i) => headFirst(server.url, agent, [], String(i))));
+    const answers = await Promise.all(Array.from({ length: 60 }, (_, i) => sendLabelled(server.url, agent, [], expensive(i))));
     agent.destroy();
     const statuses = answers.map((a) => a.status);
     const refused = answers.filter((a) => a.status === 503);
