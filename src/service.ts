@@ -69,7 +69,7 @@ export function createService(config: Config, deps: ServiceDeps): Service {
   const reloader = new DatasetReloader(config.dataFile, deps.store, deps.logger, deps.metrics, {
     quietMs: config.dataSettleMs,
     maxBytes: dataMemoryBytes,
-    prepare: warmUp,
+    prepare: (dataset) => warmUp(dataset, appDeps),
   });
   let watcher: FileWatcher | undefined;
 

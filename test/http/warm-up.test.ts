@@ -8,14 +8,32 @@ import type { Dataset } from '../../src/data/dataset.js';
 import { loadDataset } from '../../src/data/load.js';
 import { DatasetReloader } from '../../src/data/reloader.js';
 import { DatasetStore } from '../../src/data/store.js';
+import { DEFAULTS } from '../../src/config.js';
 import { warmUp } from '../../src/http/warm-up.js';
 import { silentLogger } from '../../src/log.js';
 import { createMetrics } from '../../src/metrics.js';
 import { DATA_FILE, referenceData } from '../helpers/reference-csv.js';
 
 describe('warmUp', () => {
-  it('runs a search in every format, facets and the body parser import on the real data', async () => {
-    await warmUp(await loadDataset(DATA_FILE));
+  const deps = {
+    isShuttingDown: () => false,
+    corsOrigins: DEFAULTS.corsOrigins,
+    answerCacheBytes: DEFAULTS.answerCacheMb * 1024 * 1024,
+    searchCpuPercent: DEFAULTS.searchCpuPercent,
+    searchWaitMs: DEFAULTS.searchWaitMs,
+    responseMemoryBytes: 256 * 1024 * 1024,
+  };
+
+  it('answers a search in every format, compressed ones, facets and a POST /query (each 200) on the real data', async () => {
+    await warmUp(await loadDataset(DATA_FILE), deps);
+  });
+
+  it('fails when a warm-up request is not answered 200 (here: no data within the memory bound)', async () => {
+    const failure = await warmUp(await loadDataset(DATA_FILE), { ...deps, responseMemoryBytes: 0 }).then(
+      () => undefined,
+      (error: unknown) => error as Error,
+    );
+    expect(failure?.message).to.match(/^the warm-up request GET \/query\?.* answered 503$/);
   });
 });
 
