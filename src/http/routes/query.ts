@@ -110,10 +110,11 @@ function jsonBodyParser(bodyParser: typeof import('koa-bodyparser')): Middleware
 let parseJson: Promise<Middleware> | undefined;
 /**
  * koa-bodyparser and its dependencies take about 60 ms to import: not at start-up, where it
- * would delay the listener, but while the first dataset loads (warm-up.ts), so the first POST
- * after /ready does not pay it either (it took 121 ms against 4-7 ms warm).
+ * would delay the listener, but by the warm-up's POST while the first dataset loads (warm-up.ts),
+ * so the first POST after /ready does not pay it either (it took 121 ms against 4-7 ms warm).
+ * Module-wide: the warm-up's throwaway app and the served one share the import.
  */
-export const loadJsonBodyParser = (): Promise<Middleware> =>
+const loadJsonBodyParser = (): Promise<Middleware> =>
   (parseJson ??= import('koa-bodyparser').then((module) => jsonBodyParser(module.default)));
 
 export function registerQueryRoutes(router: Router, deps: QueryRouteDeps): void {
