@@ -13,10 +13,11 @@
  *
  * A request is refused (503, Retry-After) only when it could not be answered in time: when the
  * wait the queue already holds (its length times the recent time between two computations
- * finishing, which counts the other work the loop did meanwhile) passes `maxWaitMs` (SEARCH_WAIT_MS,
- * 2 s by default), or when it did wait that long after all: then its client has probably given up. Measured in
- * docs/benchmarks.md ("searches that degrade"): the refusing token bucket this replaces answered
- * 13 % of 50 connections of uncached searches; this answers all of them.
+ * finishing, which counts the other work the loop did meanwhile) passes `maxWaitMs`
+ * (SEARCH_WAIT_MS, 2 s by default), or when it did wait that long after all: then its client has
+ * probably given up. Measured in docs/benchmarks.md ("Probes and lookups beside searches"): the
+ * refusing token bucket this replaces answered 13 % of 50 connections of uncached searches; this
+ * answers all of them.
  */
 import { HttpProblem } from './problems.js';
 
