@@ -10,8 +10,9 @@ import type { DatasetVersion } from './data/dataset.js';
  * Why a request for data was refused rather than answered, the values of the refusals' `reason`
  * label (the client sees the same 503 whatever the reason): a search that could not start within
  * the search queue's wait bound (http/cpu-budget.ts), the bound on memory held for answers
- * (http/memory-guard.ts, also checked at a queued search's turn), no dataset loaded yet. A draining server refuses nothing: it answers, with Connection: close, while its
- * readiness probe says it is leaving.
+ * (http/memory-guard.ts, also checked at a queued search's turn), no dataset loaded yet. A
+ * draining server refuses nothing: it answers, with Connection: close, while its readiness probe
+ * says it is leaving.
  */
 export const REFUSALS = ['search_wait', 'memory_bound', 'no_data'] as const;
 export type Refusal = (typeof REFUSALS)[number];
