@@ -111,8 +111,13 @@ export const Config = t.readonly(
     corsOrigins: withDefault(CorsOrigins, ['*']),
     /** Memory for computed answers (searches, facets, compressed codings), by ETag; 0 turns the cache off. */
     answerCacheMb: withDefault(Megabytes(65_536), 32),
-    /** Share of the main thread that computing answers may take (the rest stays for lookups); 100 turns the limit off. */
+    /**
+     * Share of the main thread that computing answers may take while other requests wait (the rest
+     * stays for probes and lookups); 100 turns the queue off.
+     */
     searchCpuPercent: withDefault(integerInRange('Percent', 1, 100), 50),
+    /** Longest a search may wait for its turn; one that would wait longer answers 503 at once (0: any wait is refused). */
+    searchWaitMs: withDefault(Milliseconds(600_000), 2000),
     /**
      * Bound (MB) on the bytes held for answers in flight; past it data requests answer 503.
      * 0: an eighth of the container's memory limit (256 MB without one).

@@ -8,12 +8,13 @@ import type { DatasetVersion } from './data/dataset.js';
 
 /**
  * Why a request for data was refused rather than answered, the values of the refusals' `reason`
- * label (the client sees the same 503 whatever the reason): the CPU budget of searches
- * (http/cpu-budget.ts), the bound on memory held for answers (http/memory-guard.ts), no dataset
- * loaded yet. A draining server refuses nothing: it answers, with Connection: close, while its
- * readiness probe says it is leaving.
+ * label (the client sees the same 503 whatever the reason): a search that could not start within
+ * the search queue's wait bound (http/cpu-budget.ts), the bound on memory held for answers
+ * (http/memory-guard.ts, also checked at a queued search's turn), no dataset loaded yet. A
+ * draining server refuses nothing: it answers, with Connection: close, while its readiness probe
+ * says it is leaving.
  */
-export const REFUSALS = ['cpu_budget', 'memory_bound', 'no_data'] as const;
+export const REFUSALS = ['search_wait', 'memory_bound', 'no_data'] as const;
 export type Refusal = (typeof REFUSALS)[number];
 
 /**
@@ -132,7 +133,7 @@ export function createMetrics(options: { processMetrics: boolean } = { processMe
 
   const refusals = new Counter({
     name: 'whc_http_requests_refused_total',
-    help: 'Requests for data answered 503 to protect the server, by reason: cpu_budget (SEARCH_CPU_PERCENT), memory_bound (RESPONSE_MEMORY_MB), no_data',
+    help: 'Requests for data answered 503 to protect the server, by reason: search_wait (SEARCH_WAIT_MS), memory_bound (RESPONSE_MEMORY_MB), no_data',
     labelNames: ['reason'] as const,
     registers: [registry],
   });

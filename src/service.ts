@@ -12,6 +12,7 @@ import { watchDataFile, type FileWatcher } from './data/watch.js';
 import { createApp, type KoaApp } from './http/app.js';
 import { InFlight } from './http/in-flight.js';
 import { withLookupFastPath } from './http/lookup-fast-path.js';
+import { warmUp } from './http/warm-up.js';
 import type { Logger } from './log.js';
 import { defaultDataMemory, defaultResponseMemory } from './memory-limit.js';
 import type { Metrics } from './metrics.js';
@@ -53,6 +54,7 @@ export function createService(config: Config, deps: ServiceDeps): Service {
     corsOrigins: config.corsOrigins,
     answerCacheBytes: config.answerCacheMb * MB,
     searchCpuPercent: config.searchCpuPercent,
+    searchWaitMs: config.searchWaitMs,
     responseMemoryBytes,
   };
   const inFlight = new InFlight();
@@ -60,13 +62,14 @@ export function createService(config: Config, deps: ServiceDeps): Service {
   const handle = app.callback();
   // Koa's handler settles its own errors (ctx.onerror answers and logs them): nothing to await here.
   const koa: RequestListener = (req, res) => void handle(req, res);
-  const listener = inFlight.counting(withLookupFastPath(deps.wrapKoa?.(koa) ?? koa, appDeps));
+  const listener = withLookupFastPath(deps.wrapKoa?.(koa) ?? koa, appDeps);
 
   // A file over the budget is refused; a bad file keeps the good one (reloader.ts).
   const dataMemoryBytes = config.dataMemoryMb > 0 ? config.dataMemoryMb * MB : defaultDataMemory(deps.memoryLimit);
   const reloader = new DatasetReloader(config.dataFile, deps.store, deps.logger, deps.metrics, {
     quietMs: config.dataSettleMs,
     maxBytes: dataMemoryBytes,
+    prepare: (dataset) => warmUp(dataset, appDeps),
   });
   let watcher: FileWatcher | undefined;
 

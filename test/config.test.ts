@@ -34,6 +34,7 @@ describe('loadConfig', () => {
       CORS_ORIGINS: 'https://a.example, http://b.example:8080',
       ANSWER_CACHE_MB: '0',
       SEARCH_CPU_PERCENT: '100',
+      SEARCH_WAIT_MS: '500',
       RESPONSE_MEMORY_MB: '64',
       DATA_MEMORY_MB: '512',
     });
@@ -51,6 +52,7 @@ describe('loadConfig', () => {
       corsOrigins: ['https://a.example', 'http://b.example:8080'],
       answerCacheMb: 0,
       searchCpuPercent: 100,
+      searchWaitMs: 500,
       responseMemoryMb: 64,
       dataMemoryMb: 512,
     });

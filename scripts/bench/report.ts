@@ -36,7 +36,8 @@ export interface ScalingResult {
   readonly rssAfterSearchesMb: number;
 }
 export type { ContentionResult } from './contention.js';
-import type { ContentionResult } from './contention.js';
+import type { ColdPathResult } from './cold-paths.js';
+import { VARIANTS, type ContentionResult } from './contention.js';
 
 export interface BenchReport {
   readonly date: string;
@@ -59,11 +60,49 @@ export interface BenchReport {
   };
   readonly scaling: readonly ScalingResult[];
   readonly contention: readonly ContentionResult[];
+  readonly coldPaths: readonly ColdPathResult[];
 }
 
 const f0 = (n: number) => Math.round(n).toLocaleString('en-US');
 const f1 = (n: number) => n.toFixed(1);
 const f2 = (n: number) => n.toFixed(2);
+
+/** Probes and lookups beside each attack, with the search queue and without (contention.ts). */
+export function renderContention(contention: readonly ContentionResult[]): string[] {
+  const pair = (c: ContentionResult) => contention.find((o) => o.attack === c.attack && o !== c);
+  const ms = (n: number) => (Number.isFinite(n) ? f1(n) : 'none answered');
+  return [
+    '## Probes and lookups beside searches: the search queue',
+    '',
+    'Each attack runs on a fresh service with the answer cache off (every search computed), once with the search queue (the default) and once without it (`SEARCH_CPU_PERCENT=100`), back to back. On the same process, 2 connections of lookups and 1 alternating `/health` and `/ready` run alone first, then beside the attack; all loads are wrk processes sharing the 2 cores with the service (and, here, with other work on the machine: read the ratios, not the milliseconds).',
+    '',
+    '| Attack | Service | Attack answered 200 per s (share) | vs no queue | Lookup p99 alone / beside (ms) | Probe p99 alone / beside (ms) | Probe p99 beside / alone | Lookup and probe failures | Alive |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---|',
+    ...contention.map((c) => {
+      const other = pair(c);
+      return `| ${c.attack} | ${c.variant} | ${f0(c.attackOkRps)} (${f0(c.attackOkShare * 100)} %) | ${other === undefined || c.variant !== VARIANTS[0][0] ? '-' : f2(c.attackOkRps / other.attackOkRps)} | ${ms(c.lookupAloneP99)} / **${ms(c.lookupP99)}** | ${ms(c.probeAloneP99)} / **${ms(c.probeP99)}** | ${Number.isFinite(c.probeP99) ? f1(c.probeP99 / c.probeAloneP99) : '-'} | ${c.failures} | ${c.aliveAtEnd ? 'yes' : '**no**'} |`;
+    }),
+    '',
+    "Computing an answer is synchronous: while a page renders, nothing else runs. With the queue (`src/http/cpu-budget.ts`), searches, facets and `/metrics` do not compute where their request arrives but wait in one queue and run in turns (`setImmediate`); between two turns Node reads every ready socket, so probes and lookups, which never queue, are answered within a turn (at most 5 ms of computations, at least one). While other requests wait, a turn keeps searches to `SEARCH_CPU_PERCENT` of the thread; alone they get all of it. A search that could not start within `SEARCH_WAIT_MS` (2 s) answers 503 with `Retry-After`, at once when the queue's pace says so; `/metrics` waits its turn but is never refused.",
+    '',
+    "Where the loop is held (2026-12-04, under the 200-connection mix with the queue): a 5 ms interval timer in the service saw iterations of 80-190 ms about twice a second, and the CPU profile of those busy stretches is rendering and copying pages (Buffer writes), socket writes and the garbage collector (11 % of the samples); a turn itself is at most 5 ms plus one computation (a 1000-row GeoJSON page, about 10 ms here). Refusals did not hold it: the same attack with `SEARCH_WAIT_MS` 2000 and 60000, alternating twice in the same minutes, gave probe p99s of 25-37 ms either way (most of its 503s are the memory bound's, `RESPONSE_MEMORY_MB`). Between runs minutes apart, the same attack's probe p99 moved from 80 to 257 ms with the load of the machine.",
+    '',
+  ];
+}
+
+/** The first request of each kind after /ready against a warm one (cold-paths.ts). */
+export function renderColdPaths(coldPaths: readonly ColdPathResult[]): string[] {
+  return [
+    '## First requests after /ready',
+    '',
+    'A fresh service per run (`node dist/main.js`); once `/ready` answers 200, the first request of each kind, then 7 more of that kind with distinct parameters (none answered from the cache), one at a time. Medians over the runs. The dataset is warmed before it is served (`src/http/warm-up.ts`).',
+    '',
+    '| Request | First (ms) | Warm (ms) | First / warm |',
+    '|---|---:|---:|---:|',
+    ...coldPaths.map((c) => `| ${c.kind} | ${f1(c.firstMs)} | ${f1(c.warmMs)} | **${f2(c.firstMs / c.warmMs)}** |`),
+    '',
+  ];
+}
 
 export function renderMarkdown(r: BenchReport): string {
   const bundled = r.scaling[0];
@@ -117,19 +156,8 @@ export function renderMarkdown(r: BenchReport): string {
           ),
           '',
         ]),
-    '## Searches beside lookups',
-    '',
-    `Lookups (10 connections) alone, then while 20 connections send expensive searches (\`near\` with a radius covering the Earth, \`limit=1000\`: 2.4 MB answers, a distinct radius each so the cache never answers), which ignore \`Retry-After\` and send again at once. Same service process per row; both loads come from wrk (two processes) sharing the cores with it.`,
-    '',
-    '| Service | Lookup p99 alone (ms) | Lookup p99 beside searches (ms) | Lookups req/s alone / beside | Searches answered / refused (503) per s | Lookup errors |',
-    '|---|---:|---:|---:|---:|---:|',
-    ...r.contention.map(
-      (c) =>
-        `| ${c.variant} | ${f1(c.lookupAloneP99)} | **${f1(c.lookupP99)}** | ${f0(c.lookupAloneRps)} / ${f0(c.lookupRps)} | ${f0(c.searchOkRps)} / ${f0(c.searchRefusedRps)} | ${c.lookupErrors} |`,
-    ),
-    '',
-    "Computing an answer is synchronous, so a concurrency limit would not bound it; the budget (`src/http/cpu-budget.ts`) charges each computation its time (plus an estimate for sending its bytes) and refuses new ones (503, `Retry-After`) while searches have used more than `SEARCH_CPU_PERCENT` of the last 100 ms. Compressing runs on zlib's threads, one at a time (`src/http/compression.ts`): with gzip that queue, not the budget, is what bounds the searches' cost, and the budget's refusals (each still parsed and answered) can cost lookups more than they save.",
-    '',
+    ...renderContention(r.contention),
+    ...renderColdPaths(r.coldPaths),
     '## Start-up',
     '',
     `Process start to \`/ready\` answering 200 on the bundled CSV (\`node dist/main.js\`): median **${f0(r.startup.medianMs)} ms** over ${r.startup.runs.length} runs (${r.startup.runs.map(f0).join(', ')} ms); peak RSS ${f0(r.startup.peakRssMb)} MB.`,

@@ -28,13 +28,23 @@ export class DatasetReloader {
 
   readonly #maxBytes: number;
 
-  constructor(file: string, store: DatasetStore, logger: Logger, metrics: Metrics, options: { quietMs?: number; maxBytes?: number } = {}) {
+  readonly #prepare: (dataset: Dataset) => Promise<void>;
+
+  /** `prepare` runs on each new dataset before it is served (the service warms its code paths on it). */
+  constructor(
+    file: string,
+    store: DatasetStore,
+    logger: Logger,
+    metrics: Metrics,
+    options: { quietMs?: number; maxBytes?: number; prepare?: (dataset: Dataset) => Promise<void> } = {},
+  ) {
     this.#file = file;
     this.#store = store;
     this.#logger = logger;
     this.#metrics = metrics;
     this.#quietMs = options.quietMs ?? 0;
     this.#maxBytes = options.maxBytes ?? Infinity;
+    this.#prepare = options.prepare ?? (() => Promise.resolve());
   }
 
   /** No load starts after this (shutdown); one under way is abandoned at its next wait. */
@@ -87,6 +97,12 @@ export class DatasetReloader {
       this.#logger.debug({ version: dataset.version.id }, 'data file unchanged');
       this.#store.replace(previous); // clears a failure recorded meanwhile: the file is good again
       return;
+    }
+    try {
+      await this.#prepare(dataset);
+    } catch (error) {
+      // A warm-up that fails costs speed, not answers: the dataset is served all the same.
+      this.#logger.error({ err: error }, 'preparing the dataset failed; serving it anyway');
     }
     this.#store.replace(dataset);
     this.#metrics.datasetLoaded(dataset.version);

@@ -53,17 +53,17 @@ export function createAnswerCache(maxBytes: number, metrics: Pick<Metrics, 'answ
   };
 }
 
-/** Sets the answer for `etag` on `ctx`, computing it within `budget` (and keeping it) on a miss. */
-export function sendCached(
+/** Sets the answer for `etag` on `ctx`, computing it in its turn of `budget` (and keeping it) on a miss. */
+export async function sendCached(
   ctx: { readonly res: ServerResponse; body: unknown },
   cache: AnswerCache,
   budget: CpuBudget,
   etag: string,
   compute: () => CachedAnswer,
-): void {
+): Promise<void> {
   let answer = cache.get(etag);
   if (answer === undefined) {
-    answer = budget.run(compute, (computed) => computed.body.length);
+    answer = await budget.run(compute);
     cache.set(etag, answer);
   }
   for (const [name, value] of Object.entries(answer.headers)) setHeader(ctx, name, value);

@@ -11,7 +11,7 @@ import { createAnswerCache, type AnswerCache } from './answer-cache.js';
 import { compressBodies } from './compression.js';
 import { createCpuBudget, type CpuBudget } from './cpu-budget.js';
 import type { InFlight } from './in-flight.js';
-import { memoryGuard } from './memory-guard.js';
+import { guardingMemory, memoryGuard } from './memory-guard.js';
 import { corsMiddleware } from './cors.js';
 import { problemMiddleware } from './problem-middleware.js';
 import { observeRequests } from './request-log.js';
@@ -42,8 +42,10 @@ export interface AppDeps extends RouteDeps {
   readonly corsOrigins: readonly string[];
   /** Bytes for computed answers; 0 turns the cache off. */
   readonly answerCacheBytes: number;
-  /** Percent of the main thread computed answers may take; 100 turns the limit off. */
+  /** Percent of the main thread computed answers may take while other requests wait; 100 turns the queue off. */
   readonly searchCpuPercent: number;
+  /** Longest a computation may wait for its turn before it answers 503. */
+  readonly searchWaitMs: number;
   /** Bytes answers in flight may hold before data requests answer 503. */
   readonly responseMemoryBytes: number;
 }
@@ -55,7 +57,7 @@ function createRouter(deps: AppDeps, answers: AnswerCache, budget: CpuBudget): R
   registerQueryRoutes(router, { ...deps, answers, budget });
   registerSiteRoutes(router, deps);
   registerStatsRoutes(router, { ...deps, answers, budget });
-  registerOpsRoutes(router, deps);
+  registerOpsRoutes(router, { ...deps, budget });
   registerDocsRoutes(router);
   registerProblemPages(router);
   return router;
@@ -79,14 +81,9 @@ export function createApp(deps: AppDeps, inFlight: InFlight): KoaApp {
 
   // One cache for computed answers and their compressed codings, per app.
   const answers = createAnswerCache(deps.answerCacheBytes, deps.metrics);
-  // Searches are refused past their CPU share only while other clients are connected: Node reads
-  // and answers one request at a time, so "other requests waiting" cannot be seen, but their
-  // connections can.
-  const router = createRouter(
-    deps,
-    answers,
-    createCpuBudget(deps.searchCpuPercent, () => inFlight.connections > 1),
-  );
+  // Searches, facets and /metrics compute in turns of one queue; probes and lookups never wait in it.
+  const budget = guardingMemory(createCpuBudget(deps.searchCpuPercent, deps.searchWaitMs), inFlight, deps.responseMemoryBytes);
+  const router = createRouter(deps, answers, budget);
 
   // Preflights and 405s match no handler; they are labelled with the route their path belongs to.
   const patternOf = (path: string) => {

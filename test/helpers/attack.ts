@@ -16,6 +16,10 @@ export interface AttackFigures {
   lookups: number;
   lookupFailures: number;
   lookupP99Ms: number;
+  /** One client alternating /health and /ready throughout, as a kubelet would (more often). */
+  probes: number;
+  probeFailures: number;
+  probeP99Ms: number;
   aliveAtEnd: boolean;
 }
 
@@ -46,7 +50,7 @@ export async function underAttack(url: string, pid: number, ids: readonly number
       /* exited: judged below */
     }
   }, 20);
-  const agent = new Agent({ keepAlive: true, maxSockets: 4 });
+  const agent = new Agent({ keepAlive: true, maxSockets: 5 });
   const latencies: number[] = [];
   let failures = 0;
   let attacking = true;
@@ -58,11 +62,21 @@ export async function underAttack(url: string, pid: number, ids: readonly number
       if (status !== 200) failures++;
     }
   });
+  const probeLatencies: number[] = [];
+  let probeFailures = 0;
+  const probes = (async () => {
+    for (let i = 0; attacking; i++) {
+      const started = performance.now();
+      const status = await get(`${url}${i % 2 === 0 ? '/health' : '/ready'}`, agent);
+      probeLatencies.push(performance.now() - started);
+      if (status !== 200) probeFailures++;
+    }
+  })();
   try {
     await attack();
   } finally {
     attacking = false;
-    await Promise.all(lookups);
+    await Promise.all([...lookups, probes]);
     clearInterval(sampler);
     agent.destroy();
   }
@@ -73,6 +87,9 @@ export async function underAttack(url: string, pid: number, ids: readonly number
     lookups: latencies.length,
     lookupFailures: failures,
     lookupP99Ms: Math.round(p99(latencies) * 10) / 10,
+    probes: probeLatencies.length,
+    probeFailures,
+    probeP99Ms: Math.round(p99(probeLatencies) * 10) / 10,
     aliveAtEnd: alive,
   };
 }

@@ -32,8 +32,9 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const { dataFile = DATA_FILE, processMetrics = false, logger = silentLogger, wrapKoa, ...settings } = options;
   const config: Config = {
     ...DEFAULTS,
-    // Tests of answers send searches as fast as they can over several connections, which the CPU
-    // budget would rightly refuse: it is off unless asked for (test/http/cpu-budget.test.ts).
+    // Tests of answers send searches as fast as they can over several connections; the search
+    // queue would serve them in turns, and refuse some past SEARCH_WAIT_MS on a slow machine: it
+    // is off unless asked for (test/http/cpu-budget.test.ts).
     searchCpuPercent: 100,
     ...settings,
     port: 0,

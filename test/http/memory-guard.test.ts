@@ -2,9 +2,11 @@
  * The bound on bytes held for answers in flight, on a real server: answers waiting for the one
  * compression slot hold their bytes, and past the bound new data requests answer 503 OVERLOADED
  * with Retry-After, while probes answer; once the answers are delivered the bytes are released.
+ * With the search queue, a search is checked again at its turn.
  */
 import { expect } from 'chai';
 import { metricValue, scrape } from '../helpers/metrics.js';
+import { openAgent, sendLabelled } from '../helpers/burst.js';
 import { expectProblem } from '../helpers/problem.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 
@@ -28,7 +30,7 @@ describe('bound on bytes held for answers in flight', () => {
     // The metrics say which bound refused them, as many as the client saw, and what is held.
     const during = await scrape(server);
     expect(metricValue(during, 'whc_http_requests_refused_total{reason="memory_bound"}')).to.equal(refused.length);
-    expect(metricValue(during, 'whc_http_requests_refused_total{reason="cpu_budget"}')).to.equal(0);
+    expect(metricValue(during, 'whc_http_requests_refused_total{reason="search_wait"}')).to.equal(0);
     expect(metricValue(during, 'whc_http_response_limit_bytes')).to.equal(8 * 1024 * 1024);
     await Promise.all([...answered, ...refused.slice(1)].map((a) => a.arrayBuffer()));
     expect((await fetch(`${server.url}/health`)).status).to.equal(200);
@@ -38,5 +40,40 @@ describe('bound on bytes held for answers in flight', () => {
     expect(metricValue(await scrape(server), 'whc_http_response_bytes'), 'bytes held once all is delivered').to.equal(0);
     expect(again.status).to.equal(200);
     expect(again.headers.get('content-encoding')).to.equal('br');
+  });
+});
+
+describe('bound on bytes held for answers in flight, with the search queue', function () {
+  this.timeout(30_000);
+  let server: TestServer;
+  // A wait bound far above the burst's: only the memory bound refuses here.
+  before(
+    async () => (server = await startTestServer({ responseMemoryMb: 8, searchCpuPercent: 50, searchWaitMs: 30_000, answerCacheMb: 0 })),
+  );
+  after(() => server.close());
+
+  it('refuses at its turn a search admitted while the bound was free, once answers computed meanwhile fill it', async () => {
+    // 20 distinct 2.4 MB pages arriving together: all pass the guard on arrival (nothing is held
+    // yet), then wait their turn; the first ones computed, waiting for the compression slot, fill the 8 MB.
+    const agent = await openAgent(server.url, 20);
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        sendLabelled(server.url, agent, [], `/query?near=48.85,2.35&radius_km=${20_000 + i}&limit=1000`, undefined, {
+          'Accept-Encoding': 'br',
+        }),
+      ),
+    );
+    agent.destroy();
+    const statuses = answers.map((a) => a.status);
+    const refused = answers.filter((a) => a.status === 503);
+    expect(refused.length, `statuses ${statuses.join(',')}`).to.be.greaterThan(0);
+    expect(statuses.filter((s) => s === 200).length, `statuses ${statuses.join(',')}`).to.be.greaterThan(0);
+    const problem = await expectProblem(refused[0] as Response, 503, 'OVERLOADED');
+    expect(problem.detail).to.include('RESPONSE_MEMORY_MB');
+    // Refused on arrival or at their turn, all by the memory bound, as many as the client saw.
+    const metrics = await scrape(server);
+    expect(metricValue(metrics, 'whc_http_requests_refused_total{reason="memory_bound"}')).to.equal(refused.length);
+    expect(metricValue(metrics, 'whc_http_requests_refused_total{reason="search_wait"}')).to.equal(0);
+    expect((await fetch(`${server.url}/health`)).status).to.equal(200);
   });
 });

@@ -2,7 +2,7 @@
  * The metrics an on-call engineer reads when a service sheds load: refusals by reason (the 503s
  * counted by the client, against the counter), requests in flight (a request held open by its
  * unfinished body), the bytes held for answers and their bound, and latency buckets past 1 s.
- * The CPU budget and memory bound refusals are counted in their own tests (cpu-budget.test.ts,
+ * The search queue's and the memory bound's refusals are counted in their own tests (cpu-budget.test.ts,
  * memory-guard.test.ts); here, the reason with no data loaded.
  */
 import { expect } from 'chai';
@@ -19,7 +19,7 @@ describe('metrics by cause', () => {
 
     it('every refusal reason is exposed at zero before the first refusal', async () => {
       const text = await scrape(server);
-      for (const reason of ['cpu_budget', 'memory_bound', 'no_data']) {
+      for (const reason of ['search_wait', 'memory_bound', 'no_data']) {
         expect(metricValue(text, `whc_http_requests_refused_total{reason="${reason}"}`), reason).to.equal(0);
       }
     });
@@ -76,7 +76,7 @@ describe('metrics by cause', () => {
       await expectProblem(await fetch(`${server.url}/ready`), 503, 'NOT_READY');
       const text = await scrape(server);
       expect(metricValue(text, 'whc_http_requests_refused_total{reason="no_data"}')).to.equal(3);
-      expect(metricValue(text, 'whc_http_requests_refused_total{reason="cpu_budget"}')).to.equal(0);
+      expect(metricValue(text, 'whc_http_requests_refused_total{reason="search_wait"}')).to.equal(0);
     });
   });
 });

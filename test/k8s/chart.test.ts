@@ -148,6 +148,11 @@ describe('Helm chart k8s/whc-api', function () {
       reject(['--set', 'corsOrigins=example.org'], "'/corsOrigins'");
       reject(['--set', 'answerCacheMb=-1'], "'/answerCacheMb'");
     });
+    it('rejects a negative search wait and a probe without a timeout', () => {
+      reject(['--set', 'searchWaitMs=-1'], "'/searchWaitMs'");
+      reject(['--set', 'probes.readiness.timeoutSeconds=0'], "'/probes/readiness/timeoutSeconds'");
+      reject(['--set', 'probes.liveness.timeoutSeconds=null'], "'/probes/liveness'");
+    });
     it('rejects a public path that is not an absolute path prefix', () => {
       reject(['--set', 'publicPaths[0]=query'], "'/publicPaths/0'");
       reject(['--set', 'publicPaths[0]=/query/'], "'/publicPaths/0'");

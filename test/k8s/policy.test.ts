@@ -10,6 +10,12 @@ import { CHART, findObject, render, type K8sObject } from './helm.js';
 
 /* Loose views of the rendered objects: the schema tests already proved their shape. */
 type Labels = Record<string, string>;
+interface Probe {
+  httpGet: { path: string; port: string };
+  periodSeconds?: number;
+  timeoutSeconds?: number;
+  failureThreshold?: number;
+}
 interface Container {
   name: string;
   image: string;
@@ -18,9 +24,9 @@ interface Container {
   env?: { name: string; value?: string }[];
   securityContext?: Record<string, unknown>;
   volumeMounts?: { name: string; mountPath: string; readOnly?: boolean }[];
-  startupProbe?: { httpGet: { path: string; port: string } };
-  livenessProbe?: { httpGet: { path: string; port: string } };
-  readinessProbe?: { httpGet: { path: string; port: string } };
+  startupProbe?: Probe;
+  livenessProbe?: Probe;
+  readinessProbe?: Probe;
   lifecycle?: { preStop?: { sleep?: { seconds: number } } };
   resources?: { limits?: Record<string, string>; requests?: Record<string, string> };
 }
@@ -78,6 +84,24 @@ describe('chart policies (rendered objects)', function () {
         const response = await fetch(`${server.url}${probe?.httpGet.path}`);
         expect(response.status, probe?.httpGet.path).to.equal(200);
       }
+    });
+
+    it("give every probe a timeout of 2 s, not the kubelet's 1 s, in every profile, with the periods and thresholds measured for them", () => {
+      // The figures of issue 24 (docs/benchmarks.md: probe p99 at most 257 ms beside the attacks).
+      const expected = {
+        startupProbe: { periodSeconds: 1, timeoutSeconds: 2, failureThreshold: 30 },
+        livenessProbe: { periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3 },
+        readinessProbe: { periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 2 },
+      } as const;
+      for (const objects of [dev, prod]) {
+        const container = apiContainer(objects);
+        for (const [kind, timing] of Object.entries(expected)) {
+          expect(container[kind as keyof typeof expected], kind).to.include(timing);
+        }
+      }
+      const slower = apiContainer(render('prod', ['--set', 'probes.liveness.timeoutSeconds=5']));
+      expect(slower.livenessProbe?.timeoutSeconds, 'a value of the release').to.equal(5);
+      expect(slower.readinessProbe?.timeoutSeconds).to.equal(2);
     });
   });
 
@@ -211,6 +235,11 @@ describe('chart policies (rendered objects)', function () {
       const data = findObject<{ data: Labels } & K8sObject>(custom, 'ConfigMap').data;
       expect(loadConfig(data).corsOrigins).to.deep.equal(['https://maps.example', 'http://localhost:5173']);
       expect(loadConfig(data).answerCacheMb).to.equal(0);
+      for (const objects of [dev, prod]) {
+        expect(loadConfig(findObject<{ data: Labels } & K8sObject>(objects, 'ConfigMap').data).searchWaitMs).to.equal(2000);
+      }
+      const patient = findObject<{ data: Labels } & K8sObject>(render('prod', ['--set', 'searchWaitMs=500']), 'ConfigMap').data;
+      expect(loadConfig(patient).searchWaitMs, "the search queue's wait bound, from searchWaitMs").to.equal(500);
     });
 
     it("sizes V8's heap from the container's memory limit (three eighths, NODE_OPTIONS) and leaves the answers' bound to the app", () => {

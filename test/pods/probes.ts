@@ -1,6 +1,6 @@
 /**
  * The kubelet's HTTP probes, run by the rehearsal because podman does not run them here: a GET of
- * the probe's path every periodSeconds; success is a status from 200 to 399, and the probe has
+ * the probe's path every periodSeconds, given up after its timeoutSeconds; success is a status from 200 to 399, and the probe has
  * failed after failureThreshold failures in a row. Podman publishes each containerPort on the
  * host under the same number, so the probe goes to 127.0.0.1:containerPort.
  */
@@ -9,9 +9,9 @@ import { probePort, type Container, type Probe } from './rendered.js';
 
 export type ProbeName = 'startupProbe' | 'livenessProbe' | 'readinessProbe';
 
-/** One probe: the kubelet's default timeoutSeconds is 1. */
-export async function probeOnce(url: string): Promise<boolean> {
-  const { status } = await get(url, 1_000);
+/** One probe, given up after the probe's timeoutSeconds (the kubelet's default, 1, when unset). */
+export async function probeOnce(url: string, timeoutSeconds = 1): Promise<boolean> {
+  const { status } = await get(url, timeoutSeconds * 1000);
   return status >= 200 && status < 400;
 }
 
@@ -35,7 +35,7 @@ export async function probeUntilSuccess(container: Container, name: ProbeName, w
   const url = probeUrl(container, probe);
   const attempts = within ?? probe.failureThreshold;
   for (let attempt = 1; attempt <= attempts; attempt += 1) {
-    if (await probeOnce(url)) return attempt;
+    if (await probeOnce(url, probe.timeoutSeconds)) return attempt;
     await new Promise((resolve) => setTimeout(resolve, probe.periodSeconds * 1000));
   }
   throw new Error(`${name} ${url} failed ${attempts} times in a row, ${probe.periodSeconds} s apart`);
@@ -47,7 +47,7 @@ export async function probeSuccesses(container: Container, name: ProbeName, atte
   const url = probeUrl(container, probe);
   let ok = 0;
   for (let attempt = 0; attempt < attempts; attempt += 1) {
-    if (await probeOnce(url)) ok += 1;
+    if (await probeOnce(url, probe.timeoutSeconds)) ok += 1;
     if (attempt + 1 < attempts) await new Promise((resolve) => setTimeout(resolve, probe.periodSeconds * 1000));
   }
   return ok;

@@ -36,6 +36,8 @@ export interface Container {
 export interface Probe {
   httpGet: { path: string; port: number | string };
   periodSeconds: number;
+  /** The kubelet's default is 1 when it is not set. */
+  timeoutSeconds?: number;
   failureThreshold: number;
 }
 export interface PodSpec {

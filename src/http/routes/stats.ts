@@ -16,7 +16,7 @@ import { requireDataset, type RouteDeps } from './route-deps.js';
 export const STATS_DECODER = queryDecoder({}, codecsOf(FILTER_PARAMETERS));
 
 export function registerStatsRoutes(router: Router, deps: RouteDeps & { readonly answers: AnswerCache; readonly budget: CpuBudget }): void {
-  router.get('/stats', (ctx) => {
+  router.get('/stats', async (ctx) => {
     const filter = decodeQuery(STATS_DECODER, ctx.query);
     const errors = filterErrors(filter);
     if (errors.length > 0) throw invalidParameters(errors);
@@ -26,7 +26,7 @@ export function registerStatsRoutes(router: Router, deps: RouteDeps & { readonly
     ctx.set('Cache-Control', CACHE_CONTROL.data);
     markCompressible(ctx);
     if (answeredNotModified(ctx, etag)) return;
-    sendCached(ctx, deps.answers, deps.budget, etag, () => ({
+    await sendCached(ctx, deps.answers, deps.budget, etag, () => ({
       headers: { 'Content-Type': CONTENT_TYPES.json },
       body: Buffer.from(JSON.stringify(computeStats(dataset.index, filter)), 'utf8'),
     }));

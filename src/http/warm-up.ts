@@ -1,0 +1,68 @@
+/**
+ * Answers one request of each computed kind on a dataset before it is served, so that the first
+ * such request after /ready does not pay for what V8 compiles lazily on first use (the route,
+ * parameter decoding, negotiation, rendering, ETags, compression, the queue, the request log)
+ * nor for the JSON body parser's import: the first search took 87 ms and the first POST /query
+ * 121 ms after start-up, against 4-7 ms warm (issue 26). The requests go through a throwaway app
+ * of the same code, serving only the new dataset, with its own metrics and no log, over an
+ * unconnected socket: nothing is listened on and the service's metrics count no warm-up.
+ * docs/benchmarks.md measures the first request of each kind against a warm one.
+ */
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { Socket } from 'node:net';
+import type { Dataset } from '../data/dataset.js';
+import { DatasetStore } from '../data/store.js';
+import { silentLogger } from '../log.js';
+import { createMetrics } from '../metrics.js';
+import { createApp, type AppDeps } from './app.js';
+import { InFlight } from './in-flight.js';
+
+interface WarmUpRequest {
+  readonly method: 'GET' | 'POST';
+  readonly url: string;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly body?: string;
+}
+
+/** A search in every format (touching every kind of filter), facets, a POST, compressed codings. */
+const REQUESTS: readonly WarmUpRequest[] = [
+  ...['json', 'csv', 'geojson'].map((format) => ({
+    method: 'GET' as const,
+    url: `/query?q=temple&category=Cultural&inscribed_from=1980&near=48.85,2.35&radius_km=20000&limit=3&format=${format}`,
+  })),
+  { method: 'GET', url: '/query?region=Europe&limit=2', headers: { 'accept-encoding': 'gzip' } },
+  { method: 'GET', url: '/query?region=Asia&limit=2', headers: { 'accept-encoding': 'br' } },
+  { method: 'GET', url: '/stats?region=Africa&danger=true' },
+  {
+    method: 'POST',
+    url: '/query',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ category: 'Natural', limit: 2 }),
+  },
+];
+
+/** Runs `request` through `handle` (a Koa callback) on an unconnected socket; resolves with its status once answered. */
+async function answer(handle: (req: IncomingMessage, res: ServerResponse) => Promise<void>, request: WarmUpRequest): Promise<number> {
+  const req = new IncomingMessage(new Socket());
+  req.method = request.method;
+  req.url = request.url;
+  const body = Buffer.from(request.body ?? '');
+  req.headers = { host: 'warm-up', 'content-length': String(body.length), ...request.headers };
+  if (body.length > 0) req.push(body);
+  req.push(null);
+  const res = new ServerResponse(req);
+  await handle(req, res);
+  return res.statusCode;
+}
+
+export async function warmUp(dataset: Dataset, deps: Omit<AppDeps, 'store' | 'logger' | 'metrics'>): Promise<void> {
+  const store = new DatasetStore();
+  store.replace(dataset);
+  const { app } = createApp({ ...deps, store, logger: silentLogger, metrics: createMetrics({ processMetrics: false }) }, new InFlight());
+  const handle = app.callback();
+  for (const request of REQUESTS) {
+    const status = await answer(handle, request);
+    // A warm-up request the routes no longer answer would warm an error path instead: say so.
+    if (status !== 200) throw new Error(`the warm-up request ${request.method} ${request.url} answered ${status}`);
+  }
+}
