@@ -14,6 +14,12 @@ export { ROOT };
 export const NODE_PORT_URL = 'http://127.0.0.1:32638';
 /** Where the tier keeps its figures (git-ignored), for docs/dev-loop.md. */
 export const FIGURES_DIR = join(ROOT, '.cache/cluster-figures');
+/** Where it keeps Tilt's logs (git-ignored): made on first use, a fresh clone has no .cache/. */
+export function logPath(name: string): string {
+  const dir = join(ROOT, '.cache/cluster-logs');
+  mkdirSync(dir, { recursive: true });
+  return join(dir, name);
+}
 
 // Set by tier.sh for this process alone: Tilt's test resource, run from here, must not see it.
 const IN_TIER = process.env['WHC_CLUSTER_TIER'] === '1';

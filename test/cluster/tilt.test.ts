@@ -10,7 +10,7 @@ import { createWriteStream, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { referenceData } from '../helpers/reference-csv.js';
 import { get, median } from '../pods/rehearsal.js';
-import { devWorkspace, NODE_PORT_URL, pods, podsAsync, recordFigures, requireCluster, ROOT, run, sleep } from './cluster.js';
+import { devWorkspace, logPath, NODE_PORT_URL, pods, podsAsync, recordFigures, requireCluster, run, sleep } from './cluster.js';
 import { checkTiltUi } from './tilt-ui.js';
 
 const SELECTOR = 'app.kubernetes.io/instance=whc-api';
@@ -36,7 +36,7 @@ describe('the dev loop on real Tilt and a real cluster', function () {
     const started = Date.now();
     const result = tilt('ci', '--timeout', '12m', '--port', String(TILT_PORT), ...tiltArgs());
     const output = result.stdout + result.stderr;
-    writeFileSync(join(ROOT, '.cache/cluster-tilt-ci.log'), output);
+    writeFileSync(logPath('tilt-ci.log'), output);
     expect(result.status, `tilt ci failed:\n${output.slice(-4000)}`).to.equal(0);
     expect(output).to.include('SUCCESS. All workloads are healthy.');
     expect(output).to.match(/smoke: ok/);
@@ -56,7 +56,7 @@ describe('the dev loop on real Tilt and a real cluster', function () {
     const write = (file: string, text: string) => writeFileSync(join(ws.path, file), text);
 
     before(async () => {
-      const log = createWriteStream(join(ROOT, '.cache/cluster-tilt-up.log'));
+      const log = createWriteStream(logPath('tilt-up.log'));
       up = spawn('tilt', ['up', '--host', '127.0.0.1', '--port', String(TILT_PORT), '--stream', ...tiltArgs()], {
         cwd: ws.path,
         detached: true,
