@@ -64,7 +64,8 @@ describe('the dev loop on real Tilt and a real cluster', function () {
       });
       up.stdout?.pipe(log);
       up.stderr?.pipe(log);
-      // `tilt wait` needs Tilt's API server and the resources, which appear once the Tiltfile has loaded.
+      // `tilt wait` needs Tilt's API server (an earlier Tilt's address may linger until it starts)
+      // and the resources, which appear once the Tiltfile has loaded.
       const deadline = Date.now() + 600_000;
       for (;;) {
         const wait = run(
@@ -76,7 +77,7 @@ describe('the dev loop on real Tilt and a real cluster', function () {
           },
         );
         if (wait.status === 0) break;
-        if (!/No tilt apiserver found|NotFound/.test(wait.stderr) || Date.now() > deadline)
+        if (!/No tilt apiserver found|NotFound|connection to the server .* was refused/.test(wait.stderr) || Date.now() > deadline)
           throw new Error(`tilt wait: ${wait.stderr}${wait.stdout}`);
         await sleep(500);
       }
