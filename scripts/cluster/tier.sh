@@ -21,9 +21,25 @@ if [ -n "$reason" ]; then
   WHC_CLUSTER_PENDING="$reason" exec npx mocha "$@" "${specs[@]}"
 fi
 
+# What image builds leave in the machine's image storage (vfs keeps a full copy of every layer):
+# the working containers of the dev builds Tilt makes through podman's Docker API, and the images
+# tagged for the cluster's registry. Removed at the end; only what this run added.
+BUILDAH=(buildah --storage-driver vfs)
+containers_before=$(mktemp)
+"${BUILDAH[@]}" containers -q 2>/dev/null | sort > "$containers_before" || true
+remove_build_leftovers() {
+  comm -13 "$containers_before" <("${BUILDAH[@]}" containers -q 2>/dev/null | sort) | xargs -r "${BUILDAH[@]}" rm >/dev/null 2>&1 || true
+  "${BUILDAH[@]}" images --format '{{.Name}}:{{.Tag}}' 2>/dev/null | grep "^localhost:${WHC_REGISTRY_PORT:-5005}/whc-api:" \
+    | xargs -r "${BUILDAH[@]}" rmi >/dev/null 2>&1 || true
+  "${BUILDAH[@]}" rmi --prune >/dev/null 2>&1 || true
+  rm -f "$containers_before"
+}
 cleanup() {
   local status=$?
-  if [ "${WHC_CLUSTER_KEEP:-}" != 1 ]; then scripts/cluster/kube.sh down || status=1; fi
+  if [ "${WHC_CLUSTER_KEEP:-}" != 1 ]; then
+    scripts/cluster/kube.sh down || status=1
+    remove_build_leftovers
+  fi
   exit $status
 }
 trap cleanup EXIT INT TERM
