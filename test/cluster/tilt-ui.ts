@@ -79,15 +79,15 @@ export async function checkTiltUi(port: number, smokeButton: { id: string; text:
     const groups = new Map<string, string[]>();
     for (const r of all) groups.set(groupOf(r), [...(groups.get(groupOf(r)) ?? []), r.metadata.name]);
     for (const [group, names] of groups) {
-      const heading = page.getByText(group, { exact: true }).first();
-      await heading.waitFor({ timeout: 30_000 });
-      const section = page
-        .locator('section, [role="region"], details, div')
-        .filter({ has: heading })
-        .filter({ hasText: names[0] as string })
-        .last();
+      // Tilt's table view: a MUI accordion per label group, headed #tableOverview-<group>, with a status summary.
+      const section = page.locator('.MuiAccordion-root').filter({ has: page.locator(`[id="tableOverview-${group}"]`) });
       for (const name of names) await visible(section.getByText(name, { exact: true }), `${name} in the group ${group}`);
-      await visible(section.getByText(`${names.length}/${names.length}`), `the group ${group} counts all its resources healthy`);
+      const summary = page.getByLabel(`Status summary for ${group} group`);
+      const healthy = `${names.length}/${names.length}`;
+      const until = Date.now() + 30_000;
+      let text = '';
+      while (!(text = (await summary.textContent()) ?? '').endsWith(healthy) && Date.now() < until) await sleep(500);
+      expect(text, `the group ${group}'s summary counts every resource healthy`).to.match(new RegExp(`(^|\\D)${healthy}$`));
     }
     // The API's links, as Tilt made them from the Tiltfile, and each one answers.
     const api = all.find((r) => r.metadata.name === 'whc-api');
