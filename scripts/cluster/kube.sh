@@ -17,6 +17,8 @@ KT=${WHC_SHARED_TOOLS:-$repo/../shared/tools}/kubernetes
 W=${WHC_CLUSTER_DIR:-$repo/.cache/cluster}
 CLUSTER=whc                      # the context is kind-whc, the only one the Tiltfile accepts
 REG_PORT=${WHC_REGISTRY_PORT:-5005}
+# The nodes' cgroup roots (/<name>-node1, -node2): another name lets a second cluster run beside this one.
+CGROUP_NAME=${WHC_CLUSTER_CGROUP:-$CLUSTER}
 NODE1=$CLUSTER-control-plane
 NODE2=$CLUSTER-worker
 NS=(nsenter "--net=$W/netns")
@@ -209,7 +211,7 @@ readOnlyPort: 0
 authentication: {anonymous: {enabled: true}, webhook: {enabled: false}}
 authorization: {mode: AlwaysAllow}
 cgroupDriver: cgroupfs
-cgroupRoot: /$CLUSTER-node$n
+cgroupRoot: /$CGROUP_NAME-node$n
 failCgroupV1: false
 failSwapOn: false
 containerRuntimeEndpoint: unix://$d/containerd/containerd.sock
@@ -221,7 +223,7 @@ imageGCHighThresholdPercent: 100
 evictionHard: {memory.available: "100Mi", nodefs.available: "1%", imagefs.available: "1%"}
 serializeImagePulls: false
 EOF
-  for h in /sys/fs/cgroup/*/ /sys/fs/cgroup/; do [ -e "$h/cgroup.procs" ] && mkdir -p "$h/$CLUSTER-node$n"; done
+  for h in /sys/fs/cgroup/*/ /sys/fs/cgroup/; do [ -e "$h/cgroup.procs" ] && mkdir -p "$h/$CGROUP_NAME-node$n"; done
   true
 }
 
@@ -371,7 +373,7 @@ down() {
   if [ -e "$W/netns" ]; then umount "$W/netns" 2>/dev/null || true; rm -f "$W/netns"; fi
   local h
   for h in /sys/fs/cgroup/*/ /sys/fs/cgroup/; do
-    for n in 1 2; do [ -d "$h/$CLUSTER-node$n" ] && find "$h/$CLUSTER-node$n" -depth -type d -exec rmdir {} + 2>/dev/null; done
+    for n in 1 2; do [ -d "$h/$CGROUP_NAME-node$n" ] && find "$h/$CGROUP_NAME-node$n" -depth -type d -exec rmdir {} + 2>/dev/null; done
   done
   # etcd's data and the nodes' state: a next `up` starts an empty cluster (images stay in the registry).
   rm -rf "$W/etcd" "$W"/node[12] "$W/pid"
