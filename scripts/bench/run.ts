@@ -21,6 +21,7 @@ import {
 } from './report.js';
 import { writeSyntheticCsv } from './synthetic.js';
 import { hasWrk, wrk, type WrkRequest } from './wrk.js';
+import { FILTERED_PATHS } from './search-mix.js';
 
 const SMOKE = process.argv.includes('--smoke');
 /**
@@ -41,17 +42,6 @@ const CONTENTION_DURATION_S = SMOKE ? 1 : 8;
 const COLD_PATH_RUNS = SMOKE ? 1 : 5;
 const BUNDLED = 'data/whc-sites-2019.csv';
 const MB = 1024 * 1024;
-
-/** Typical searches: a region in danger, a country's latest, words, a radius, a map window, facets of a category. */
-const FILTERED_PATHS = [
-  '/query?region=Africa&danger=true',
-  '/query?category=Natural&limit=20&fields=unique_number,name_en,states_name_en',
-  '/query?iso_code=it&sort=-date_inscribed&limit=10',
-  '/query?q=temple&limit=10',
-  '/query?near=48.8566,2.3522&radius_km=500&limit=10',
-  '/query?bbox=-10,35,30,60&criterion=i&limit=25',
-  '/query?inscribed_from=2010&inscribed_to=2015&format=csv',
-];
 
 const serviceArgv = ['dist/main.js'];
 const baselineArgv = ['--import', 'tsx', 'scripts/bench/baseline-server.ts'];

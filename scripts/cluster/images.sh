@@ -10,13 +10,12 @@ set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 # shellcheck source=../container/lib.sh
 . "$repo/scripts/container/lib.sh"
-dev_base=localhost/whc-node-base-ca:dev
 base=$("$repo/scripts/container/base-image.sh")
-if ! image_exists "$dev_base"; then
+if ! image_exists "$DEV_BASE_IMAGE"; then
   c=$("${BUILDAH[@]}" from --pull=never "$base")
   "${BUILDAH[@]}" copy "$c" /etc/ssl/certs/ca-certificates.crt /usr/local/share/machine-ca.pem >/dev/null
   "${BUILDAH[@]}" config --env NODE_EXTRA_CA_CERTS=/usr/local/share/machine-ca.pem "$c"
-  "${BUILDAH[@]}" commit --quiet "$c" "$dev_base" >/dev/null
+  "${BUILDAH[@]}" commit --quiet "$c" "$DEV_BASE_IMAGE" >/dev/null
   "${BUILDAH[@]}" rm "$c" >/dev/null
 fi
 port=${1:?the registry port}

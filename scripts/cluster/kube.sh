@@ -22,9 +22,10 @@ CGROUP_NAME=${WHC_CLUSTER_CGROUP:-$CLUSTER}
 NODE1=$CLUSTER-control-plane
 NODE2=$CLUSTER-worker
 NS=(nsenter "--net=$W/netns")
-# The base image Tilt's dev builds use (scripts/cluster/images.sh makes it): Tilt's docker_build
-# without BuildKit passes no build secret, so the machine's CA bundle is in the image.
-DEV_BASE_IMAGE=localhost/whc-node-base-ca:dev
+# DEV_BASE_IMAGE: the base image Tilt's dev builds use (scripts/cluster/images.sh makes it): Tilt's
+# docker_build without BuildKit passes no build secret, so the machine's CA bundle is in the image.
+# shellcheck source=../container/lib.sh
+. "$repo/scripts/container/lib.sh"
 BA=(buildah --root "$W/containers/root" --runroot "$W/containers/run" --storage-driver vfs)
 export KUBECONFIG=$W/kubeconfig
 export PATH=$W/bin:$W/root/usr/bin:$PATH

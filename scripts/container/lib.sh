@@ -6,6 +6,10 @@ NODE_MAJOR=$(tr -d ' \nv' < "$(dirname "${BASH_SOURCE[0]}")/../../.node-version"
 DEBIAN_RELEASE=trixie
 # shellcheck disable=SC2034 # read by the scripts that source this file
 BASE_IMAGE=localhost/whc-node-base:$NODE_MAJOR-$DEBIAN_RELEASE-slim
+# The same with the machine's CA bundle trusted by Node, for Tilt's dev builds on the cluster tier
+# (scripts/cluster/images.sh makes it; kube.sh env hands it to Tilt as NODE_IMAGE).
+# shellcheck disable=SC2034 # read by the scripts that source this file
+DEV_BASE_IMAGE=localhost/whc-node-base-ca:dev
 
 log() { printf '[container] %s\n' "$*" >&2; }
 

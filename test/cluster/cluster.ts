@@ -4,7 +4,7 @@
  * KUBECONFIG, the Docker API that podman serves for Tilt, helm and tilt on PATH; anywhere else
  * (plain `mocha`, `npm test`'s first pass) they are pending with the reason.
  */
-import { execFile, execFileSync, spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { execFile, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from '../k8s/helm.js';
@@ -157,6 +157,3 @@ export function recordFigures(name: string, figures: Record<string, unknown>): v
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** git's idea of the repository's HEAD, for naming images. */
-export const headCommit = () => execFileSync('git', ['-C', ROOT, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();

@@ -10,6 +10,7 @@ import { flood, pipeliningNonReaders, underAttack } from '../helpers/attack.js';
 import { LONG, recordFigures } from '../helpers/figures.js';
 import { readDataText, readRecords } from '../helpers/reference-csv.js';
 import { spawnService, type ServiceProcess } from '../helpers/service-process.js';
+import { FILTERED_PATHS } from '../../scripts/bench/search-mix.js';
 
 /**
  * The stated bound. The service is configured as the chart configures a 256 MiB container; its
@@ -144,15 +145,7 @@ describe('overload attacks (real process)', function () {
   it('uncached searches at 50 connections: most answered, slower, not refused; probes and lookups keep answering', async () => {
     await start({ ANSWER_CACHE_MB: '0' });
     const alone = await underAttack(url, pid, ids, () => new Promise((r) => setTimeout(r, 1000)));
-    const paths = [
-      '/query?region=Africa&danger=true',
-      '/query?category=Natural&limit=20&fields=unique_number,name_en,states_name_en',
-      '/query?iso_code=it&sort=-date_inscribed&limit=10',
-      '/query?q=temple&limit=10',
-      '/query?near=48.8566,2.3522&radius_km=500&limit=10',
-      '/query?bbox=-10,35,30,60&criterion=i&limit=25',
-      '/query?inscribed_from=2010&inscribed_to=2015&format=csv',
-    ];
+    const paths = FILTERED_PATHS;
     let n = 0;
     let statuses: Record<string, number> = {};
     const figures = await underAttack(url, pid, ids, async () => {
