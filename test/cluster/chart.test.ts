@@ -11,7 +11,7 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DATA_FILE, referenceData } from '../helpers/reference-csv.js';
-import { get } from '../pods/rehearsal.js';
+import { answerAfter, get } from '../pods/rehearsal.js';
 import { startLookupLoad, type LoadResult } from '../pods/lookup-load.js';
 import { CHART } from '../k8s/helm.js';
 import {
@@ -122,7 +122,11 @@ describe('the Helm chart on a real cluster (only a ReadWriteOnce StorageClass)',
       expect(notes).to.include('Data source: image');
       expect(kubectlJson<KubeList<Named>>('get', 'pvc', '-n', ns).items, 'claims').to.deep.equal([]);
       const { host, port } = await serviceAddress(ns, release);
-      const answer = await get(`http://${host}:${port}/query?unique_number=230`);
+      const url = `http://${host}:${port}/query?unique_number=230`;
+      // kube-proxy programs a new Service's rules about a second after its endpoints are ready
+      // (the shared recipe's note): --wait has returned by then, so wait for the first answer.
+      await answerAfter(url, (a) => a.status !== 0, Date.now(), 30_000);
+      const answer = await get(url);
       expect(answer.status).to.equal(200);
       expect(JSON.parse(answer.body)).to.deep.equal([row230]);
       recordFigures('chart-default-install', { installSeconds });
