@@ -19,6 +19,7 @@ import {
   type ScalingResult,
   type ScenarioResult,
 } from './report.js';
+import { STARTUP_RUNS } from './startup-aims.js';
 import { writeSyntheticCsv } from './synthetic.js';
 import { hasWrk, wrk, type WrkRequest } from './wrk.js';
 import { FILTERED_PATHS } from './search-mix.js';
@@ -36,7 +37,6 @@ const SCALING_DURATION_S = SMOKE ? 1 : 3;
 const FILTER_SET_DURATION_S = SMOKE ? 1 : 3;
 const CONNECTIONS = 50;
 const SIZES = SMOKE ? [5_000, 20_000] : [10_000, 100_000, 1_000_000];
-const STARTUP_RUNS = SMOKE ? 2 : 9;
 /** Issue 26.1 measures 8 s of each attack. */
 const CONTENTION_DURATION_S = SMOKE ? 1 : 8;
 const COLD_PATH_RUNS = SMOKE ? 1 : 5;
@@ -275,7 +275,7 @@ async function main(): Promise<void> {
   const startupRuns: number[] = [];
   const floorRuns: number[] = [];
   let startupRss = 0;
-  for (let i = 0; i < STARTUP_RUNS; i++) {
+  for (let i = 0; i < (SMOKE ? 2 : STARTUP_RUNS); i++) {
     startupRuns.push(
       await timeToReady(
         serviceArgv,

@@ -1,11 +1,13 @@
 /**
  * Start-up alone, for quick A/B runs: `npx tsx scripts/bench/startup-probe.ts [runs] [entry ...]`
  * (build first). Each entry (default dist/main.js) alternates with the floor, a bare Node process
- * that reads the file and listens (startup-floor.mjs), so runs minutes apart can be compared.
+ * that reads the file and listens (startup-floor.mjs), so runs minutes apart can be compared: each
+ * entry's median is given as a ratio to the floor's in the same rounds, against the aim.
  */
 import { STARTUP_FLOOR, timeToReady } from './processes.js';
+import { STARTUP_AIM, STARTUP_RUNS, verdict } from './startup-aims.js';
 
-const runs = Number(process.argv[2] ?? 7);
+const runs = Number(process.argv[2] ?? STARTUP_RUNS);
 const entries = [...(process.argv.length > 3 ? process.argv.slice(3) : ['dist/main.js']), STARTUP_FLOOR];
 const times = new Map<string, number[]>(entries.map((entry) => [entry, []]));
 for (let i = 0; i < runs; i++) {
@@ -13,9 +15,14 @@ for (let i = 0; i < runs; i++) {
     times.get(entry)?.push(await timeToReady([entry], { DATA_FILE: 'data/whc-sites-2019.csv', LOG_LEVEL: 'info', NODE_ENV: 'production' }));
   }
 }
+const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
+const floor = median(times.get(STARTUP_FLOOR) ?? []);
 for (const [entry, measured] of times) {
   const sorted = [...measured].sort((a, b) => a - b);
+  const ratio = median(measured) / floor;
+  const against =
+    entry === STARTUP_FLOOR ? '' : `, ${ratio.toFixed(2)}x the floor (aim at most ${STARTUP_AIM}x: ${verdict(ratio, STARTUP_AIM)})`;
   process.stdout.write(
-    `${entry}: start-up to ready, median ${Math.round(sorted[Math.floor(runs / 2)] ?? NaN)} ms (${sorted.map(Math.round).join(', ')})\n`,
+    `${entry}: start-up to ready, median ${Math.round(median(measured))} ms${against} (${sorted.map(Math.round).join(', ')})\n`,
   );
 }

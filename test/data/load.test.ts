@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { DataFileError, formatDataError, type DataError } from '../../src/data/data-error.js';
 import { loadDataset } from '../../src/data/load.js';
+import { bundledDataset } from '../helpers/query-fixture.js';
 import { DATA_FILE, readDataText, readRecords } from '../helpers/reference-csv.js';
 import { tempDir, type TempDir } from '../helpers/temp-files.js';
 
@@ -37,7 +38,8 @@ describe('loadDataset', () => {
   after(() => dir.remove());
 
   it('loads the real file: 1121 rows, version = sha256 of its bytes', async () => {
-    const dataset = await loadDataset(DATA_FILE);
+    // loadDataset(DATA_FILE), shared with the query and formats tests (one load per run).
+    const dataset = await bundledDataset();
     expect(dataset.version.rows).to.equal(1121);
     expect(dataset.version.id).to.equal(createHash('sha256').update(readFileSync(DATA_FILE)).digest('hex'));
     expect(dataset.rows.find((r) => r.unique_number === 230)?.id_no).to.equal(208);

@@ -5,7 +5,6 @@
  */
 import { expect } from 'chai';
 import { parse } from 'csv-parse/sync';
-import { loadDataset } from '../../src/data/load.js';
 import { COLUMNS } from '../../src/data/row.js';
 import { csvDocument } from '../../src/formats/csv.js';
 import { geoJsonDocument } from '../../src/formats/geojson.js';
@@ -13,6 +12,7 @@ import { jsonArray } from '../../src/formats/json.js';
 import { parseSort } from '../../src/query/order.js';
 import { runQuery, type Match } from '../../src/query/run.js';
 import { expectedCsvCell } from '../helpers/formula-csv.js';
+import { bundledIndex } from '../helpers/query-fixture.js';
 import { DATA_FILE, referenceData } from '../helpers/reference-csv.js';
 import { position, referenceDistanceKm } from '../helpers/reference-query.js';
 
@@ -26,7 +26,7 @@ describe('src/formats on the real CSV (unit)', () => {
   let near: readonly Match[];
   const paris: [number, number] = [48.8566, 2.3522];
   before(async () => {
-    const { index } = await loadDataset(DATA_FILE);
+    const index = await bundledIndex();
     const sort = parseSort('unique_number');
     if (sort === undefined) throw new Error('sort');
     all = runQuery(index, { filter: {}, sort, limit: 2000, cursor: undefined, fields: undefined }).page;

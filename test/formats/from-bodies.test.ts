@@ -10,12 +10,12 @@ import { csvDocument } from '../../src/formats/csv.js';
 import { geoJsonDocument } from '../../src/formats/geojson.js';
 import { jsonArray } from '../../src/formats/json.js';
 import { DatasetBuilder } from '../../src/data/dataset.js';
-import { loadDataset } from '../../src/data/load.js';
 import { COLUMNS, type Row } from '../../src/data/row.js';
 import type { OutputField } from '../../src/query/parameters.js';
 import type { Match } from '../../src/query/run.js';
 import type { QueryIndex } from '../../src/query/searchable-site.js';
 import { expectedCsvCell } from '../helpers/formula-csv.js';
+import { bundledDataset } from '../helpers/query-fixture.js';
 
 const NASTY = [
   'a,b',
@@ -52,7 +52,7 @@ function matchesOf(index: QueryIndex, distance?: (i: number) => number): Match[]
 }
 
 async function nastyIndex(): Promise<{ rows: Row[]; index: QueryIndex }> {
-  const real = (await loadDataset('data/whc-sites-2019.csv')).rows;
+  const real = (await bundledDataset()).rows;
   const builder = new DatasetBuilder();
   const rows = NASTY.map((text, i) => {
     const base = real[i] as Row;
@@ -78,7 +78,7 @@ describe('pages written from stored bodies', () => {
       let index: QueryIndex;
       before(async () => {
         if (source === 'the bundled file') {
-          const dataset = await loadDataset('data/whc-sites-2019.csv');
+          const dataset = await bundledDataset();
           rows = [...dataset.rows].sort((a, b) => a.unique_number - b.unique_number);
           index = dataset.index;
         } else ({ rows, index } = await nastyIndex());

@@ -15,10 +15,19 @@ import { DATA_FILE } from './reference-csv.js';
 
 let loading: Promise<Dataset> | undefined;
 
-/** The bundled data's index, loaded once per mocha run. */
-export async function bundledIndex(): Promise<QueryIndex> {
+/**
+ * The bundled data, loaded once per mocha run and shared by every unit test file that reads it
+ * (query, formats, load): each load took 0.3-0.5 s of the unit tier's 7 s (docs/testing.md).
+ * Datasets are immutable, so sharing one cannot couple the files' tests.
+ */
+export function bundledDataset(): Promise<Dataset> {
   loading ??= loadDataset(DATA_FILE);
-  return (await loading).index;
+  return loading;
+}
+
+/** The bundled data's index (bundledDataset). */
+export async function bundledIndex(): Promise<QueryIndex> {
+  return (await bundledDataset()).index;
 }
 
 const QueryParamsCodec = t.partial({ ...codecsOf(FILTER_PARAMETERS), ...codecsOf(OUTPUT_PARAMETERS) });

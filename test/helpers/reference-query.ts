@@ -33,11 +33,28 @@ export const foldText = (s: string): string =>
     .toLowerCase();
 export const htmlToText = (s: string): string => decodeHtml(s.replace(/<[^>]+>/g, ' '));
 const text = (row: ReferenceRow, column: string): string => (typeof row[column] === 'string' ? row[column] : '');
+
+/**
+ * What the model derives from a row (folded lists, search text, sort keys), computed once per row:
+ * the property tests ask for it thousands of times, and recomputing it (he's entity decoding, the
+ * folds, once per comparison in a sort) took most of the unit tier's time (docs/testing.md).
+ * A pure function of the row and the key; the reader's rows are never changed.
+ */
+const derived = new WeakMap<ReferenceRow, Map<string, unknown>>();
+function perRow<T>(row: ReferenceRow, key: string, compute: () => T): T {
+  let values = derived.get(row);
+  if (values === undefined) derived.set(row, (values = new Map<string, unknown>()));
+  if (!values.has(key)) values.set(key, compute());
+  return values.get(key) as T;
+}
+
 const listOf = (row: ReferenceRow, ...columns: string[]): string[] =>
-  columns
-    .flatMap((c) => text(row, c).split(','))
-    .map((e) => foldText(htmlToText(e)).trim())
-    .filter((e) => e !== '');
+  perRow(row, `list:${columns.join()}`, () =>
+    columns
+      .flatMap((c) => text(row, c).split(','))
+      .map((e) => foldText(htmlToText(e)).trim())
+      .filter((e) => e !== ''),
+  );
 
 function anyOf(wanted: string[] | undefined, have: string[]): boolean {
   return wanted === undefined || wanted.some((w) => have.includes(foldText(w).trim()));
@@ -79,8 +96,8 @@ export function referenceMatch(row: ReferenceRow, f: Filters): { distance: numbe
   if (f.inscribed_to !== undefined && !(typeof year === 'number' && year <= f.inscribed_to)) return undefined;
   if (f.criterion !== undefined && !f.criterion.some((c) => text(row, 'criteria_txt').includes(`(${c.toLowerCase()})`))) return undefined;
   if (f.q !== undefined) {
-    const haystack = foldText(
-      ['name_en', 'name_fr', 'short_description_en', 'short_description_fr'].map((c) => htmlToText(text(row, c))).join(' '),
+    const haystack = perRow(row, 'q', () =>
+      foldText(['name_en', 'name_fr', 'short_description_en', 'short_description_fr'].map((c) => htmlToText(text(row, c))).join(' ')),
     );
     const terms = foldText(htmlToText(f.q))
       .split(/[^\p{L}\p{N}]+/u)
@@ -115,7 +132,8 @@ export function filterParams(f: Filters): URLSearchParams {
 export function referenceSortKey(row: ReferenceRow, column: string): string | number | boolean | null {
   const value = row[column];
   if (value === null || value === undefined) return null;
-  return typeof value === 'string' ? foldText(htmlToText(value)).replace(/\s+/g, ' ').trim() : (value as number | boolean);
+  if (typeof value !== 'string') return value as number | boolean;
+  return perRow(row, `sort:${column}`, () => foldText(htmlToText(value)).replace(/\s+/g, ' ').trim());
 }
 
 export function compareForSort(a: ReferenceRow, b: ReferenceRow, column: string, descending: boolean): number {
