@@ -46,6 +46,12 @@ export interface PeersResult {
   readonly sqlitePeakRssMb: number;
 }
 
+/**
+ * Rounds and lengths, the same in `npm run bench` and in the peers' own driver (run.ts here):
+ * three rounds of 5 s, medians; smoke mode one round of 1 s (about 25 s for the seven workloads).
+ */
+export const peerTiming = (smoke: boolean) => (smoke ? { rounds: 1, durationS: 1, warmUpS: 0 } : { rounds: 3, durationS: 5, warmUpS: 1 });
+
 export interface PeersOptions {
   readonly dataFile: string;
   /** Every unique_number of the file: lookups pick among them. */
