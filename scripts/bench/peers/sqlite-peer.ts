@@ -237,9 +237,16 @@ function toSql(params: URLSearchParams): SqlQuery | undefined {
     if (!seen.has('fields')) fields = [...COLUMNS, DISTANCE];
     values.unshift(near[0], near[0], near[1]);
   } else if (fields.includes(DISTANCE) || order.startsWith(DISTANCE)) return undefined;
+  const filtered = `${from}${where.length === 0 ? '' : ` WHERE ${where.join(' AND ')}`} ORDER BY ${order} LIMIT ?`;
+  if (seen.has('fields')) return { sql: `SELECT $ROW, count(*) OVER () FROM ${filtered}`, values: [...values, limit], fields };
+  // Whole rows: the page's ids first, then each page row's JSON by primary key. A window's total
+  // makes SQLite compute the select list for every match, and whole rows' JSON is most of a
+  // search's cost (measured per search in process: 0.4-0.7 of the time of the one-query form for
+  // every whole-row filter set, but 1.4x for three fields, where that form stays).
+  const matches = `SELECT unique_number AS id,${near === undefined ? '' : ` ${DISTANCE},`} count(*) OVER () AS total, row_number() OVER (ORDER BY ${order}) AS rank FROM ${filtered}`;
   return {
-    sql: `SELECT $ROW, count(*) OVER () FROM ${from}${where.length === 0 ? '' : ` WHERE ${where.join(' AND ')}`} ORDER BY ${order} LIMIT ${limit}`,
-    values,
+    sql: `SELECT $ROW, total FROM (${matches}) AS page JOIN sites ON sites.unique_number = page.id ORDER BY page.rank`,
+    values: [...values, limit],
     fields,
   };
 }
