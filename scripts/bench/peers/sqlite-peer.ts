@@ -17,7 +17,7 @@ import { parse } from 'csv-parse';
 import { createReadStream } from 'node:fs';
 import { PathReporter } from 'io-ts/lib/PathReporter.js';
 import { COLUMNS, Row, type ColumnName } from '../../../src/data/row.js';
-import { CRITERIA } from '../../../src/query/criteria.js';
+import { criteriaOf } from '../../../src/query/criteria.js';
 import { EARTH_RADIUS_KM } from '../../../src/query/geo.js';
 import { DEFAULT_LIMIT, MAX_LIMIT } from '../../../src/query/parameters.js';
 import { listElements, SEARCHED_COLUMNS } from '../../../src/query/searchable-site.js';
@@ -103,10 +103,7 @@ export async function openSqlitePeer(file: string): Promise<SqlitePeer> {
             const value = fold(plainText(element));
             if (value !== '') insertValue.run(list, value, id);
           }
-      CRITERIA.forEach((criterion, i) => {
-        if (row[(['C1', 'C2', 'C3', 'C4', 'C5', 'C6', 'N7', 'N8', 'N9', 'N10'] as const)[i] as ColumnName] === true)
-          insertValue.run('criterion', criterion, id);
-      });
+      for (const criterion of criteriaOf(row)) insertValue.run('criterion', criterion, id);
       insertWords.run(id, SEARCHED_COLUMNS.map((c) => plainText(row[c] ?? '')).join(' '));
     }
   });
@@ -149,7 +146,7 @@ export async function openSqlitePeer(file: string): Promise<SqlitePeer> {
     search(params) {
       const query = toSql(params);
       if (query === undefined) return undefined;
-      const found = prepared(`${query.sql.replace('$ROW', rowJson(query.fields))}`).all(...query.values) as [string, number][];
+      const found = prepared(query.sql.replace('$ROW', rowJson(query.fields))).all(...query.values) as [string, number][];
       return { body: Buffer.from(`[${found.map((r) => r[0]).join(',')}]`), total: found[0]?.[1] ?? 0 };
     },
     close: () => db.close(),
