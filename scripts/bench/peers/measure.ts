@@ -54,7 +54,7 @@ export const peerTiming = (smoke: boolean) => (smoke ? { rounds: 1, durationS: 1
 
 export interface PeersOptions {
   readonly dataFile: string;
-  /** Every unique_number of the file: lookups pick among them. */
+  /** unique_numbers of the file, all or a sample spread over it: lookups pick among them. */
   readonly ids: readonly number[];
   readonly serviceArgv: string[];
   readonly serviceEnv: Record<string, string>;
@@ -97,6 +97,8 @@ export async function measurePeers(o: PeersOptions): Promise<PeersResult> {
     await waitReady(sqlite.url);
     const sqliteLoadMs = performance.now() - started;
     const sqliteReadyRssMb = currentRss(sqlite.child.pid ?? 0) / MB;
+    /** The peer counts the rows it loaded; `ids` may be a sample of a large file. */
+    const { rows } = (await (await fetch(`${sqlite.url}/ready`)).json()) as { rows: number };
     const service = await startServer(o.serviceArgv, { ...o.serviceEnv, ANSWER_CACHE_MB: '0' });
     servers.service = service;
     await waitReady(service.url);
@@ -135,7 +137,7 @@ export async function measurePeers(o: PeersOptions): Promise<PeersResult> {
     });
     return {
       dataFile: o.dataFile,
-      rows: o.ids.length,
+      rows,
       rounds: o.rounds,
       durationS: o.durationS,
       connections: o.connections,

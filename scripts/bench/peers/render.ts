@@ -31,7 +31,7 @@ export function renderPeers(r: PeersResult): string[] {
   return [
     '## Peers: the node:http ceiling and SQLite (issue 26.2)',
     '',
-    `${f0(r.rows)} rows (\`${r.dataFile}\`); wrk, ${r.connections} connections, ${r.rounds} interleaved rounds of ${r.durationS} s per server and workload (each round loads every workload on whc-api, the ceiling and the SQLite peer in turn; medians). The machine is shared (2 cores, with the load generator and other work): read the ratios, which come from the same rounds, not the absolute figures.`,
+    `${f0(r.rows)} rows (\`${r.dataFile}\`); wrk, ${r.connections} connections, ${r.rounds} interleaved round${r.rounds === 1 ? '' : 's'} of ${r.durationS} s per server and workload (each round loads every workload on whc-api, the ceiling and the SQLite peer in turn; medians). The machine is shared (2 cores, with the load generator and other work): read the ratios, which come from the same rounds, not the absolute figures.`,
     '',
     '- **whc-api**: `node dist/main.js` with its defaults (request log, metrics, the search queue on) but the answer cache off (`ANSWER_CACHE_MB=0`): the peers compute every answer, so it does too. A refused search (503) is not an answer.',
     "- **Ceiling**: `scripts/bench/baseline-server.ts`, a bare `node:http` server sending whc-api's bytes from memory; a lookup carries whc-api's own headers, checked equal on the socket (names, values, order and byte count; Date and X-Request-Id equal in shape and length) before the rounds.",
