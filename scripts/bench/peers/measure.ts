@@ -113,8 +113,9 @@ export async function measurePeers(o: PeersOptions): Promise<PeersResult> {
 
     const lookups = o.ids.map((id) => `/query?unique_number=${id}`);
     await expectSameLookupHeaders(service.url, ceiling.url, sample(o.ids));
-    await expectSameRows(service.url, ceiling.url, [...sample(o.ids).map((id) => `/query?unique_number=${id}`), ...PEER_FILTER_SETS]);
-    await expectSameRows(service.url, sqlite.url, [...sample(o.ids).map((id) => `/query?unique_number=${id}`), ...PEER_FILTER_SETS]);
+    // Every path the rounds measure: each lookup, each filter set.
+    await expectSameRows(service.url, ceiling.url, [...lookups, ...PEER_FILTER_SETS]);
+    await expectSameRows(service.url, sqlite.url, [...lookups, ...PEER_FILTER_SETS]);
 
     const workloads = [{ name: 'lookups', paths: lookups }, ...PEER_FILTER_SETS.map((path) => ({ name: path, paths: [path] }))];
     if (o.warmUpS > 0)

@@ -87,9 +87,14 @@ export function expectSamePages(what: string, expected: Page, actual: Page): voi
   });
 }
 
-/** Every path answered by both with the same rows, in the same order. */
+/** Every path answered by both with the same rows, in the same order; a few paths at a time. */
 export async function expectSameRows(service: string, peer: string, paths: readonly string[]): Promise<void> {
-  for (const path of paths) expectSamePages(path, await page(service, path), await page(peer, path));
+  const pending = [...paths];
+  const worker = async () => {
+    for (let path = pending.shift(); path !== undefined; path = pending.shift())
+      expectSamePages(path, await page(service, path), await page(peer, path));
+  };
+  await Promise.all(Array.from({ length: 4 }, worker));
 }
 
 /** The ceiling's lookup headers are whc-api's: for each id, a 200 and a 304. */
