@@ -9,7 +9,7 @@
  * Throughput counts answers that carried rows (200) per second. Before any load, the answers
  * are checked equal (same-answers.ts); the run stops if they are not.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { currentRss, peakRss, startServer, waitReady, type Server } from '../processes.js';
 import { FILTERED_PATHS } from '../search-mix.js';
 import { wrk } from '../wrk.js';
@@ -93,6 +93,7 @@ export async function measurePeers(o: PeersOptions): Promise<PeersResult> {
   const started = performance.now();
   const sqlite = await startServer(['--import', 'tsx', 'scripts/bench/peers/sqlite-server.ts'], { DATA_FILE: o.dataFile });
   const servers: Partial<Record<PeerServer, Server>> = { sqlite };
+  const fixed = `.bench/peer-fixed-answers-${process.pid}.json`;
   try {
     await waitReady(sqlite.url);
     const sqliteLoadMs = performance.now() - started;
@@ -102,7 +103,6 @@ export async function measurePeers(o: PeersOptions): Promise<PeersResult> {
     const service = await startServer(o.serviceArgv, { ...o.serviceEnv, ANSWER_CACHE_MB: '0' });
     servers.service = service;
     await waitReady(service.url);
-    const fixed = `.bench/peer-fixed-answers-${process.pid}.json`;
     await fixedAnswers(service, fixed);
     const ceiling = await startServer(['--import', 'tsx', 'scripts/bench/baseline-server.ts'], {
       DATA_FILE: o.dataFile,
@@ -152,5 +152,6 @@ export async function measurePeers(o: PeersOptions): Promise<PeersResult> {
     };
   } finally {
     for (const server of Object.values(servers)) await server.stop();
+    rmSync(fixed, { force: true });
   }
 }
