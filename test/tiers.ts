@@ -22,6 +22,8 @@ export const TIERS = {
     'test/lifecycle.test.ts',
     'test/node-version.test.ts',
     'test/data/hot-reload.test.ts',
+    'test/bench/peers.test.ts',
+    'test/bench/synthetic.test.ts',
   ],
   /** A real server in the process on an ephemeral port, and the file watcher on real files: tens of seconds. */
   http: ['test/http/**', 'test/openapi/**', 'test/query/text-cost.test.ts', 'test/data/watch.test.ts'],

@@ -23,6 +23,7 @@ import { STARTUP_RUNS } from './startup-aims.js';
 import { writeSyntheticCsv } from './synthetic.js';
 import { hasWrk, wrk, type WrkRequest } from './wrk.js';
 import { FILTERED_PATHS } from './search-mix.js';
+import { measurePeers, peerTiming } from './peers/measure.js';
 
 const SMOKE = process.argv.includes('--smoke');
 /**
@@ -173,6 +174,12 @@ async function expectSameBodies(a: Server, b: Server, paths: readonly string[]):
   }
 }
 
+/** The peers are measured under wrk only (autocannon runs out of CPU before the servers do). */
+function withWrkOrSay(withWrk: boolean): boolean {
+  if (!withWrk) process.stderr.write('bench: wrk not found: no peers\n');
+  return withWrk;
+}
+
 function randomOf<T>(items: readonly T[]): T {
   return items[Math.floor(Math.random() * items.length)] as T;
 }
@@ -266,6 +273,17 @@ async function main(): Promise<void> {
     await baseline.stop();
   }
 
+  // Issue 26.2: whc-api, the ceiling and the SQLite peer in the same interleaved rounds.
+  const peers = withWrkOrSay(await hasWrk())
+    ? await measurePeers({
+        dataFile: BUNDLED,
+        ids,
+        serviceArgv,
+        serviceEnv: serviceEnv(BUNDLED),
+        ...peerTiming(SMOKE),
+        connections: CONNECTIONS,
+      })
+    : undefined;
   const contention = await measureContention(serviceArgv, serviceEnv(BUNDLED), ids, attacks(FILTERED_PATHS), CONTENTION_DURATION_S);
   const coldPaths = await measureColdPaths(serviceArgv, serviceEnv(BUNDLED), COLD_PATH_RUNS);
 
@@ -344,6 +362,7 @@ async function main(): Promise<void> {
     settings: `${CONNECTIONS} keep-alive connections; per HTTP scenario a ${WARM_UP_S} s warm-up, then service and baseline alternate for ${ROUNDS} rounds of ${DURATION_S} s (medians reported); lookups per file size: ${ROUNDS} rounds of ${SCALING_DURATION_S} s, alternating with a bundled-data service; the service runs as in production (\`node dist/main.js\`, JSON request logs at info level, metrics on).${SMOKE ? ' SMOKE MODE: short runs, small files; figures are indicative only.' : ''}`,
     scenarios,
     filterSets,
+    ...(peers === undefined ? {} : { peers }),
     startup: { medianMs: median(startupRuns), runs: startupRuns, floorMedianMs: median(floorRuns), floorRuns, peakRssMb: startupRss },
     scaling,
     contention,

@@ -10,6 +10,14 @@ import { once } from 'node:events';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 
+/**
+ * CRLF between records, as the export has, and every field holding a line break quoted:
+ * csv-stringify quotes a field only when it holds the whole record delimiter, so a lone `\n`
+ * inside a description was written bare, which the service's parser accepts but DuckDB and
+ * Python's csv module read as the end of the record (issue 26).
+ */
+const OPTIONS = { record_delimiter: '\r\n', quoted_match: /[\r\n]/ } as const;
+
 export async function writeSyntheticCsv(source: string, rows: number, target: string): Promise<void> {
   const records = parse(await readFile(source), { bom: true });
   const [header, ...body] = records;
@@ -21,7 +29,7 @@ export async function writeSyntheticCsv(source: string, rows: number, target: st
   const write = async (chunk: string) => {
     if (!out.write(chunk)) await once(out, 'drain');
   };
-  await write(`\uFEFF${stringify([header], { record_delimiter: '\r\n' })}`);
+  await write(`\uFEFF${stringify([header], OPTIONS)}`);
   const batch: string[][] = [];
   for (let i = 0; i < rows; i++) {
     const copy = [...(body[i % body.length] as string[])];
@@ -29,7 +37,7 @@ export async function writeSyntheticCsv(source: string, rows: number, target: st
     copy[nameColumn] = `${copy[nameColumn]} #${Math.floor(i / body.length)}`;
     batch.push(copy);
     if (batch.length === 1000 || i === rows - 1) {
-      await write(stringify(batch, { record_delimiter: '\r\n' }));
+      await write(stringify(batch, OPTIONS));
       batch.length = 0;
     }
   }

@@ -1,0 +1,52 @@
+/** The peers' table of docs/benchmarks.md: each ratio against its aim (issue 26.2). */
+import type { PeerLoad, PeersResult } from './measure.js';
+
+/** Issue 26.2's aims: lookups at least 0.85 of the ceiling and 1.3x SQLite; every filter set 3x SQLite. */
+export const AIMS = { lookupVsCeiling: 0.85, lookupVsSqlite: 1.3, filterSetVsSqlite: 3 } as const;
+
+const f0 = (n: number) => Math.round(n).toLocaleString('en-US');
+const f2 = (n: number) => n.toFixed(2);
+const verdict = (ratio: number, aim: number) => `**${f2(ratio)}** (aim ${aim}: ${ratio >= aim ? 'met' : 'missed'})`;
+const refused = (l: PeerLoad) => `${f0(l.refusedShare * 100)} %`;
+
+export interface AimCheck {
+  readonly what: string;
+  readonly ratio: number;
+  readonly aim: number;
+}
+
+/** Every ratio the issue sets an aim for, with it. */
+export function peerAims(r: PeersResult): AimCheck[] {
+  return r.workloads.flatMap<AimCheck>(({ name, loads: { service, ceiling, sqlite } }) =>
+    name === 'lookups'
+      ? [
+          { what: 'lookups / ceiling', ratio: service.okRps / ceiling.okRps, aim: AIMS.lookupVsCeiling },
+          { what: 'lookups / SQLite', ratio: service.okRps / sqlite.okRps, aim: AIMS.lookupVsSqlite },
+        ]
+      : [{ what: `${name} / SQLite`, ratio: service.okRps / sqlite.okRps, aim: AIMS.filterSetVsSqlite }],
+  );
+}
+
+export function renderPeers(r: PeersResult): string[] {
+  return [
+    '## Peers: the node:http ceiling and SQLite (issue 26.2)',
+    '',
+    `${f0(r.rows)} rows (\`${r.dataFile}\`); wrk, ${r.connections} connections, ${r.rounds} interleaved round${r.rounds === 1 ? '' : 's'} of ${r.durationS} s per server and workload (each round loads every workload on whc-api, the ceiling and the SQLite peer in turn; medians). The machine is shared (2 cores, with the load generator and other work): read the ratios, which come from the same rounds, not the absolute figures.`,
+    '',
+    '- **whc-api**: `node dist/main.js` with its defaults (request log, metrics, the search queue on) but the answer cache off (`ANSWER_CACHE_MB=0`): the peers compute every answer, so it does too. A refused search (503) is not an answer.',
+    "- **Ceiling**: `scripts/bench/baseline-server.ts`, a bare `node:http` server sending whc-api's bytes from memory; a lookup carries whc-api's own headers, checked equal on the socket (names, values, order and byte count; Date and X-Request-Id equal in shape and length) before the rounds.",
+    "- **SQLite**: `scripts/bench/peers/sqlite-server.ts`, better-sqlite3 in memory: a typed table, indexes on the filtered columns, folded list values in an indexed table, FTS5 for words, prepared statements, rows by `json_object`, the total by `count(*) OVER ()`. Its rows and totals are checked equal to whc-api's (parsed, field by field, in order) for every workload before the rounds.",
+    '',
+    '| Work | whc-api 200/s | Ceiling 200/s | SQLite 200/s | whc-api / ceiling | whc-api / SQLite | whc-api refused | whc-api / SQLite p99 (ms) |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
+    ...r.workloads.map(({ name, loads: { service, ceiling, sqlite } }) => {
+      const lookups = name === 'lookups';
+      const vsCeiling = service.okRps / ceiling.okRps;
+      const vsSqlite = service.okRps / sqlite.okRps;
+      return `| ${lookups ? 'lookups, random ids' : `\`${name}\``} | ${f0(service.okRps)} | ${f0(ceiling.okRps)} | ${f0(sqlite.okRps)} | ${lookups ? verdict(vsCeiling, AIMS.lookupVsCeiling) : f2(vsCeiling)} | ${verdict(vsSqlite, lookups ? AIMS.lookupVsSqlite : AIMS.filterSetVsSqlite)} | ${refused(service)} | ${service.p99.toFixed(1)} / ${sqlite.p99.toFixed(1)} |`;
+    }),
+    '',
+    `SQLite peer: load to ready (process start to its first \`/ready\` 200: read, decode, insert, index) **${f0(r.sqliteLoadMs)} ms**; RSS once ready ${f0(r.sqliteReadyRssMb)} MB, peak over the rounds ${f0(r.sqlitePeakRssMb)} MB.`,
+    '',
+  ];
+}
