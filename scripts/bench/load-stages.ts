@@ -101,7 +101,7 @@ const stages: Stage[] = [
       const addMs = performance.now() - started;
       rows.length = 0;
       started = performance.now();
-      const built = index.build();
+      const built = await index.build();
       const buildMs = performance.now() - started;
       return { built, addMs, buildMs };
     },

@@ -7,10 +7,13 @@
  */
 import type { Spans } from '../data/body-spans.js';
 import type { Row } from '../data/row.js';
+import { forEachSliced, NO_PAUSE, type Checkpoint } from './checkpoint.js';
 import { criteriaOf, type Criterion } from './criteria.js';
 import type { Point } from './geo.js';
 import { fold, plainText, words } from './text.js';
 import { buildWordIndex, type WordIndex } from './word-index.js';
+
+export { forEachSliced, NO_PAUSE, type Checkpoint } from './checkpoint.js';
 
 /** Where a site's body lives: the dataset's slabs, with where each value lies in it (src/data/body-spans.ts). */
 export interface StoredRows {
@@ -119,9 +122,13 @@ const LIST_COLUMNS: readonly ListColumn[] = ['regions', 'isoCodes', 'states', 'c
 
 const elementsOf = (site: SearchableSite, column: ListColumn): Iterable<string> => (column === 'category' ? [site.category] : site[column]);
 
-function positionsByElement(sites: readonly SearchableSite[], column: ListColumn): ReadonlyMap<string, readonly number[]> {
+async function positionsByElement(
+  sites: readonly SearchableSite[],
+  column: ListColumn,
+  checkpoint: Checkpoint,
+): Promise<ReadonlyMap<string, readonly number[]>> {
   const positions = new Map<string, number[]>();
-  sites.forEach((site, position) => {
+  await forEachSliced(sites, checkpoint, (site, position) => {
     for (const element of elementsOf(site, column)) {
       const list = positions.get(element);
       if (list === undefined) positions.set(element, [position]);
@@ -190,18 +197,34 @@ export class QueryIndexBuilder {
     this.#words.push([...new Set(searchedWords(row))].map(this.#intern));
   }
 
-  build(): QueryIndex {
-    const order = this.#sites
-      .map((_, i) => i)
-      .sort((a, b) => (this.#sites[a] as SearchableSite).uniqueNumber - (this.#sites[b] as SearchableSite).uniqueNumber);
+  /** Asks `checkpoint` between sites and words: at 100,000 rows the build is seconds of work. */
+  async build(checkpoint: Checkpoint = NO_PAUSE): Promise<QueryIndex> {
+    const order = await this.#order(checkpoint);
     const sites = order.map((i) => this.#sites[i] as SearchableSite);
-    const words = buildWordIndex(order.map((i) => this.#words[i] as readonly string[]));
+    const words = await buildWordIndex(
+      order.map((i) => this.#words[i] as readonly string[]),
+      checkpoint,
+    );
     this.#words.length = 0;
-    const positionsOf = Object.fromEntries(
-      LIST_COLUMNS.map((column) => [column, positionsByElement(sites, column)]),
-    ) as QueryIndex['positionsOf'];
+    const positionsOf: Partial<Record<ListColumn, ReadonlyMap<string, readonly number[]>>> = {};
+    for (const column of LIST_COLUMNS) positionsOf[column] = await positionsByElement(sites, column, checkpoint);
     const latitudes = Float64Array.from(sites, (site) => site.point?.lat ?? NaN);
     const longitudes = Float64Array.from(sites, (site) => site.point?.lon ?? NaN);
-    return { sites, words, positionsOf, latitudes, longitudes };
+    return { sites, words, positionsOf: positionsOf as QueryIndex['positionsOf'], latitudes, longitudes };
+  }
+
+  /**
+   * The sites' places in `unique_number` order. Files are mostly in that order already, which one
+   * pass finds; otherwise the numbers, distinct, are sorted as a typed array (no comparator calls).
+   */
+  async #order(checkpoint: Checkpoint): Promise<number[]> {
+    const sites = this.#sites;
+    let sorted = true;
+    for (let i = 1; i < sites.length && sorted; i++)
+      sorted = (sites[i - 1] as SearchableSite).uniqueNumber < (sites[i] as SearchableSite).uniqueNumber;
+    if (sorted) return sites.map((_, i) => i);
+    const placeOf = new Map<number, number>();
+    await forEachSliced(sites, checkpoint, (site, i) => placeOf.set(site.uniqueNumber, i));
+    return Array.from(Float64Array.from(sites, (site) => site.uniqueNumber).sort(), (n) => placeOf.get(n) as number);
   }
 }

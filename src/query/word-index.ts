@@ -4,6 +4,7 @@
  * one contiguous range of the sorted list, found by binary search: a query reads the postings of
  * the matching words instead of testing every word of every site.
  */
+import { forEachSliced, NO_PAUSE, type Checkpoint } from './checkpoint.js';
 
 export interface WordIndex {
   /** Distinct words, sorted by code unit (the order `<` and `startsWith` agree on). */
@@ -12,9 +13,10 @@ export interface WordIndex {
   readonly postings: readonly Uint32Array[];
 }
 
-export function buildWordIndex(wordsBySite: readonly (readonly string[])[]): WordIndex {
+/** Built between checkpoints (after every slice of sites and of words), so a large file's index never holds the loop for long. */
+export async function buildWordIndex(wordsBySite: readonly (readonly string[])[], checkpoint: Checkpoint = NO_PAUSE): Promise<WordIndex> {
   const positionsByWord = new Map<string, number[]>();
-  wordsBySite.forEach((words, position) => {
+  await forEachSliced(wordsBySite, checkpoint, (words, position) => {
     for (const word of new Set(words)) {
       const positions = positionsByWord.get(word);
       if (positions === undefined) positionsByWord.set(word, [position]);
@@ -22,7 +24,9 @@ export function buildWordIndex(wordsBySite: readonly (readonly string[])[]): Wor
     }
   });
   const words = [...positionsByWord.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  return { words, postings: words.map((word) => Uint32Array.from(positionsByWord.get(word) ?? [])) };
+  const postings: Uint32Array[] = [];
+  await forEachSliced(words, checkpoint, (word) => postings.push(Uint32Array.from(positionsByWord.get(word) ?? [])));
+  return { words, postings };
 }
 
 /** The first index in `words` whose word is not below `prefix`. */
