@@ -67,7 +67,10 @@ const SLAB_BYTES = 8 * 1024 * 1024;
  * measured at 1,085 bytes with 100,000 rows of the scaling bench's synthetic file, plus 16 bytes
  * for its two coordinate columns, about 24 for its places in the criteria positions and 8 for its
  * place in the category positions (counted, not measured): the memory budget counts it with the
- * bodies' bytes.
+ * bodies' bytes. Since lists are shared between sites and words are numbered while the file
+ * loads, a built index holds about 790 bytes a site (docs/large-files.md); the figure is kept as
+ * the margin for what the build holds for a moment beside it (each site's word numbers, up to
+ * twice their 490 bytes while their array grows, until the postings are made from them).
  */
 export const INDEX_BYTES_PER_SITE = 1133;
 
