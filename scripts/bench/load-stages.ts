@@ -91,7 +91,7 @@ const stages: Stage[] = [
     },
   },
   {
-    name: '+ query index alone (SearchableSite objects, word lists, word index, positions)',
+    name: '+ query index alone (sites, word numbers, word index, positions)',
     run: async () => {
       const rows: Row[] = [];
       await eachRow(file, (row) => rows.push(row));
