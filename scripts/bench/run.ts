@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { loadDataset } from '../../src/data/load.js';
 import { measureColdPaths } from './cold-paths.js';
+import { measureReload, renderReload } from './reload.js';
 import { attacks, measureContention } from './contention.js';
 import { currentRss, peakRss, STARTUP_FLOOR, startServer, timeToReady, waitReady, type Server } from './processes.js';
 import {
@@ -286,6 +287,7 @@ async function main(): Promise<void> {
     : undefined;
   const contention = await measureContention(serviceArgv, serviceEnv(BUNDLED), ids, attacks(FILTERED_PATHS), CONTENTION_DURATION_S);
   const coldPaths = await measureColdPaths(serviceArgv, serviceEnv(BUNDLED), COLD_PATH_RUNS);
+  const reload = renderReload(await measureReload(serviceArgv, serviceEnv(BUNDLED), SMOKE ? 5_000 : 100_000, SMOKE ? 1 : 10));
 
   process.stderr.write('bench: start-up\n');
   // Alternating with the floor (a bare process that reads the file and listens), so both see
@@ -370,9 +372,9 @@ async function main(): Promise<void> {
   };
   const dir = SMOKE ? '.bench' : 'docs';
   mkdirSync(dir, { recursive: true });
-  writeFileSync(`${dir}/benchmarks.md`, renderMarkdown(report));
+  writeFileSync(`${dir}/benchmarks.md`, renderMarkdown(report) + reload);
   writeFileSync(`${dir}/benchmarks.svg`, renderSvg(report));
-  process.stdout.write(renderMarkdown(report));
+  process.stdout.write(renderMarkdown(report) + reload);
   process.stderr.write(`bench: wrote ${dir}/benchmarks.md and ${dir}/benchmarks.svg\n`);
 }
 

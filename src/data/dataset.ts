@@ -9,7 +9,7 @@
  * fill most of V8's default 4 GB heap, whose garbage collector then runs almost constantly
  * (docs/benchmarks.md). The query index keeps only the few values filters, sorts and facets read.
  */
-import { QueryIndexBuilder, type QueryIndex, type StoredRows } from '../query/searchable-site.js';
+import { forEachSliced, NO_PAUSE, QueryIndexBuilder, type Checkpoint, type QueryIndex, type StoredRows } from '../query/searchable-site.js';
 import { SPAN_WORDS_PER_ROW, scanBody, unpackSpans } from './body-spans.js';
 import type { Row } from './row.js';
 
@@ -67,7 +67,10 @@ const SLAB_BYTES = 8 * 1024 * 1024;
  * measured at 1,085 bytes with 100,000 rows of the scaling bench's synthetic file, plus 16 bytes
  * for its two coordinate columns, about 24 for its places in the criteria positions and 8 for its
  * place in the category positions (counted, not measured): the memory budget counts it with the
- * bodies' bytes.
+ * bodies' bytes. Since lists are shared between sites and words are numbered while the file
+ * loads, a built index holds about 790 bytes a site (docs/large-files.md); the figure is kept as
+ * the margin for what the build holds for a moment beside it (each site's word numbers, up to
+ * twice their 490 bytes while their array grows, until the postings are made from them).
  */
 export const INDEX_BYTES_PER_SITE = 1133;
 
@@ -135,20 +138,21 @@ export class DatasetBuilder {
     return this.#slabBytes + this.#ids.length * (INDEX_BYTES_PER_SITE + SPAN_BYTES_PER_SITE);
   }
 
-  build(version: Omit<DatasetVersion, 'rows'>): Dataset {
+  /** Asks `checkpoint` between slices of its work (src/data/time-slices.ts), so a large file's build never holds the loop for long. */
+  async build(version: Omit<DatasetVersion, 'rows'>, checkpoint: Checkpoint = NO_PAUSE): Promise<Dataset> {
     const slabs = this.#slabs;
     const slabOf = Uint32Array.from(this.#slabOf);
     const starts = Uint32Array.from(this.#starts);
     const ends = Uint32Array.from(this.#ends);
     // unique_number -> position: small integers both, so the Map holds no objects.
     const positions = new Map<number, number>();
-    this.#ids.forEach((id, position) => positions.set(id, position));
+    await forEachSliced(this.#ids, checkpoint, (id, position) => positions.set(id, position));
     const body = (position: number): Buffer => (slabs[slabOf[position] as number] as Buffer).subarray(starts[position], ends[position]);
     // Trimmed to the rows loaded: up to half the grown array would otherwise stay allocated.
     const spanWords = this.#spanWords.slice(0, this.#ids.length * SPAN_WORDS_PER_ROW);
     this.#spanWords = new Uint32Array(0);
     this.#stored = { body, spans: (position, into) => unpackSpans(spanWords, position * SPAN_WORDS_PER_ROW, into) };
-    const index = this.#index.build();
+    const index = await this.#index.build(checkpoint);
 
     return {
       version: { ...version, rows: positions.size },

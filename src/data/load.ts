@@ -15,6 +15,7 @@ import { decodeRecord } from './decode-record.js';
 import { isFormulaText } from './formula-text.js';
 import { checkHeader, type ColumnIndex } from './header.js';
 import { COLUMNS, type Row } from './row.js';
+import { SLICE_MS, timeSlices } from './time-slices.js';
 
 export const MAX_REPORTED_ERRORS = 100;
 
@@ -46,6 +47,11 @@ export interface LoadOptions {
    * but worth a look (`whc-data validate`). The service passes none and pays nothing for it.
    */
   readonly warn?: (warning: DataError) => void;
+  /**
+   * The longest stretch of work, in ms, before the load lets the event loop turn (SLICE_MS): a
+   * reload runs beside the requests it must not stall. 0 turns it after every row (tests).
+   */
+  readonly sliceMs?: number;
 }
 
 const FORMULA_WARNING = 'warning: text a spreadsheet would run as a formula; CSV answers write it behind a single quote';
@@ -67,7 +73,8 @@ const MB = 1024 * 1024;
  * (a `DataFileChangedError` when the file changed while it was read).
  */
 export async function loadDataset(file: string, options: LoadOptions = {}): Promise<Dataset> {
-  const { maxBytes = Infinity, now = () => new Date(), warn } = options;
+  const { maxBytes = Infinity, now = () => new Date(), warn, sliceMs = SLICE_MS } = options;
+  const checkpoint = timeSlices(sliceMs);
   const errors: DataError[] = [];
   const report = (error: DataError): void => {
     if (errors.length < MAX_REPORTED_ERRORS) errors.push(error);
@@ -117,6 +124,10 @@ export async function loadDataset(file: string, options: LoadOptions = {}): Prom
         report({ file, line: record.line, message: `the data needs more memory than its budget, DATA_MEMORY_MB=${Math.round(maxBytes / MB)} (over ${Math.floor(builder.estimatedBytes / MB)} MB at ${builder.size} rows); raise the budget and the container's memory limit, or serve a smaller file` });
         break;
       }
+      // The file stream alone lets the loop turn only when its buffer runs dry (every 35 rows or so,
+      // unless a garbage collection or a slow row falls between): the slices bound it.
+      const pause = checkpoint();
+      if (pause !== undefined) await pause;
     }
   } catch (error) {
     if (error instanceof CsvSyntaxError) report({ file, line: error.line, message: error.message });
@@ -134,5 +145,5 @@ export async function loadDataset(file: string, options: LoadOptions = {}): Prom
   if (errors.length === 0 && builder.size === 0) report({ file, line: 1, message: 'no data rows after the header' });
   if (errors.length > 0) throw new DataFileError(errors);
 
-  return builder.build({ id: hash.digest('hex'), loadedAt: now(), file });
+  return builder.build({ id: hash.digest('hex'), loadedAt: now(), file }, checkpoint);
 }

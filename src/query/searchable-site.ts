@@ -3,14 +3,19 @@
  * elements, criteria, the map point, and the words `q` searches. Built at load, row by row, from
  * the decoded row, which is then dropped: the row itself is kept only as its JSON body (the
  * dataset's storage). Pages are written from `body` (src/formats); `row` parses it back, for the
- * few callers that need values the index does not keep.
+ * few callers that need values the index does not keep. A site keeps only what is read per site;
+ * what filters match (list elements, criteria, words) lives in the index's columns
+ * and postings, and lists of names are shared between the sites that have the same ones.
  */
 import type { Spans } from '../data/body-spans.js';
 import type { Row } from '../data/row.js';
-import { criteriaOf, type Criterion } from './criteria.js';
+import { forEachSliced, NO_PAUSE, type Checkpoint } from './checkpoint.js';
+import { criteriaOf } from './criteria.js';
 import type { Point } from './geo.js';
 import { fold, plainText, words } from './text.js';
-import { buildWordIndex, type WordIndex } from './word-index.js';
+import { WordIndexBuilder, type WordIndex } from './word-index.js';
+
+export { forEachSliced, NO_PAUSE, type Checkpoint } from './checkpoint.js';
 
 /** Where a site's body lives: the dataset's slabs, with where each value lies in it (src/data/body-spans.ts). */
 export interface StoredRows {
@@ -18,10 +23,12 @@ export interface StoredRows {
   spans(position: number, into: Spans): void;
 }
 
-/** One shared empty set: most sites have one region and one state, many none of some lists. */
-const NONE: ReadonlySet<never> = new Set<never>();
-/** Interned strings: a million rows hold a few hundred distinct names, not millions of copies. */
-type Intern = (s: string) => string;
+/**
+ * Interned lists: a million rows hold a few hundred distinct combinations of regions, states or
+ * criteria, so each site points to a shared array instead of holding its own (a `Set` per list
+ * and site was most of the index's 1,030 bytes a site at 100,000 rows: docs/large-files.md).
+ */
+type InternList = (elements: readonly string[]) => readonly string[];
 
 export class SearchableSite {
   readonly uniqueNumber: number;
@@ -33,32 +40,32 @@ export class SearchableSite {
   /** Regions (English) and states (English) as written, for facets. */
   readonly regionNames: readonly string[];
   readonly stateNames: readonly string[];
-  /** Folded, English and French: what `region`, `state` and `iso_code` match. */
-  readonly regions: ReadonlySet<string>;
-  readonly states: ReadonlySet<string>;
-  readonly isoCodes: ReadonlySet<string>;
-  readonly criteria: ReadonlySet<Criterion>;
-  /** Undefined where the file has no usable position (no coordinates, or the 0,0 placeholder). */
-  readonly point: Point | undefined;
+  /** NaN where the file has no usable position (no coordinates, or the 0,0 placeholder); numbers, not a point object a site. */
+  readonly #latitude: number;
+  readonly #longitude: number;
   readonly #stored: StoredRows;
   readonly #position: number;
 
-  constructor(row: Row, stored: StoredRows, position: number, intern: Intern) {
+  constructor(row: Row, stored: StoredRows, position: number, internList: InternList) {
     this.uniqueNumber = row.unique_number;
     this.idNo = row.id_no;
     this.category = row.category;
     this.danger = row.danger === true;
     this.transboundary = row.transboundary === true;
     this.dateInscribed = row.date_inscribed;
-    this.regionNames = [...listElements(row.region_en)].map(intern);
-    this.stateNames = [...listElements(row.states_name_en)].map(intern);
-    this.regions = foldedList(intern, row.region_en, row.region_fr);
-    this.states = foldedList(intern, row.states_name_en, row.states_name_fr);
-    this.isoCodes = foldedList(intern, row.iso_code);
-    this.criteria = criteriaOf(row);
-    this.point = pointOf(row);
+    this.regionNames = internList([...listElements(row.region_en)]);
+    this.stateNames = internList([...listElements(row.states_name_en)]);
+    // 0,0 is where the export puts a site it has no position for, not a site in the Gulf of Guinea.
+    const located = row.latitude !== null && row.longitude !== null && !(row.latitude === 0 && row.longitude === 0);
+    this.#latitude = located ? row.latitude : NaN;
+    this.#longitude = located ? row.longitude : NaN;
     this.#stored = stored;
     this.#position = position;
+  }
+
+  /** Undefined where the file has no usable position. */
+  get point(): Point | undefined {
+    return Number.isNaN(this.#latitude) ? undefined : { lat: this.#latitude, lon: this.#longitude };
   }
 
   /** `[row]` as UTF-8 JSON, the lookup's body: a view into the dataset's storage. */
@@ -117,12 +124,17 @@ export function positionOf(sites: readonly SearchableSite[], uniqueNumber: numbe
 export type ListColumn = 'regions' | 'isoCodes' | 'states' | 'criteria' | 'category';
 const LIST_COLUMNS: readonly ListColumn[] = ['regions', 'isoCodes', 'states', 'criteria', 'category'];
 
-const elementsOf = (site: SearchableSite, column: ListColumn): Iterable<string> => (column === 'category' ? [site.category] : site[column]);
+/** Per list column, each site's folded elements (interned), in the order the sites were added. */
+type ElementsBySite = Record<ListColumn, (readonly string[])[]>;
 
-function positionsByElement(sites: readonly SearchableSite[], column: ListColumn): ReadonlyMap<string, readonly number[]> {
+async function positionsByElement(
+  elements: readonly (readonly string[])[],
+  order: readonly number[],
+  checkpoint: Checkpoint,
+): Promise<ReadonlyMap<string, readonly number[]>> {
   const positions = new Map<string, number[]>();
-  sites.forEach((site, position) => {
-    for (const element of elementsOf(site, column)) {
+  await forEachSliced(order, checkpoint, (site, position) => {
+    for (const element of elements[site] as readonly string[]) {
       const list = positions.get(element);
       if (list === undefined) positions.set(element, [position]);
       else list.push(position);
@@ -149,23 +161,16 @@ export function listElements(cell: string | null): Set<string> {
   );
 }
 
-/** Splits aligned list cells (states, ISO codes, regions) into folded elements. */
-function foldedList(intern: Intern, ...cells: (string | null)[]): ReadonlySet<string> {
+/** Splits aligned list cells (states, ISO codes, regions) into distinct folded elements. */
+function foldedList(...cells: (string | null)[]): string[] {
   const elements = new Set<string>();
   for (const cell of cells) {
     for (const element of listElements(cell)) {
       const folded = fold(plainText(element));
-      if (folded !== '') elements.add(intern(folded));
+      if (folded !== '') elements.add(folded);
     }
   }
-  return elements.size === 0 ? NONE : elements;
-}
-
-/** 0,0 is where the export puts a site it has no position for, not a site in the Gulf of Guinea. */
-function pointOf(row: Row): Point | undefined {
-  if (row.latitude === null || row.longitude === null) return undefined;
-  if (row.latitude === 0 && row.longitude === 0) return undefined;
-  return { lat: row.latitude, lon: row.longitude };
+  return [...elements];
 }
 
 /** Distinct folded words of the names and short descriptions, HTML removed. */
@@ -176,32 +181,54 @@ function searchedWords(row: Row): string[] {
 /** Collects the index row by row while a file loads; `build` orders it by `unique_number`. */
 export class QueryIndexBuilder {
   readonly #sites: SearchableSite[] = [];
-  readonly #words: (readonly string[])[] = [];
-  readonly #strings = new Map<string, string>();
-  readonly #intern: Intern = (s) => {
-    const known = this.#strings.get(s);
+  readonly #words = new WordIndexBuilder();
+  readonly #elements: ElementsBySite = { regions: [], isoCodes: [], states: [], criteria: [], category: [] };
+  readonly #lists = new Map<string, readonly string[]>();
+  readonly #internList: InternList = (elements) => {
+    const key = elements.join('\u0000');
+    const known = this.#lists.get(key);
     if (known !== undefined) return known;
-    this.#strings.set(s, s);
-    return s;
+    // Copies: elements split from a cell would keep the whole cell's text alive.
+    const own = Object.freeze(elements.map((e) => Buffer.from(e, 'utf8').toString('utf8')));
+    this.#lists.set(key, own);
+    return own;
   };
 
   add(row: Row, stored: StoredRows, position: number): void {
-    this.#sites.push(new SearchableSite(row, stored, position, this.#intern));
-    this.#words.push([...new Set(searchedWords(row))].map(this.#intern));
+    this.#sites.push(new SearchableSite(row, stored, position, this.#internList));
+    const elements = this.#elements;
+    elements.regions.push(this.#internList(foldedList(row.region_en, row.region_fr)));
+    elements.states.push(this.#internList(foldedList(row.states_name_en, row.states_name_fr)));
+    elements.isoCodes.push(this.#internList(foldedList(row.iso_code)));
+    elements.criteria.push(this.#internList([...criteriaOf(row)]));
+    elements.category.push(this.#internList([row.category]));
+    this.#words.add(searchedWords(row));
   }
 
-  build(): QueryIndex {
-    const order = this.#sites
-      .map((_, i) => i)
-      .sort((a, b) => (this.#sites[a] as SearchableSite).uniqueNumber - (this.#sites[b] as SearchableSite).uniqueNumber);
+  /** Asks `checkpoint` between slices of sites and words: at 100,000 rows the build is seconds of work. */
+  async build(checkpoint: Checkpoint = NO_PAUSE): Promise<QueryIndex> {
+    const order = await this.#order(checkpoint);
     const sites = order.map((i) => this.#sites[i] as SearchableSite);
-    const words = buildWordIndex(order.map((i) => this.#words[i] as readonly string[]));
-    this.#words.length = 0;
-    const positionsOf = Object.fromEntries(
-      LIST_COLUMNS.map((column) => [column, positionsByElement(sites, column)]),
-    ) as QueryIndex['positionsOf'];
+    const words = await this.#words.build(order, checkpoint);
+    const positionsOf: Partial<Record<ListColumn, ReadonlyMap<string, readonly number[]>>> = {};
+    for (const column of LIST_COLUMNS) positionsOf[column] = await positionsByElement(this.#elements[column], order, checkpoint);
     const latitudes = Float64Array.from(sites, (site) => site.point?.lat ?? NaN);
     const longitudes = Float64Array.from(sites, (site) => site.point?.lon ?? NaN);
-    return { sites, words, positionsOf, latitudes, longitudes };
+    return { sites, words, positionsOf: positionsOf as QueryIndex['positionsOf'], latitudes, longitudes };
+  }
+
+  /**
+   * The sites' places in `unique_number` order. Files are mostly in that order already, which one
+   * pass finds; otherwise the numbers, distinct, are sorted as a typed array (no comparator calls).
+   */
+  async #order(checkpoint: Checkpoint): Promise<number[]> {
+    const sites = this.#sites;
+    let sorted = true;
+    for (let i = 1; i < sites.length && sorted; i++)
+      sorted = (sites[i - 1] as SearchableSite).uniqueNumber < (sites[i] as SearchableSite).uniqueNumber;
+    if (sorted) return sites.map((_, i) => i);
+    const placeOf = new Map<number, number>();
+    await forEachSliced(sites, checkpoint, (site, i) => placeOf.set(site.uniqueNumber, i));
+    return Array.from(Float64Array.from(sites, (site) => site.uniqueNumber).sort(), (n) => placeOf.get(n) as number);
   }
 }

@@ -2,8 +2,10 @@ import { expect } from 'chai';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { DataFileError, formatDataError, type DataError } from '../../src/data/data-error.js';
+import { DatasetBuilder } from '../../src/data/dataset.js';
 import { loadDataset } from '../../src/data/load.js';
 import { bundledDataset } from '../helpers/query-fixture.js';
+import { timeSlices } from '../../src/data/time-slices.js';
 import { DATA_FILE, readDataText, readRecords } from '../helpers/reference-csv.js';
 import { tempDir, type TempDir } from '../helpers/temp-files.js';
 
@@ -43,6 +45,46 @@ describe('loadDataset', () => {
     expect(dataset.version.rows).to.equal(1121);
     expect(dataset.version.id).to.equal(createHash('sha256').update(readFileSync(DATA_FILE)).digest('hex'));
     expect(dataset.rows.find((r) => r.unique_number === 230)?.id_no).to.equal(208);
+  });
+
+  /** Counts the event loop's turns (one `setImmediate` a turn) until the returned function is called. */
+  function countTurns(): () => number {
+    let turns = 0;
+    let counting = true;
+    const tick = (): void => {
+      if (!counting) return;
+      turns++;
+      setImmediate(tick);
+    };
+    setImmediate(tick);
+    return () => {
+      counting = false;
+      return turns;
+    };
+  }
+
+  it('lets the event loop turn between slices of its work: with a zero budget, after every row, and builds the same dataset', async () => {
+    const stop = countTurns();
+    const sliced = await loadDataset(DATA_FILE, { sliceMs: 0 });
+    const turns = stop();
+    // The file stream alone turns it only when its buffer runs dry, some 60 times for this file;
+    // the build's slices (256 sites or words each) add about a hundred.
+    expect(turns).to.be.at.least(sliced.version.rows);
+    const whole = await loadDataset(DATA_FILE, { sliceMs: 1e9 });
+    expect(sliced.version.id).to.equal(whole.version.id);
+    expect(sliced.rows).to.deep.equal(whole.rows);
+    expect(sliced.index.sites.map((s) => s.uniqueNumber)).to.deep.equal(whole.index.sites.map((s) => s.uniqueNumber));
+    expect(sliced.index.words).to.deep.equal(whole.index.words);
+  });
+
+  it('lets the event loop turn while it builds the index, after the last row: a timer set then fires before the dataset is ready', async () => {
+    const builder = new DatasetBuilder();
+    for (const row of (await loadDataset(DATA_FILE)).rows) builder.add(row);
+    let fired = false;
+    setImmediate(() => (fired = true));
+    const dataset = await builder.build({ id: 'a'.repeat(64), loadedAt: new Date(0), file: DATA_FILE }, timeSlices(0));
+    expect(fired, 'a timer set before the build fired before it was done').to.equal(true);
+    expect(dataset.index.sites).to.have.length(1121);
   });
 
   it('accepts a file with or without the byte order mark, and with multi-line quoted HTML', async () => {

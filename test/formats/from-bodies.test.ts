@@ -68,7 +68,7 @@ async function nastyIndex(): Promise<{ rows: Row[]; index: QueryIndex }> {
     };
   });
   rows.forEach((row) => builder.add(row));
-  return { rows, index: builder.build({ id: 'f'.repeat(64), loadedAt: new Date(0), file: 'nasty.csv' }).index };
+  return { rows, index: (await builder.build({ id: 'f'.repeat(64), loadedAt: new Date(0), file: 'nasty.csv' })).index };
 }
 
 describe('pages written from stored bodies', () => {

@@ -16,18 +16,18 @@ const scan = (wordsBySite: readonly (readonly string[])[], prefix: string) =>
 describe('word index (unit)', () => {
   const word = fc.string({ unit: fc.constantFrom('a', 'b', 'c', 'é', 'z', '1', '\u{1F600}'), maxLength: 5 });
 
-  it('marks exactly the sites a scan finds, for any words and prefix (property)', () => {
-    fc.assert(
-      fc.property(fc.array(fc.array(word, { maxLength: 6 }), { maxLength: 20 }), word, (wordsBySite, prefix) => {
-        const index = buildWordIndex(wordsBySite);
+  it('marks exactly the sites a scan finds, for any words and prefix (property)', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.array(word, { maxLength: 6 }), { maxLength: 20 }), word, async (wordsBySite, prefix) => {
+        const index = await buildWordIndex(wordsBySite);
         expect([...sitesWithPrefix(index, prefix, wordsBySite.length)]).to.deep.equal(scan(wordsBySite, prefix));
       }),
       { numRuns: 1000 },
     );
   });
 
-  it('keeps each word once, sorted, with ascending postings', () => {
-    const index = buildWordIndex([['b', 'a', 'b'], [], ['a', 'c']]);
+  it('keeps each word once, sorted, with ascending postings', async () => {
+    const index = await buildWordIndex([['b', 'a', 'b'], [], ['a', 'c']]);
     expect(index.words).to.deep.equal(['a', 'b', 'c']);
     expect(index.postings.map((p) => [...p])).to.deep.equal([[0, 2], [0], [2]]);
   });
