@@ -34,6 +34,8 @@ export interface ScalingResult {
   /** Distinct (uncached) searches per second, 4 connections. */
   readonly searchRps: number;
   readonly rssAfterSearchesMb: number;
+  /** The SQLite peer on the same file, right after (peers/scaling.ts); absent without wrk. */
+  readonly sqlite?: SqliteAtScale;
 }
 export type { ContentionResult } from './contention.js';
 import type { ColdPathResult } from './cold-paths.js';
@@ -41,6 +43,7 @@ import { VARIANTS, type ContentionResult } from './contention.js';
 import { FIRST_REQUEST_AIM, STARTUP_AIM, verdict } from './startup-aims.js';
 import type { PeersResult } from './peers/measure.js';
 import { renderPeers } from './peers/render.js';
+import { renderScalingPeer, type SqliteAtScale } from './peers/scaling.js';
 
 export interface BenchReport {
   readonly date: string;
@@ -194,10 +197,11 @@ export function renderMarkdown(r: BenchReport): string {
         `| ${f0(s.rows)} | ${f1(s.fileMb)} | ${f2(s.loadSeconds)} | ${f0(s.peakRssMb)} | ${bundled && s !== bundled ? f1(((s.peakRssMb - bundled.peakRssMb) / (s.rows - bundled.rows)) * 100_000) : '-'} | ${f0(s.rps)} | ${f0(s.referenceRps)} | ${f2(s.rps / s.referenceRps)} | ${f1(s.firstSearchMs)} | ${f1(s.searchRps)} | ${f0(s.rssAfterSearchesMb)} |`,
     ),
     '',
-    'Searches: after the lookups, one `/query?category=Natural&limit=5` (the first search after start-up: the query index is built at load, so it pays nothing extra), then distinct searches (a category and year, a region in danger, words; none answered from the cache) from 4 connections, then the RSS. Each search scans every row, so its cost grows with the row count.',
+    'Searches: after the lookups, one `/query?category=Natural&limit=5` (the first search after start-up: the query index is built at load, so it pays nothing extra), then distinct searches (a category and year, a region in danger, words; the answer cache is off here, so every one is computed) from 4 connections, then the RSS. Peak RSS is over the whole run at that size, searches included. Each search scans every row, so its cost grows with the row count.',
     '',
     'Lookups go through a `Map` keyed by `unique_number` and answer a body serialised at load, so their cost does not depend on the row count; load time and memory grow linearly with it.',
     '',
+    ...renderScalingPeer(r.scaling, bundled?.peakRssMb ?? NaN),
   ];
   return lines.join('\n');
 }

@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { loadDataset } from '../../src/data/load.js';
 import { measureColdPaths } from './cold-paths.js';
+import { measureSqliteAtScale } from './peers/scaling.js';
 import { measureReload, renderReload } from './reload.js';
 import { attacks, measureContention } from './contention.js';
 import { currentRss, peakRss, STARTUP_FLOOR, startServer, timeToReady, waitReady, type Server } from './processes.js';
@@ -323,8 +324,9 @@ async function main(): Promise<void> {
       }
       process.stderr.write(`bench: scaling ${file}\n`);
       const started = performance.now();
-      // No CPU budget here: the searches measured are one client's, as fast as it can.
-      const server = await startServer(serviceArgv, { ...serviceEnv(file), SEARCH_CPU_PERCENT: '100' });
+      // No CPU budget here: the searches measured are one client's, as fast as it can; no answer
+      // cache either, so every search is computed, as the SQLite peer computes its own.
+      const server = await startServer(serviceArgv, { ...serviceEnv(file), SEARCH_CPU_PERCENT: '100', ANSWER_CACHE_MB: '0' });
       try {
         await waitReady(server.url);
         const loadSeconds = (performance.now() - started) / 1000;
@@ -339,14 +341,19 @@ async function main(): Promise<void> {
         const result = combine(rounds);
         if (result.errors > 0) throw new Error(`${result.errors} errors at ${file}`);
         const searches = await measureSearches(server);
+        const sqlite = (await hasWrk())
+          ? await measureSqliteAtScale(file, server.url, SCALING_SEARCHES, SEARCH_CONNECTIONS, SCALING_DURATION_S)
+          : undefined;
         scaling.push({
           rows: size === 0 ? 1121 : size,
           fileMb: statSync(file).size / MB,
           loadSeconds,
-          peakRssMb: result.peakRssMb,
+          // Over the whole run at this size, searches included.
+          peakRssMb: Math.max(result.peakRssMb, peakRss(server.child.pid ?? 0) / MB),
           rps: result.rps,
           referenceRps: combine(referenceRounds).rps,
           ...searches,
+          ...(sqlite === undefined ? {} : { sqlite }),
         });
       } finally {
         await server.stop();

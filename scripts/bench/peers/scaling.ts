@@ -1,0 +1,87 @@
+/**
+ * Issue 26.3 in the bench's scaling part: at each file size, the SQLite peer (sqlite-server.ts)
+ * on the same file, right after whc-api's own figures, in the same sitting: its load to ready, its
+ * RSS, and its searches per second on the scaling part's own searches, which it answers with the
+ * same rows (checked first). The aims are ratios of the two: whc-api's RSS at most twice the file's
+ * bytes plus the empty process, its load at least as fast as the peer's, its searches at least 3x.
+ */
+import { currentRss, peakRss, startServer, waitReady } from '../processes.js';
+import { wrk } from '../wrk.js';
+import { expectSameRows } from './same-answers.js';
+
+export interface SqliteAtScale {
+  /** Spawning the peer to its first `/ready` 200: reading, decoding, inserting, indexing. */
+  readonly loadSeconds: number;
+  readonly readyRssMb: number;
+  readonly peakRssMb: number;
+  /** The scaling part's distinct searches per second, as many connections as for whc-api. */
+  readonly searchRps: number;
+}
+
+/** whc-api's figures at one size, as the scaling part measured them. */
+export interface ServiceAtScale {
+  readonly rows: number;
+  readonly fileMb: number;
+  readonly loadSeconds: number;
+  readonly peakRssMb: number;
+  readonly searchRps: number;
+  readonly sqlite?: SqliteAtScale;
+}
+
+export const SCALE_AIMS = { rssOverFile: 2, loadVsSqlite: 1, searchesVsSqlite: 3 } as const;
+
+const MB = 1024 * 1024;
+
+/**
+ * The peer on `file`, while `serviceUrl` (whc-api on the same file) still answers: the rows of a
+ * few of `searches` are compared first, then the peer alone is loaded with all of them.
+ */
+export async function measureSqliteAtScale(
+  file: string,
+  serviceUrl: string,
+  searches: readonly string[],
+  connections: number,
+  durationS: number,
+): Promise<SqliteAtScale> {
+  process.stderr.write(`bench: the SQLite peer on ${file}\n`);
+  const started = performance.now();
+  const sqlite = await startServer(['--import', 'tsx', 'scripts/bench/peers/sqlite-server.ts'], { DATA_FILE: file });
+  try {
+    await waitReady(sqlite.url);
+    const loadSeconds = (performance.now() - started) / 1000;
+    const readyRssMb = currentRss(sqlite.child.pid ?? 0) / MB;
+    await expectSameRows(serviceUrl, sqlite.url, [...new Set([searches[0], searches[1], searches[2], searches.at(-1)])] as string[]);
+    const r = await wrk(sqlite.url, { connections, durationS, paths: searches });
+    if (r.errors + r.non2xx > 0) throw new Error(`the SQLite peer failed ${r.errors + r.non2xx} searches on ${file}`);
+    return { loadSeconds, readyRssMb, peakRssMb: peakRss(sqlite.child.pid ?? 0) / MB, searchRps: r.rps };
+  } finally {
+    await sqlite.stop();
+  }
+}
+
+const f1 = (n: number) => n.toFixed(1);
+const f2 = (n: number) => n.toFixed(2);
+const f0 = (n: number) => Math.round(n).toLocaleString('en-US');
+const mark = (met: boolean) => (met ? 'met' : 'missed');
+
+/** The table of issue 26.3's aims, one row a size the peer ran on; `emptyRssMb` is the bundled-file service's RSS. */
+export function renderScalingPeer(sizes: readonly ServiceAtScale[], emptyRssMb: number): string[] {
+  const measured = sizes.filter((s) => s.sqlite !== undefined);
+  if (measured.length === 0) return [];
+  return [
+    '### Against the SQLite peer (issue 26.3)',
+    '',
+    `At each size, right after whc-api's figures above, the SQLite peer (\`scripts/bench/peers/sqlite-server.ts\`) on the same file: load to ready, RSS, and the same distinct searches from as many connections (their rows checked equal first). The RSS aim is at most ${SCALE_AIMS.rssOverFile}x the file's bytes plus the empty process (the bundled-file service's peak RSS, ${f0(emptyRssMb)} MB); load at least as fast as the peer's; searches at least ${SCALE_AIMS.searchesVsSqlite}x the peer's.`,
+    '',
+    '| Rows | whc-api peak RSS / aim (MB) | RSS | whc-api / SQLite load (s) | Load | whc-api / SQLite searches req/s | Searches | SQLite RSS ready / peak (MB) |',
+    '|---:|---:|---|---:|---|---:|---|---:|',
+    ...measured.map((s) => {
+      const q = s.sqlite as SqliteAtScale;
+      const rssAim = SCALE_AIMS.rssOverFile * s.fileMb + emptyRssMb;
+      const loadRatio = s.loadSeconds / q.loadSeconds;
+      const searchRatio = s.searchRps / q.searchRps;
+      return `| ${f0(s.rows)} | ${f0(s.peakRssMb)} / ${f0(rssAim)} (**${f2(s.peakRssMb / rssAim)}**) | ${mark(s.peakRssMb <= rssAim)} | ${f1(s.loadSeconds)} / ${f1(q.loadSeconds)} (**${f2(loadRatio)}**) | ${mark(loadRatio <= SCALE_AIMS.loadVsSqlite)} | ${f1(s.searchRps)} / ${f1(q.searchRps)} (**${f2(searchRatio)}**) | ${mark(searchRatio >= SCALE_AIMS.searchesVsSqlite)} | ${f0(q.readyRssMb)} / ${f0(q.peakRssMb)} |`;
+    }),
+    '',
+  ];
+}
