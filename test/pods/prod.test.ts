@@ -9,6 +9,7 @@ import { chownSync, chmodSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildImage } from './images.js';
 import { startLookupLoad } from './lookup-load.js';
+import { listenerClosed, startSlowRequest } from './slow-client.js';
 import { containerName, exec, logs, play, podmanAsync, state, unplay, volumePath, writtenOutsideVolumes } from './podman.js';
 import { probeSuccesses, probeUntilSuccess } from './probes.js';
 import { answerAfter, canRehearse, PLAY_DIR, get, recordFigures } from './rehearsal.js';
@@ -92,21 +93,32 @@ describe('prod profile rehearsal: the API pod and the data publisher on one clai
   it('stops within terminationGracePeriodSeconds under a lookup load, failing no request in flight', async () => {
     const spec = pods.deployment.spec.template.spec;
     const api = apiContainer(pods.deployment);
+    const port = probePort(api, api.readinessProbe!);
     const grace = spec.terminationGracePeriodSeconds ?? 30;
     const preStop = api.lifecycle?.preStop?.sleep?.seconds ?? 0;
-    const load = startLookupLoad(probePort(api, api.readinessProbe!), 16, 2_000_000);
+    const load = startLookupLoad(port, 16, 2_000_000);
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     // The kubelet runs the preStop sleep (endpoints drop the pod meanwhile), then sends SIGTERM
-    // and waits what is left of the grace period before SIGKILL.
+    // and waits what is left of the grace period before SIGKILL. The pause exists so that by
+    // SIGTERM no Service sends the pod a new connection: the load, aimed at the pod itself, plays
+    // that part from then on, while its open keep-alive connections go on as a client's would.
     await new Promise((resolve) => setTimeout(resolve, preStop * 1000));
+    const slow = await startSlowRequest(port, '/query?unique_number=230');
+    load.routeNewConnectionsElsewhere();
     const start = Date.now();
-    const stopped = await podmanAsync(['stop', '--time', String(grace - preStop), container]);
+    const stopping = podmanAsync(['stop', '--time', String(grace - preStop), container]);
+    await listenerClosed(port);
+    const inFlight = await slow.finish();
+    const stopped = await stopping;
     const stopMs = Date.now() - start;
     const result = await load.stop();
     expect(stopped.status, stopped.stderr).to.equal(0);
     const after = state(container);
     expect(after.exitCode, logs(container).slice(-2000)).to.equal(0);
     expect(stopMs).to.be.below((grace - preStop) * 1000);
+    expect(inFlight.error, 'the request in flight at SIGTERM').to.equal(undefined);
+    expect(inFlight.head, 'the request in flight at SIGTERM').to.match(/^HTTP\/1\.1 200 /);
+    expect(inFlight.head, 'the request in flight at SIGTERM').to.match(/^connection: close$/im);
     expect(result.failed, JSON.stringify(result.failed.slice(0, 5))).to.deep.equal([]);
     expect(result.ok).to.be.greaterThan(1000);
     recordFigures('prod-stop', { stopMs, graceSeconds: grace, ...result, failed: result.failed.length });
