@@ -22,6 +22,7 @@ export const TIERS = {
     'test/lifecycle.test.ts',
     'test/node-version.test.ts',
     'test/data/hot-reload.test.ts',
+    'test/data/release-memory.test.ts',
     'test/bench/peers.test.ts',
     'test/bench/synthetic.test.ts',
   ],

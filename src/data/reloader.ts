@@ -12,6 +12,7 @@ import { DataFileChangedError, DataFileError, formatDataError, type DataError } 
 import { waitUntilQuiet } from './data-file.js';
 import type { Dataset } from './dataset.js';
 import { loadDataset } from './load.js';
+import { releaseUnreachableMemory } from './release-memory.js';
 import type { DatasetStore } from './store.js';
 
 const MAX_LOGGED_ERRORS = 20;
@@ -64,6 +65,8 @@ export class DatasetReloader {
         await waitUntilQuiet(this.#file, this.#quietMs, () => this.#closed);
         if (this.#closed) return;
         await this.#attempt();
+        // Whatever the outcome, the load's garbage (and a dataset just replaced) is returned now.
+        releaseUnreachableMemory();
       } while (this.#again && !this.#closed);
     })().finally(() => (this.#running = undefined));
     return this.#running;
