@@ -40,6 +40,7 @@ export interface ScalingResult {
 export type { ContentionResult } from './contention.js';
 import type { ColdPathResult } from './cold-paths.js';
 import { VARIANTS, type ContentionResult } from './contention.js';
+import { f0, f1, f2, ms } from './format.js';
 import { FIRST_REQUEST_AIM, STARTUP_AIM, verdict } from './startup-aims.js';
 import type { PeersResult } from './peers/measure.js';
 import { renderPeers } from './peers/render.js';
@@ -71,14 +72,9 @@ export interface BenchReport {
   readonly coldPaths: readonly ColdPathResult[];
 }
 
-const f0 = (n: number) => Math.round(n).toLocaleString('en-US');
-const f1 = (n: number) => n.toFixed(1);
-const f2 = (n: number) => n.toFixed(2);
-
 /** Probes and lookups beside each attack, with the search queue and without (contention.ts). */
 export function renderContention(contention: readonly ContentionResult[]): string[] {
   const pair = (c: ContentionResult) => contention.find((o) => o.attack === c.attack && o !== c);
-  const ms = (n: number) => (Number.isFinite(n) ? f1(n) : 'none answered');
   return [
     '## Probes and lookups beside searches: the search queue',
     '',

@@ -1,11 +1,10 @@
 /** The peers' table of docs/benchmarks.md: each ratio against its aim (issue 26.2). */
+import { f0, f1, f2 } from '../format.js';
 import type { PeerLoad, PeersResult } from './measure.js';
 
 /** Issue 26.2's aims: lookups at least 0.85 of the ceiling and 1.3x SQLite; every filter set 3x SQLite. */
 export const AIMS = { lookupVsCeiling: 0.85, lookupVsSqlite: 1.3, filterSetVsSqlite: 3 } as const;
 
-const f0 = (n: number) => Math.round(n).toLocaleString('en-US');
-const f2 = (n: number) => n.toFixed(2);
 const verdict = (ratio: number, aim: number) => `**${f2(ratio)}** (aim ${aim}: ${ratio >= aim ? 'met' : 'missed'})`;
 const refused = (l: PeerLoad) => `${f0(l.refusedShare * 100)} %`;
 
@@ -43,7 +42,7 @@ export function renderPeers(r: PeersResult): string[] {
       const lookups = name === 'lookups';
       const vsCeiling = service.okRps / ceiling.okRps;
       const vsSqlite = service.okRps / sqlite.okRps;
-      return `| ${lookups ? 'lookups, random ids' : `\`${name}\``} | ${f0(service.okRps)} | ${f0(ceiling.okRps)} | ${f0(sqlite.okRps)} | ${lookups ? verdict(vsCeiling, AIMS.lookupVsCeiling) : f2(vsCeiling)} | ${verdict(vsSqlite, lookups ? AIMS.lookupVsSqlite : AIMS.filterSetVsSqlite)} | ${refused(service)} | ${service.p99.toFixed(1)} / ${sqlite.p99.toFixed(1)} |`;
+      return `| ${lookups ? 'lookups, random ids' : `\`${name}\``} | ${f0(service.okRps)} | ${f0(ceiling.okRps)} | ${f0(sqlite.okRps)} | ${lookups ? verdict(vsCeiling, AIMS.lookupVsCeiling) : f2(vsCeiling)} | ${verdict(vsSqlite, lookups ? AIMS.lookupVsSqlite : AIMS.filterSetVsSqlite)} | ${refused(service)} | ${f1(service.p99)} / ${f1(sqlite.p99)} |`;
     }),
     '',
     `SQLite peer: load to ready (process start to its first \`/ready\` 200: read, decode, insert, index) **${f0(r.sqliteLoadMs)} ms**; RSS once ready ${f0(r.sqliteReadyRssMb)} MB, peak over the rounds ${f0(r.sqlitePeakRssMb)} MB.`,

@@ -7,6 +7,7 @@
  */
 import { parse } from 'csv-parse';
 import { createReadStream } from 'node:fs';
+import { f2 } from '../format.js';
 import { measurePeers, peerTiming } from './measure.js';
 import { peerAims, renderPeers } from './render.js';
 
@@ -38,4 +39,4 @@ const result = await measurePeers({
 });
 process.stdout.write(`${renderPeers(result).join('\n')}\n`);
 for (const a of peerAims(result))
-  process.stdout.write(`${a.what}: ${a.ratio.toFixed(2)} (aim ${a.aim}: ${a.ratio >= a.aim ? 'met' : 'missed'})\n`);
+  process.stdout.write(`${a.what}: ${f2(a.ratio)} (aim ${a.aim}: ${a.ratio >= a.aim ? 'met' : 'missed'})\n`);

@@ -5,6 +5,7 @@
  * same rows (checked first). The aims are ratios of the two: whc-api's RSS at most twice the file's
  * bytes plus the empty process, its load at least as fast as the peer's, its searches at least 3x.
  */
+import { f0, f1, f2 } from '../format.js';
 import { currentRss, peakRss, startServer, waitReady } from '../processes.js';
 import { wrk } from '../wrk.js';
 import { expectSameRows } from './same-answers.js';
@@ -59,9 +60,6 @@ export async function measureSqliteAtScale(
   }
 }
 
-const f1 = (n: number) => n.toFixed(1);
-const f2 = (n: number) => n.toFixed(2);
-const f0 = (n: number) => Math.round(n).toLocaleString('en-US');
 const mark = (met: boolean) => (met ? 'met' : 'missed');
 
 /** The table of issue 26.3's aims, one row a size the peer ran on; `emptyRssMb` is the bundled-file service's RSS. */
