@@ -60,6 +60,13 @@ async function eachRow(file: string, onRow: ((row: Row) => void) | undefined): P
   return rows;
 }
 
+/** Every decoded row of `file`, held: the stages that build from rows time their own work apart from reading. */
+async function readRows(file: string): Promise<Row[]> {
+  const rows: Row[] = [];
+  await eachRow(file, (row) => rows.push(row));
+  return rows;
+}
+
 const NO_BODIES: StoredRows = {
   body: () => Buffer.alloc(0),
   spans: () => undefined,
@@ -80,8 +87,7 @@ const stages: Stage[] = [
   {
     name: 'DatasetBuilder.add on decoded rows held in an array (bodies, spans, and the index per row)',
     run: async () => {
-      const rows: Row[] = [];
-      await eachRow(file, (row) => rows.push(row));
+      const rows = await readRows(file);
       const builder = new DatasetBuilder();
       const started = performance.now();
       for (const row of rows) builder.add(row);
@@ -93,8 +99,7 @@ const stages: Stage[] = [
   {
     name: '+ query index alone (sites, word numbers, word index, positions)',
     run: async () => {
-      const rows: Row[] = [];
-      await eachRow(file, (row) => rows.push(row));
+      const rows = await readRows(file);
       const index = new QueryIndexBuilder();
       let started = performance.now();
       rows.forEach((row, position) => index.add(row, NO_BODIES, position));

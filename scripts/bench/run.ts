@@ -21,7 +21,7 @@ import {
   type ScalingResult,
   type ScenarioResult,
 } from './report.js';
-import { STARTUP_RUNS } from './startup-aims.js';
+import { STARTUP_RUNS } from './aims.js';
 import { writeSyntheticCsv } from './synthetic.js';
 import { hasWrk, wrk, type WrkRequest } from './wrk.js';
 import { FILTERED_PATHS } from './search-mix.js';

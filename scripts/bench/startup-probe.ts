@@ -5,7 +5,8 @@
  * entry's median is given as a ratio to the floor's in the same rounds, against the aim.
  */
 import { STARTUP_FLOOR, timeToReady } from './processes.js';
-import { STARTUP_AIM, STARTUP_RUNS, verdict } from './startup-aims.js';
+import { AIMS, judge, STARTUP_RUNS } from './aims.js';
+import { f2 } from './format.js';
 
 const runs = Number(process.argv[2] ?? STARTUP_RUNS);
 const entries = [...(process.argv.length > 3 ? process.argv.slice(3) : ['dist/main.js']), STARTUP_FLOOR];
@@ -20,8 +21,8 @@ const floor = median(times.get(STARTUP_FLOOR) ?? []);
 for (const [entry, measured] of times) {
   const sorted = [...measured].sort((a, b) => a - b);
   const ratio = median(measured) / floor;
-  const against =
-    entry === STARTUP_FLOOR ? '' : `, ${ratio.toFixed(2)}x the floor (aim at most ${STARTUP_AIM}x: ${verdict(ratio, STARTUP_AIM)})`;
+  const aim = AIMS.startupVsFloor;
+  const against = entry === STARTUP_FLOOR ? '' : `, ${f2(ratio)}x the floor (aim ${aim.direction} ${aim.value}x: ${judge(aim, ratio)})`;
   process.stdout.write(
     `${entry}: start-up to ready, median ${Math.round(median(measured))} ms${against} (${sorted.map(Math.round).join(', ')})\n`,
   );

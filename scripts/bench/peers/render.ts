@@ -1,21 +1,18 @@
 /** The peers' table of docs/benchmarks.md: each ratio against its aim (issue 26.2). */
+import { AIMS, judge, type Aim } from '../aims.js';
+import { f0, f1, f2 } from '../format.js';
 import type { PeerLoad, PeersResult } from './measure.js';
 
-/** Issue 26.2's aims: lookups at least 0.85 of the ceiling and 1.3x SQLite; every filter set 3x SQLite. */
-export const AIMS = { lookupVsCeiling: 0.85, lookupVsSqlite: 1.3, filterSetVsSqlite: 3 } as const;
-
-const f0 = (n: number) => Math.round(n).toLocaleString('en-US');
-const f2 = (n: number) => n.toFixed(2);
-const verdict = (ratio: number, aim: number) => `**${f2(ratio)}** (aim ${aim}: ${ratio >= aim ? 'met' : 'missed'})`;
+const judged = (ratio: number, aim: Aim) => `**${f2(ratio)}** (aim ${aim.value}: ${judge(aim, ratio)})`;
 const refused = (l: PeerLoad) => `${f0(l.refusedShare * 100)} %`;
 
 export interface AimCheck {
   readonly what: string;
   readonly ratio: number;
-  readonly aim: number;
+  readonly aim: Aim;
 }
 
-/** Every ratio the issue sets an aim for, with it. */
+/** Every ratio issue 26.2 sets an aim for, with it. */
 export function peerAims(r: PeersResult): AimCheck[] {
   return r.workloads.flatMap<AimCheck>(({ name, loads: { service, ceiling, sqlite } }) =>
     name === 'lookups'
@@ -43,10 +40,15 @@ export function renderPeers(r: PeersResult): string[] {
       const lookups = name === 'lookups';
       const vsCeiling = service.okRps / ceiling.okRps;
       const vsSqlite = service.okRps / sqlite.okRps;
-      return `| ${lookups ? 'lookups, random ids' : `\`${name}\``} | ${f0(service.okRps)} | ${f0(ceiling.okRps)} | ${f0(sqlite.okRps)} | ${lookups ? verdict(vsCeiling, AIMS.lookupVsCeiling) : f2(vsCeiling)} | ${verdict(vsSqlite, lookups ? AIMS.lookupVsSqlite : AIMS.filterSetVsSqlite)} | ${refused(service)} | ${service.p99.toFixed(1)} / ${sqlite.p99.toFixed(1)} |`;
+      return `| ${lookups ? 'lookups, random ids' : `\`${name}\``} | ${f0(service.okRps)} | ${f0(ceiling.okRps)} | ${f0(sqlite.okRps)} | ${lookups ? judged(vsCeiling, AIMS.lookupVsCeiling) : f2(vsCeiling)} | ${judged(vsSqlite, lookups ? AIMS.lookupVsSqlite : AIMS.filterSetVsSqlite)} | ${refused(service)} | ${f1(service.p99)} / ${f1(sqlite.p99)} |`;
     }),
     '',
     `SQLite peer: load to ready (process start to its first \`/ready\` 200: read, decode, insert, index) **${f0(r.sqliteLoadMs)} ms**; RSS once ready ${f0(r.sqliteReadyRssMb)} MB, peak over the rounds ${f0(r.sqlitePeakRssMb)} MB.`,
     '',
   ];
+}
+
+/** One line per aim of `peerAims`, met or missed, for a terminal (peers/run.ts). */
+export function renderPeerAims(r: PeersResult): string[] {
+  return peerAims(r).map((a) => `${a.what}: ${f2(a.ratio)} (aim ${a.aim.value}: ${judge(a.aim, a.ratio)})`);
 }

@@ -8,7 +8,7 @@
 import { parse } from 'csv-parse';
 import { createReadStream } from 'node:fs';
 import { measurePeers, peerTiming } from './measure.js';
-import { peerAims, renderPeers } from './render.js';
+import { renderPeerAims, renderPeers } from './render.js';
 
 const SMOKE = process.argv.includes('--smoke');
 const dataFile = process.argv.slice(2).find((a) => !a.startsWith('--')) ?? 'data/whc-sites-2019.csv';
@@ -36,6 +36,4 @@ const result = await measurePeers({
   ...peerTiming(SMOKE),
   connections: 50,
 });
-process.stdout.write(`${renderPeers(result).join('\n')}\n`);
-for (const a of peerAims(result))
-  process.stdout.write(`${a.what}: ${a.ratio.toFixed(2)} (aim ${a.aim}: ${a.ratio >= a.aim ? 'met' : 'missed'})\n`);
+process.stdout.write(`${[...renderPeers(result), ...renderPeerAims(result)].join('\n')}\n`);
