@@ -1,0 +1,70 @@
+/**
+ * The varint gaps the word index keeps its ascending lists in: any ascending list of 32-bit
+ * numbers comes back as it went in, and the bytes are LEB128's, checked against examples worked
+ * by hand from its definition (7 bits a byte, low bits first, the high bit on all but the last).
+ */
+import { expect } from 'chai';
+import fc from 'fast-check';
+import { forEachAscending, varintLength, writeVarint } from '../../src/query/varint.js';
+
+/** The list written as gaps (the first from 0) into an array of exactly the bytes they take. */
+function encode(list: readonly number[]): Uint8Array {
+  const gaps = list.map((n, i) => n - (i === 0 ? 0 : (list[i - 1] as number)));
+  const bytes = new Uint8Array(gaps.reduce((sum, gap) => sum + varintLength(gap), 0));
+  let at = 0;
+  for (const gap of gaps) at = writeVarint(bytes, at, gap);
+  expect(at, 'varintLength agrees with the bytes written').to.equal(bytes.length);
+  return bytes;
+}
+
+function decode(bytes: Uint8Array): number[] {
+  const list: number[] = [];
+  forEachAscending(bytes, 0, bytes.length, (n) => list.push(n));
+  return list;
+}
+
+describe('varint gaps (unit)', () => {
+  const MAX = 2 ** 32 - 1;
+  /** Small gaps, gaps at every byte boundary, and gaps up to the largest number. */
+  const number = fc.oneof(
+    fc.integer({ min: 0, max: 300 }),
+    fc.constantFrom(0, 0x7f, 0x80, 0x3fff, 0x4000, 0x1f_ffff, 0x20_0000, 0xfff_ffff, 0x1000_0000, MAX),
+    fc.integer({ min: 0, max: MAX }),
+  );
+  const ascending = fc.uniqueArray(number, { maxLength: 40 }).map((list) => list.sort((a, b) => a - b));
+
+  it('gives back any ascending list of 32-bit numbers, empty, from 0, and with gaps up to 2^32 - 1 (property)', () => {
+    fc.assert(
+      fc.property(ascending, (list) => {
+        expect(decode(encode(list))).to.deep.equal(list);
+      }),
+      { numRuns: 2000, examples: [[[]], [[0]], [[MAX]], [[0, MAX]], [[0, 1, 2, 0x80, MAX - 1, MAX]]] },
+    );
+  });
+
+  it('decodes a range in the middle of a larger array', () => {
+    const bytes = new Uint8Array([0xff, ...encode([5, 300, 70_000]), 0xff]);
+    const list: number[] = [];
+    forEachAscending(bytes, 1, bytes.length - 1, (n) => list.push(n));
+    expect(list).to.deep.equal([5, 300, 70_000]);
+  });
+
+  it('writes the bytes of LEB128, worked by hand', () => {
+    // 300 = 0b10_0101100: low 7 bits 0x2c with the high bit, then 0b10.
+    // 624,485 = 0x98765 = 0b100110_0001110_1100101: 0xe5, 0x8e, 0x26.
+    // 2^32 - 1: four bytes of seven 1s with the high bit, then the last four 1s.
+    const cases: [number, number[]][] = [
+      [0, [0x00]],
+      [0x7f, [0x7f]],
+      [0x80, [0x80, 0x01]],
+      [300, [0xac, 0x02]],
+      [624_485, [0xe5, 0x8e, 0x26]],
+      [MAX, [0xff, 0xff, 0xff, 0xff, 0x0f]],
+    ];
+    for (const [n, expected] of cases) {
+      const bytes = new Uint8Array(8);
+      expect([...bytes.subarray(0, writeVarint(bytes, 0, n))], String(n)).to.deep.equal(expected);
+      expect(varintLength(n), String(n)).to.equal(expected.length);
+    }
+  });
+});
