@@ -38,3 +38,24 @@ export function forEachAscending(bytes: Uint8Array, start: number, end: number, 
     fn(value);
   }
 }
+
+/**
+ * Sets `mask[n]` to 1 for each number of the ascending list whose gaps `bytes[start, end)` holds:
+ * `forEachAscending` with the mark written in, for searches, where a call a number made marking
+ * 1.3-2x slower than marking from a `Uint32Array`, and this 0.6-0.9x (100,000 rows, prefixes
+ * `a`, `temple` and `cathedral`, docs/large-files.md).
+ */
+export function markAscending(bytes: Uint8Array, start: number, end: number, mask: Uint8Array): void {
+  let value = 0;
+  let at = start;
+  while (at < end) {
+    let byte = bytes[at++] as number;
+    let gap = byte & 0x7f;
+    for (let scale = 0x80; byte >= 0x80; scale *= 0x80) {
+      byte = bytes[at++] as number;
+      gap += (byte & 0x7f) * scale;
+    }
+    value += gap;
+    mask[value] = 1;
+  }
+}

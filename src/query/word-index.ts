@@ -5,7 +5,7 @@
  * the matching words instead of testing every word of every site.
  */
 import { forEachSliced, NO_PAUSE, type Checkpoint } from './checkpoint.js';
-import { forEachAscending, varintLength, writeVarint } from './varint.js';
+import { forEachAscending, markAscending, varintLength, writeVarint } from './varint.js';
 
 export interface WordIndex {
   /** Distinct words, sorted by code unit (the order `<` and `startsWith` agree on). */
@@ -174,8 +174,7 @@ function lowerBound(words: readonly string[], prefix: string): number {
 export function sitesWithPrefix(index: WordIndex, prefix: string, siteCount: number): Uint8Array {
   const { words, postings, starts } = index;
   const mask = new Uint8Array(siteCount);
-  const mark = (position: number) => (mask[position] = 1);
   for (let i = lowerBound(words, prefix); i < words.length && (words[i] as string).startsWith(prefix); i++)
-    forEachAscending(postings, starts[i] as number, starts[i + 1] as number, mark);
+    markAscending(postings, starts[i] as number, starts[i + 1] as number, mask);
   return mask;
 }

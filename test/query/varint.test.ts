@@ -5,7 +5,7 @@
  */
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { forEachAscending, varintLength, writeVarint } from '../../src/query/varint.js';
+import { forEachAscending, markAscending, varintLength, writeVarint } from '../../src/query/varint.js';
 
 /** The list written as gaps (the first from 0) into an array of exactly the bytes they take. */
 function encode(list: readonly number[]): Uint8Array {
@@ -39,6 +39,33 @@ describe('varint gaps (unit)', () => {
         expect(decode(encode(list))).to.deep.equal(list);
       }),
       { numRuns: 2000, examples: [[[]], [[0]], [[MAX]], [[0, MAX]], [[0, 1, 2, 0x80, MAX - 1, MAX]]] },
+    );
+  });
+
+  it('marks exactly the numbers of any ascending list, and only in the range asked (property)', () => {
+    const SIZE = 5000;
+    const small = fc.uniqueArray(fc.oneof(fc.integer({ min: 0, max: 200 }), fc.integer({ min: 0, max: SIZE - 1 })), { maxLength: 60 });
+    fc.assert(
+      fc.property(small, small, (list, other) => {
+        list.sort((a, b) => a - b);
+        other.sort((a, b) => a - b);
+        const [head, body, tail] = [encode(other), encode(list), encode(other)];
+        const bytes = new Uint8Array([...head, ...body, ...tail]);
+        const mask = new Uint8Array(SIZE);
+        markAscending(bytes, head.length, head.length + body.length, mask);
+        expect(mask.reduce<number[]>((marked, bit, n) => (bit === 1 ? [...marked, n] : marked), [])).to.deep.equal(list);
+      }),
+      {
+        numRuns: 500,
+        examples: [
+          [[], [1, 2]],
+          [[0], []],
+          [
+            [0, SIZE - 1],
+            [0x80, 0x4000 % SIZE],
+          ],
+        ],
+      },
     );
   });
 
