@@ -70,7 +70,8 @@ const SLAB_BYTES = 8 * 1024 * 1024;
  * bodies' bytes. Since lists are shared between sites and words are numbered while the file
  * loads, and the word numbers and postings are kept as varint gaps, a built index holds about 450
  * bytes a site (790 measured before them, less 340 of postings), and the build holds for a moment
- * beside it each site's word numbers, about 150 bytes (docs/large-files.md). The figure is kept, generous, until it is measured again at both sizes.
+ * beside it each site's word numbers, about 150 bytes (docs/large-files.md). The figure is kept,
+ * generous, until it is measured again at both sizes.
  */
 export const INDEX_BYTES_PER_SITE = 1133;
 
