@@ -5,7 +5,7 @@
  * the matching words instead of testing every word of every site.
  */
 import { forEachSliced, NO_PAUSE, type Checkpoint } from './checkpoint.js';
-import { forEachAscending, markAscending, varintLength, writeVarint } from './varint.js';
+import { markAscending, readAscending, varintLength, writeVarint } from './varint.js';
 
 export interface WordIndex {
   /** Distinct words, sorted by code unit (the order `<` and `startsWith` agree on). */
@@ -108,39 +108,46 @@ export class WordIndexBuilder {
     /** Each word's last position so far: its next gap is counted from there (from 0 at first). */
     const last = new Uint32Array(count);
     const starts = new Float64Array(count + 1);
-    await this.#forEachWord(order, rank, checkpoint, (r, position) => {
-      starts[r + 1] = (starts[r + 1] as number) + varintLength(position - (last[r] as number));
-      last[r] = position;
+    await this.#forEachSite(order, checkpoint, (ids, n, position) => {
+      for (let i = 0; i < n; i++) {
+        const r = rank[ids[i] as number] as number;
+        starts[r + 1] = (starts[r + 1] as number) + varintLength(position - (last[r] as number));
+        last[r] = position;
+      }
     });
     for (let r = 0; r < count; r++) starts[r + 1] = (starts[r + 1] as number) + (starts[r] as number);
     const postings = new Uint8Array(starts[count] as number);
     const next = starts.slice(0, count);
     last.fill(0);
-    await this.#forEachWord(order, rank, checkpoint, (r, position) => {
-      next[r] = writeVarint(postings, next[r] as number, position - (last[r] as number));
-      last[r] = position;
+    await this.#forEachSite(order, checkpoint, (ids, n, position) => {
+      for (let i = 0; i < n; i++) {
+        const r = rank[ids[i] as number] as number;
+        next[r] = writeVarint(postings, next[r] as number, position - (last[r] as number));
+        last[r] = position;
+      }
     });
     this.#chunks = [];
     return { words: sorted.map((id) => this.#text[id] as string), postings, starts };
   }
 
-  /** Calls `fn` with the rank of each word of each site and the site's position, in position order. */
-  #forEachWord(
+  /**
+   * Calls `fn` with each site's word numbers (the first `n` of `ids`) and its position, in position
+   * order: once a site, not once a number, as the search marks its postings without a call a number.
+   */
+  #forEachSite(
     order: ArrayLike<number>,
-    rank: Uint32Array,
     checkpoint: Checkpoint,
-    fn: (r: number, position: number) => void,
+    fn: (ids: Uint32Array, n: number, position: number) => void,
   ): Promise<void> {
     const chunks = this.#chunks;
     const chunkOf = this.#chunkOf;
     const endOf = this.#endOf;
-    let position = 0;
-    const visit = (id: number) => fn(rank[id] as number, position);
-    return forEachSliced(order, checkpoint, (site, p) => {
-      position = p;
+    // The largest site's numbers fitted in it while they were added.
+    const ids = this.#site;
+    return forEachSliced(order, checkpoint, (site, position) => {
       const chunk = chunkOf[site] as number;
       const start = site > 0 && chunkOf[site - 1] === chunk ? (endOf[site - 1] as number) : 0;
-      forEachAscending(chunks[chunk] as Uint8Array, start, endOf[site] as number, visit);
+      fn(ids, readAscending(chunks[chunk] as Uint8Array, start, endOf[site] as number, ids), position);
     });
   }
 }

@@ -5,7 +5,7 @@
  */
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { forEachAscending } from '../../src/query/varint.js';
+import { readAscending } from '../../src/query/varint.js';
 import { buildWordIndex, sitesWithPrefix, WordIndexBuilder } from '../../src/query/word-index.js';
 import { bundledIndex } from '../helpers/query-fixture.js';
 import { referenceData } from '../helpers/reference-csv.js';
@@ -55,9 +55,8 @@ describe('word index (unit)', () => {
     const index = await buildWordIndex([['b', 'a', 'b'], [], ['a', 'c']]);
     expect(index.words).to.deep.equal(['a', 'b', 'c']);
     const positions = index.words.map((_, i) => {
-      const list: number[] = [];
-      forEachAscending(index.postings, index.starts[i] as number, index.starts[i + 1] as number, (n) => list.push(n));
-      return list;
+      const list = new Uint32Array(8);
+      return [...list.subarray(0, readAscending(index.postings, index.starts[i] as number, index.starts[i + 1] as number, list))];
     });
     expect(positions).to.deep.equal([[0, 2], [0], [2]]);
     expect(index.starts[3], 'one byte a position').to.equal(4);
