@@ -68,9 +68,10 @@ const SLAB_BYTES = 8 * 1024 * 1024;
  * for its two coordinate columns, about 24 for its places in the criteria positions and 8 for its
  * place in the category positions (counted, not measured): the memory budget counts it with the
  * bodies' bytes. Since lists are shared between sites and words are numbered while the file
- * loads, a built index holds about 790 bytes a site (docs/large-files.md); the figure is kept as
- * the margin for what the build holds for a moment beside it (each site's word numbers, up to
- * twice their 490 bytes while their array grows, until the postings are made from them).
+ * loads, and the word numbers and postings are kept as varint gaps, a built index holds about 450
+ * bytes a site (790 measured before them, less 340 of postings), and the build holds for a moment
+ * beside it each site's word numbers, about 150 bytes (docs/large-files.md). The figure is kept,
+ * generous, until it is measured again at both sizes.
  */
 export const INDEX_BYTES_PER_SITE = 1133;
 

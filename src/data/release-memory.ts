@@ -2,8 +2,8 @@
  * Returns what a load left behind as soon as it ends, instead of at V8's next full collection.
  *
  * A load makes garbage by design: csv-parse's strings, each row's JSON before it is copied into
- * its slab, the arrays that grow by doubling (value spans, each site's word numbers until the
- * postings are made), and after a reload the whole previous dataset. Much of it is
+ * its slab, the value spans' array that grows by doubling, each site's word numbers until the
+ * postings are made, and after a reload the whole previous dataset. Much of it is
  * ArrayBuffer memory, which only a full (major) collection frees, and an idle or lookup-only
  * service may not run one for a long time. Measured on the built service once ready (no request
  * between): 100,000 rows held 564 MB, 515 MB after one major collection; 1,000,000 rows 4,204 MB,

@@ -5,32 +5,57 @@
  * the matching words instead of testing every word of every site.
  */
 import { forEachSliced, NO_PAUSE, type Checkpoint } from './checkpoint.js';
+import { markAscending, readAscending, varintLength, writeVarint } from './varint.js';
 
 export interface WordIndex {
   /** Distinct words, sorted by code unit (the order `<` and `startsWith` agree on). */
   readonly words: readonly string[];
-  /** For each word, the ascending positions of the sites that hold it. */
-  readonly postings: readonly Uint32Array[];
+  /**
+   * For each word, the ascending positions of the sites that hold it, as the varints of their gaps
+   * (src/query/varint.ts), one word after another: a position takes one or two bytes here, where a
+   * `Uint32Array` a word took four (490 bytes a row at 100,000 rows, docs/large-files.md).
+   */
+  readonly postings: Uint8Array;
+  /** Where each word's postings start in `postings`; one more entry, where the last word's end. */
+  readonly starts: Float64Array;
 }
+
+/** Bytes of a chunk of the sites' word numbers: a site's numbers are never split between two. */
+const CHUNK_BYTES = 1 << 20;
 
 /**
  * Collects each site's distinct words as it is added, as numbers: one word list per site (about
  * 100 strings each) was 90 MB of heap at 100,000 rows while the file loaded, and interning them
- * through a `Set` per site a third of the index's time (docs/large-files.md).
+ * through a `Set` per site a third of the index's time. A site's numbers are kept sorted, as the
+ * varints of their gaps, in chunks of fixed size: 1.2 bytes a number at 100,000 rows, where one
+ * `Uint32Array` grown by doubling took four, up to eight with its unused half, and a copy at each
+ * doubling (docs/large-files.md).
  */
 export class WordIndexBuilder {
   readonly #idOf = new Map<string, number>();
   readonly #text: string[] = [];
   /** The site that last held each word: a word repeated within a site is counted once. */
   readonly #lastSite: number[] = [];
-  /** Every site's word ids, one after another, and where each site's end. */
-  #ids = new Uint32Array(4096);
+  /** The word numbers of the site being added, reused from site to site. */
+  #site = new Uint32Array(256);
+  readonly #chunkBytes: number;
+  #chunks: Uint8Array[];
+  /** Bytes used in the last chunk. */
   #used = 0;
-  readonly #ends: number[] = [];
+  /** Each site's chunk, and where its bytes end in it: they start where the site before's end, or at 0 in a new chunk. */
+  readonly #chunkOf: number[] = [];
+  readonly #endOf: number[] = [];
+
+  /** `chunkBytes` is for tests, to see sites written across many chunks. */
+  constructor(chunkBytes = CHUNK_BYTES) {
+    this.#chunkBytes = chunkBytes;
+    this.#chunks = [new Uint8Array(chunkBytes)];
+  }
 
   /** The words of the next site (its place is the number of sites added before it). */
   add(words: Iterable<string>): void {
-    const site = this.#ends.length;
+    const site = this.#chunkOf.length;
+    let count = 0;
     for (const word of words) {
       let id = this.#idOf.get(word);
       if (id === undefined) {
@@ -43,43 +68,87 @@ export class WordIndexBuilder {
       }
       if (this.#lastSite[id] === site) continue;
       this.#lastSite[id] = site;
-      if (this.#used === this.#ids.length) {
-        const grown = new Uint32Array(this.#ids.length * 2);
-        grown.set(this.#ids);
-        this.#ids = grown;
+      if (count === this.#site.length) {
+        const grown = new Uint32Array(count * 2);
+        grown.set(this.#site);
+        this.#site = grown;
       }
-      this.#ids[this.#used++] = id;
+      this.#site[count++] = id;
     }
-    this.#ends.push(this.#used);
+    this.#write(this.#site.subarray(0, count).sort());
+  }
+
+  /** Appends one site's ascending word numbers, in a new chunk when the last has no room for them. */
+  #write(ids: Uint32Array): void {
+    let bytes = 0;
+    for (let i = 0; i < ids.length; i++) bytes += varintLength((ids[i] as number) - (i === 0 ? 0 : (ids[i - 1] as number)));
+    let chunk = this.#chunks[this.#chunks.length - 1] as Uint8Array;
+    if (this.#used + bytes > chunk.length) {
+      chunk = new Uint8Array(Math.max(this.#chunkBytes, bytes));
+      this.#chunks.push(chunk);
+      this.#used = 0;
+    }
+    for (let i = 0; i < ids.length; i++)
+      this.#used = writeVarint(chunk, this.#used, (ids[i] as number) - (i === 0 ? 0 : (ids[i - 1] as number)));
+    this.#chunkOf.push(this.#chunks.length - 1);
+    this.#endOf.push(this.#used);
   }
 
   /**
-   * `order[p]` is the site (by the order they were added) at position `p` of the index. The
-   * postings of all words share one array; each word's is a view of it. Asks `checkpoint` between
-   * slices of sites, so a large file's index never holds the loop for long.
+   * `order[p]` is the site (by the order they were added) at position `p` of the index. Reads the
+   * sites in position order twice, so each word's positions come ascending: once to size each
+   * word's postings, once to write them into one array of exactly their bytes. Asks `checkpoint`
+   * between slices of sites, so a large file's index never holds the loop for long.
    */
   async build(order: ArrayLike<number>, checkpoint: Checkpoint = NO_PAUSE): Promise<WordIndex> {
-    const ids = this.#ids;
-    const ends = this.#ends;
+    const count = this.#text.length;
     const sorted = this.#text.map((_, id) => id).sort((a, b) => compare(this.#text[a] as string, this.#text[b] as string));
-    const rank = new Uint32Array(sorted.length);
+    const rank = new Uint32Array(count);
     sorted.forEach((id, r) => (rank[id] = r));
-    const starts = new Uint32Array(sorted.length + 1);
-    for (let i = 0; i < this.#used; i++) (starts[(rank[ids[i] as number] as number) + 1] as number)++;
-    for (let r = 0; r < sorted.length; r++) starts[r + 1] = (starts[r + 1] as number) + (starts[r] as number);
-    const next = starts.slice(0, sorted.length);
-    const postings = new Uint32Array(this.#used);
-    await forEachSliced(order, checkpoint, (site, position) => {
-      for (let i = site === 0 ? 0 : (ends[site - 1] as number); i < (ends[site] as number); i++) {
+    /** Each word's last position so far: its next gap is counted from there (from 0 at first). */
+    const last = new Uint32Array(count);
+    const starts = new Float64Array(count + 1);
+    await this.#forEachSite(order, checkpoint, (ids, n, position) => {
+      for (let i = 0; i < n; i++) {
         const r = rank[ids[i] as number] as number;
-        postings[(next[r] as number)++] = position;
+        starts[r + 1] = (starts[r + 1] as number) + varintLength(position - (last[r] as number));
+        last[r] = position;
       }
     });
-    this.#ids = new Uint32Array(0);
-    return {
-      words: sorted.map((id) => this.#text[id] as string),
-      postings: sorted.map((_, r) => postings.subarray(starts[r], starts[r + 1])),
-    };
+    for (let r = 0; r < count; r++) starts[r + 1] = (starts[r + 1] as number) + (starts[r] as number);
+    const postings = new Uint8Array(starts[count] as number);
+    const next = starts.slice(0, count);
+    last.fill(0);
+    await this.#forEachSite(order, checkpoint, (ids, n, position) => {
+      for (let i = 0; i < n; i++) {
+        const r = rank[ids[i] as number] as number;
+        next[r] = writeVarint(postings, next[r] as number, position - (last[r] as number));
+        last[r] = position;
+      }
+    });
+    this.#chunks = [];
+    return { words: sorted.map((id) => this.#text[id] as string), postings, starts };
+  }
+
+  /**
+   * Calls `fn` with each site's word numbers (the first `n` of `ids`) and its position, in position
+   * order: once a site, not once a number, as the search marks its postings without a call a number.
+   */
+  #forEachSite(
+    order: ArrayLike<number>,
+    checkpoint: Checkpoint,
+    fn: (ids: Uint32Array, n: number, position: number) => void,
+  ): Promise<void> {
+    const chunks = this.#chunks;
+    const chunkOf = this.#chunkOf;
+    const endOf = this.#endOf;
+    // The largest site's numbers fitted in it while they were added.
+    const ids = this.#site;
+    return forEachSliced(order, checkpoint, (site, position) => {
+      const chunk = chunkOf[site] as number;
+      const start = site > 0 && chunkOf[site - 1] === chunk ? (endOf[site - 1] as number) : 0;
+      fn(ids, readAscending(chunks[chunk] as Uint8Array, start, endOf[site] as number, ids), position);
+    });
   }
 }
 
@@ -110,9 +179,9 @@ function lowerBound(words: readonly string[], prefix: string): number {
 
 /** Marks (with 1) the positions of the sites holding a word that starts with `prefix`. */
 export function sitesWithPrefix(index: WordIndex, prefix: string, siteCount: number): Uint8Array {
+  const { words, postings, starts } = index;
   const mask = new Uint8Array(siteCount);
-  for (let i = lowerBound(index.words, prefix); i < index.words.length && (index.words[i] as string).startsWith(prefix); i++) {
-    for (const position of index.postings[i] as Uint32Array) mask[position] = 1;
-  }
+  for (let i = lowerBound(words, prefix); i < words.length && (words[i] as string).startsWith(prefix); i++)
+    markAscending(postings, starts[i] as number, starts[i + 1] as number, mask);
   return mask;
 }

@@ -5,7 +5,8 @@
  */
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { buildWordIndex, sitesWithPrefix } from '../../src/query/word-index.js';
+import { readAscending } from '../../src/query/varint.js';
+import { buildWordIndex, sitesWithPrefix, WordIndexBuilder } from '../../src/query/word-index.js';
 import { bundledIndex } from '../helpers/query-fixture.js';
 import { referenceData } from '../helpers/reference-csv.js';
 import { foldText, htmlToText } from '../helpers/reference-query.js';
@@ -26,10 +27,39 @@ describe('word index (unit)', () => {
     );
   });
 
+  it('marks the same sites with the sites in any position order and their words in chunks of any size (property)', async () => {
+    const sites = fc.array(fc.array(word, { maxLength: 12 }), { minLength: 1, maxLength: 20 });
+    const input = sites.chain((wordsBySite) =>
+      fc.tuple(
+        fc.constant(wordsBySite),
+        fc.shuffledSubarray(
+          wordsBySite.map((_, i) => i),
+          { minLength: wordsBySite.length, maxLength: wordsBySite.length },
+        ),
+        fc.integer({ min: 1, max: 24 }),
+      ),
+    );
+    await fc.assert(
+      fc.asyncProperty(input, word, async ([wordsBySite, order, chunkBytes], prefix) => {
+        const builder = new WordIndexBuilder(chunkBytes);
+        for (const words of wordsBySite) builder.add(words);
+        const index = await builder.build(order);
+        const inPositionOrder = order.map((site) => wordsBySite[site] as string[]);
+        expect([...sitesWithPrefix(index, prefix, order.length)]).to.deep.equal(scan(inPositionOrder, prefix));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
   it('keeps each word once, sorted, with ascending postings', async () => {
     const index = await buildWordIndex([['b', 'a', 'b'], [], ['a', 'c']]);
     expect(index.words).to.deep.equal(['a', 'b', 'c']);
-    expect(index.postings.map((p) => [...p])).to.deep.equal([[0, 2], [0], [2]]);
+    const positions = index.words.map((_, i) => {
+      const list = new Uint32Array(8);
+      return [...list.subarray(0, readAscending(index.postings, index.starts[i] as number, index.starts[i + 1] as number, list))];
+    });
+    expect(positions).to.deep.equal([[0, 2], [0], [2]]);
+    expect(index.starts[3], 'one byte a position').to.equal(4);
   });
 
   it('finds on the bundled data the sites whose names and descriptions hold a word with the prefix', async () => {
