@@ -6,19 +6,20 @@
 import type { OutputField } from '../query/parameters.js';
 import type { Match } from '../query/run.js';
 import { ByteWriter } from './byte-writer.js';
-import { writeJsonMembers } from './fields.js';
+import { membersOf, writeJsonMembers } from './fields.js';
 import { newSpans } from '../data/body-spans.js';
 
 export function geoJsonDocument(matches: readonly Match[], fields: readonly OutputField[]): Buffer {
   const out = new ByteWriter(matches.reduce((sum, m) => sum + m.site.body.length + 128, 64));
   const spans = newSpans();
+  const members = membersOf(fields);
   out.text('{"type":"FeatureCollection","features":[');
   matches.forEach((match, i) => {
     const { point, body, uniqueNumber } = match.site;
     const geometry = point === undefined ? 'null' : `{"type":"Point","coordinates":[${point.lon},${point.lat}]}`;
     out.text(`${i > 0 ? ',' : ''}{"type":"Feature","id":${uniqueNumber},"geometry":${geometry},"properties":{`);
     match.site.readSpans(spans);
-    writeJsonMembers(out, body, spans, fields, match.distanceKm);
+    writeJsonMembers(out, body, spans, members, match.distanceKm);
     out.text('}}');
   });
   out.text(']}');

@@ -5,7 +5,7 @@
 import type { OutputField } from '../query/parameters.js';
 import type { Match } from '../query/run.js';
 import { ByteWriter } from './byte-writer.js';
-import { roundKm, writeJsonMembers } from './fields.js';
+import { membersOf, roundKm, writeJsonMembers } from './fields.js';
 import { newSpans } from '../data/body-spans.js';
 
 /** Bytes a chosen field takes in a row, its key included: where a page of chosen fields starts its buffer. */
@@ -22,6 +22,7 @@ export function jsonArray(matches: readonly Match[], fields: readonly OutputFiel
       : 2 + matches.length * (2 + FIELD_BYTES_GUESS * fields.length);
   const out = new ByteWriter(expected);
   const spans = newSpans();
+  const members = membersOf(fields ?? []);
   out.byte(0x5b); // [
   matches.forEach((match, i) => {
     const body = bodies[i] as Buffer; // `[{…}]`
@@ -36,7 +37,7 @@ export function jsonArray(matches: readonly Match[], fields: readonly OutputFiel
     }
     match.site.readSpans(spans);
     out.byte(0x7b); // {
-    writeJsonMembers(out, body, spans, fields, match.distanceKm);
+    writeJsonMembers(out, body, spans, members, match.distanceKm);
     out.byte(0x7d); // }
   });
   out.byte(0x5d); // ]

@@ -51,21 +51,22 @@ function searchMask(index: QueryIndex, terms: readonly string[]): Mask {
 }
 
 interface Checks {
+  /** Every check but the narrowest mask's. */
   readonly checks: Check[];
   /** The mask that marks the fewest sites, when a filter makes one: only its sites can pass. */
   readonly narrowest: Uint8Array | undefined;
 }
 
+const maskCheck =
+  (marks: Uint8Array): Check =>
+  (_, position) =>
+    marks[position] === 1;
+
 function checksOf(index: QueryIndex, f: FilterParams): Checks {
   const { latitudes, longitudes } = index;
   const checks: Check[] = [];
-  let narrowest: Mask | undefined;
+  const masks: Mask[] = [];
   const add = (check: Check) => checks.push(check);
-  const addMask = (mask: Mask) => {
-    if (narrowest === undefined || mask.count < narrowest.count) narrowest = mask;
-    const { marks } = mask;
-    add((_, position) => marks[position] === 1);
-  };
   if (f.unique_number !== undefined) add((site) => site.uniqueNumber === f.unique_number);
   if (f.id_no !== undefined) add((site) => site.idNo === f.id_no);
   for (const [column, wanted] of [
@@ -75,7 +76,7 @@ function checksOf(index: QueryIndex, f: FilterParams): Checks {
     ['states', f.state],
     ['criteria', f.criterion],
   ] as const) {
-    if (wanted !== undefined) addMask(listMask(index, column, wanted));
+    if (wanted !== undefined) masks.push(listMask(index, column, wanted));
   }
   if (f.danger !== undefined) add((site) => site.danger === f.danger);
   if (f.transboundary !== undefined) add((site) => site.transboundary === f.transboundary);
@@ -83,9 +84,13 @@ function checksOf(index: QueryIndex, f: FilterParams): Checks {
   if (from !== undefined) add(({ dateInscribed }) => dateInscribed !== null && dateInscribed >= from);
   const to = f.inscribed_to;
   if (to !== undefined) add(({ dateInscribed }) => dateInscribed !== null && dateInscribed <= to);
-  if (f.q !== undefined) addMask(searchMask(index, f.q));
+  if (f.q !== undefined) masks.push(searchMask(index, f.q));
   const box = f.bbox;
   if (box !== undefined) add((_, position) => inBoundingBox(latitudes[position] as number, longitudes[position] as number, box));
+  // Only the narrowest mask's sites are visited, so its own check would always pass: it is left
+  // out (a page of one list filter then tests nothing per site).
+  const [narrowest, ...others] = masks.sort((a, b) => a.count - b.count);
+  for (const { marks } of others) add(maskCheck(marks));
   return { checks, narrowest: narrowest?.marks };
 }
 
@@ -113,8 +118,9 @@ export function passingSites(index: QueryIndex, f: FilterParams): Passing {
   const positions: number[] = [];
   const distances: number[] = [];
   if (checks.length === 0 && f.near === undefined) {
-    // No filter: every site passes, without a call to the test.
+    // No filter, or one list or `q` filter: every site (of its mask) passes, without a call to the test.
     for (let i = first; i < end; i++) {
+      if (narrowest !== undefined && narrowest[i] === 0) continue;
       positions.push(i);
       distances.push(0);
     }
@@ -132,7 +138,8 @@ export function passingSites(index: QueryIndex, f: FilterParams): Passing {
 
 /** The filters as one test of a site, which `passingSites` runs on the sites that can pass. */
 export function compileFilter(index: QueryIndex, f: FilterParams): SiteTest {
-  return siteTest(index, f, checksOf(index, f).checks);
+  const { checks, narrowest } = checksOf(index, f);
+  return siteTest(index, f, narrowest === undefined ? checks : [...checks, maskCheck(narrowest)]);
 }
 
 function siteTest(index: QueryIndex, f: FilterParams, checks: readonly Check[]): SiteTest {
