@@ -40,10 +40,8 @@ export const MAX_KEYED_CURSOR_LENGTH = 400;
 const encodeJson = (content: object): string => Buffer.from(JSON.stringify(content), 'utf8').toString('base64url');
 
 export function encodeCursor(cursor: Cursor): string {
-  const bySite = encodeJson({ s: cursor.sort, u: cursor.uniqueNumber });
-  if (cursor.key === undefined) return bySite;
-  const keyed = encodeJson({ s: cursor.sort, k: cursor.key, u: cursor.uniqueNumber });
-  return keyed.length <= MAX_KEYED_CURSOR_LENGTH ? keyed : bySite;
+  const keyed = cursor.key === undefined ? undefined : encodeJson({ s: cursor.sort, k: cursor.key, u: cursor.uniqueNumber });
+  return keyed !== undefined && keyed.length <= MAX_KEYED_CURSOR_LENGTH ? keyed : encodeJson({ s: cursor.sort, u: cursor.uniqueNumber });
 }
 
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
