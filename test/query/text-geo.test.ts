@@ -49,6 +49,44 @@ describe('search text (unit)', () => {
       { numRuns: 500 },
     );
   });
+
+  it('finds the words of any text, other scripts, astral letters and lone surrogates included, as split on \\p{L}\\p{N} does (property)', () => {
+    // Greek final sigma, Turkish dotted I (lowercases to i + a combining dot), German sharp s, an
+    // ideograph whose NFD is outside the BMP (U+FA6C), Arabic-Indic and fullwidth digits, CJK, a
+    // letter and a digit outside the BMP, marks on their own, lone surrogates, and ASCII
+    // punctuation and controls.
+    const unit = fc.constantFrom(
+      ...['a', 'Z', '0', ' ', '-', '_', '\u0000', '\n', 'É', 'ß', 'Σ', 'σ', 'İ', 'ı', '\u0301', '\u20dd', '٣', '７', '中', '𝒜', '𝟘', '😀'],
+      ...['\ud800', '\udc00', 'ǅ', 'ﬁ', '’', '\u00a0', '\ufa6c'],
+    );
+    fc.assert(
+      fc.property(fc.string({ unit, maxLength: 40 }), (s) => {
+        const expected = s
+          .normalize('NFD')
+          .replace(/\p{M}+/gu, '')
+          .toLowerCase()
+          .split(/[^\p{L}\p{N}]+/u)
+          .filter((w) => w !== '');
+        expect(words(s)).to.deep.equal(expected);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('reads every code unit as split on \\p{L}\\p{N} does, between two letters', () => {
+    const spec = (s: string) =>
+      s
+        .normalize('NFD')
+        .replace(/\p{M}+/gu, '')
+        .toLowerCase()
+        .split(/[^\p{L}\p{N}]+/u)
+        .filter((w) => w !== '');
+    for (let unit = 0; unit <= 0xffff; unit++) {
+      // A letter joins the two, anything else splits them, and a mark is dropped between them.
+      const s = `A${String.fromCharCode(unit)}b`;
+      expect(words(s), `U+${unit.toString(16)}`).to.deep.equal(spec(s));
+    }
+  });
 });
 
 describe('geometry (unit)', () => {
