@@ -1,7 +1,8 @@
 /**
  * The word index against a scan: for any words and any prefix, the sites `sitesWithPrefix` marks
  * are those holding a word that starts with the prefix. Then on the bundled data, against words
- * read from the hand-read CSV with `he` and a Unicode regex (not `text.ts`).
+ * read from the hand-read CSV with `he`, NFD and a Unicode regex (not `text.ts`): each word once,
+ * with exactly its sites, and each prefix.
  */
 import { expect } from 'chai';
 import fc from 'fast-check';
@@ -9,7 +10,7 @@ import { readAscending } from '../../src/query/varint.js';
 import { buildWordIndex, sitesWithPrefix, WordIndexBuilder } from '../../src/query/word-index.js';
 import { bundledIndex } from '../helpers/query-fixture.js';
 import { referenceData } from '../helpers/reference-csv.js';
-import { foldText, htmlToText } from '../helpers/reference-query.js';
+import { htmlToText } from '../helpers/reference-query.js';
 
 const scan = (wordsBySite: readonly (readonly string[])[], prefix: string) =>
   wordsBySite.map((words) => (words.some((w) => w.startsWith(prefix)) ? 1 : 0));
@@ -62,18 +63,46 @@ describe('word index (unit)', () => {
     expect(index.starts[3], 'one byte a position').to.equal(4);
   });
 
-  it('finds on the bundled data the sites whose names and descriptions hold a word with the prefix', async () => {
-    const { sites, words } = await bundledIndex();
+  /** Each bundled site's words, in the index's position order, read by the model (`he`, a Unicode regex). */
+  async function bundledModelWords(): Promise<string[][]> {
+    const { sites } = await bundledIndex();
     const text = (row: Record<string, unknown>, c: string) => (typeof row[c] === 'string' ? row[c] : '');
     const byNumber = new Map(
       referenceData().rows.map((row) => [
         row['unique_number'] as number,
-        foldText(
-          ['name_en', 'name_fr', 'short_description_en', 'short_description_fr'].map((c) => htmlToText(text(row, c))).join(' '),
-        ).split(/[^\p{L}\p{N}]+/u),
+        ['name_en', 'name_fr', 'short_description_en', 'short_description_fr']
+          .map((c) => htmlToText(text(row, c)))
+          .join(' ')
+          // NFD as the service folds, not the model's NFKD (which reads `km²` as `km2`), and the combining marks' block.
+          .normalize('NFD')
+          .replace(/[\u0300-\u036f]/g, '')
+          .toLowerCase()
+          .split(/[^\p{L}\p{N}]+/u)
+          .filter((w) => w !== ''),
       ]),
     );
-    const modelWords = sites.map((site) => byNumber.get(site.uniqueNumber) ?? []);
+    return sites.map((site) => byNumber.get(site.uniqueNumber) ?? []);
+  }
+
+  it('holds each word of the bundled data once, sorted, with exactly the sites that hold it', async () => {
+    const { words } = await bundledIndex();
+    const sitesOf = new Map<string, number[]>();
+    (await bundledModelWords()).forEach((siteWords, position) => {
+      for (const w of new Set(siteWords)) sitesOf.set(w, [...(sitesOf.get(w) ?? []), position]);
+    });
+    // Thousands of distinct words: the builder's table grew (and was rebuilt) several times.
+    expect(sitesOf.size).to.be.above(10_000);
+    expect(words.words).to.deep.equal([...sitesOf.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+    const list = new Uint32Array(2048);
+    words.words.forEach((w, i) => {
+      const n = readAscending(words.postings, words.starts[i] as number, words.starts[i + 1] as number, list);
+      expect([...list.subarray(0, n)], w).to.deep.equal(sitesOf.get(w));
+    });
+  });
+
+  it('finds on the bundled data the sites whose names and descriptions hold a word with the prefix', async () => {
+    const { sites, words } = await bundledIndex();
+    const modelWords = await bundledModelWords();
     for (const prefix of ['cath', 'temple', 'vall', 'eglise', 'xyzzy', 'bamiyan', '1', 'w']) {
       const expected = scan(modelWords, prefix);
       expect([...sitesWithPrefix(words, prefix, sites.length)], prefix).to.deep.equal(expected);
