@@ -9,6 +9,18 @@ export interface Server {
   stop(): Promise<void>;
 }
 
+/**
+ * The service's Node arguments as production starts it: `npm start` (the image's CMD, which
+ * test/start-command.test.ts keeps equal to it) without its leading `node`, so that the bench
+ * measures the flags production runs with (its young generation's size among them).
+ */
+export function productionArgv(): string[] {
+  const start = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts['start'] ?? '';
+  const [node, ...argv] = start.split(' ');
+  if (node !== 'node' || argv.at(-1) !== 'dist/main.js') throw new Error(`npm start is not \`node ... dist/main.js\`: ${start}`);
+  return argv;
+}
+
 /** A port that was free a moment ago. */
 export async function freePort(): Promise<number> {
   const probe = createServer();

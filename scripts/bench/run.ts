@@ -11,7 +11,7 @@ import { measureColdPaths } from './cold-paths.js';
 import { measureSqliteAtScale } from './peers/scaling.js';
 import { measureReload, renderReload } from './reload.js';
 import { attacks, measureContention } from './contention.js';
-import { currentRss, peakRss, STARTUP_FLOOR, startServer, timeToReady, waitReady, type Server } from './processes.js';
+import { currentRss, peakRss, productionArgv, STARTUP_FLOOR, startServer, timeToReady, waitReady, type Server } from './processes.js';
 import {
   renderMarkdown,
   renderSvg,
@@ -46,7 +46,7 @@ const COLD_PATH_RUNS = SMOKE ? 1 : 5;
 const BUNDLED = 'data/whc-sites-2019.csv';
 const MB = 1024 * 1024;
 
-const serviceArgv = ['dist/main.js'];
+const serviceArgv = productionArgv();
 const baselineArgv = ['--import', 'tsx', 'scripts/bench/baseline-server.ts'];
 const searchEngineArgv = ['--import', 'tsx', 'scripts/bench/search-engine-server.ts'];
 const serviceEnv = (dataFile: string) => ({ DATA_FILE: dataFile, LOG_LEVEL: 'info', NODE_ENV: 'production' });
@@ -368,7 +368,7 @@ async function main(): Promise<void> {
     date: new Date().toISOString(),
     machine: `${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(totalmem() / 1024 ** 3)} GiB`,
     node: process.version,
-    settings: `${CONNECTIONS} keep-alive connections; per HTTP scenario a ${WARM_UP_S} s warm-up, then service and baseline alternate for ${ROUNDS} rounds of ${DURATION_S} s (medians reported); lookups per file size: ${ROUNDS} rounds of ${SCALING_DURATION_S} s, alternating with a bundled-data service; the service runs as in production (\`node dist/main.js\`, JSON request logs at info level, metrics on).${SMOKE ? ' SMOKE MODE: short runs, small files; figures are indicative only.' : ''}`,
+    settings: `${CONNECTIONS} keep-alive connections; per HTTP scenario a ${WARM_UP_S} s warm-up, then service and baseline alternate for ${ROUNDS} rounds of ${DURATION_S} s (medians reported); lookups per file size: ${ROUNDS} rounds of ${SCALING_DURATION_S} s, alternating with a bundled-data service; the service runs as in production (\`npm start\`'s \`node ${serviceArgv.join(' ')}\`, JSON request logs at info level, metrics on).${SMOKE ? ' SMOKE MODE: short runs, small files; figures are indicative only.' : ''}`,
     scenarios,
     filterSets,
     ...(peers === undefined ? {} : { peers }),

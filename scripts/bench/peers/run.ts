@@ -7,6 +7,7 @@
  */
 import { parse } from 'csv-parse';
 import { createReadStream } from 'node:fs';
+import { productionArgv } from '../processes.js';
 import { measurePeers, peerTiming } from './measure.js';
 import { renderPeerAims, renderPeers } from './render.js';
 
@@ -31,7 +32,7 @@ const ids = await lookupIds(dataFile);
 const result = await measurePeers({
   dataFile,
   ids,
-  serviceArgv: ['dist/main.js'],
+  serviceArgv: productionArgv(),
   serviceEnv: { DATA_FILE: dataFile, LOG_LEVEL: 'info', NODE_ENV: 'production' },
   ...peerTiming(SMOKE),
   connections: 50,
