@@ -12,7 +12,7 @@ export interface Server {
 /**
  * The service's Node arguments as production starts it: `npm start` (the image's CMD, which
  * test/start-command.test.ts keeps equal to it) without its leading `node`, so that the bench
- * measures the flags production runs with (its young generation's size among them).
+ * measures Node with the flags production runs it with.
  */
 export function productionArgv(): string[] {
   const start = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts['start'] ?? '';

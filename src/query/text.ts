@@ -71,9 +71,9 @@ function unitClass(unit: number): UnitClass {
  * dropped the marks. Found by one scan rather than `fold`, then `split` on
  * `/[^\p{L}\p{N}]+/u` and a filter of the empty strings: that was a sixth of a 100,000-row
  * load. The scan drops the marks itself (a mark joins the letters around it, as when removed
- * first), and ASCII text, most cells, is only lower-cased. Text with surrogates (letters outside
- * the BMP, emoji), once normalized, takes the regular expressions: dropping a mark can join two halves of a pair
- * into a letter, which a scan of code units would not see.
+ * first), and ASCII text, most cells, is only lower-cased. Text with surrogates once normalized
+ * (letters outside the BMP, emoji) takes the regular expressions: dropping a mark can join two
+ * halves of a pair into a letter, which a scan of code units would not see.
  */
 export function words(text: string): string[] {
   const nonAscii = NON_ASCII.test(text);
