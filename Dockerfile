@@ -63,8 +63,11 @@ EXPOSE 8080
 # Numeric, so the kubelet can verify runAsNonRoot without a runAsUser (uid 1000 is `node`).
 USER 1000:1000
 # Exec form: node is PID 1 and receives SIGTERM itself; the app drains and exits. No inspector on
-# SIGUSR1 in production (main.ts also handles it, from its start on).
-CMD ["node", "--disable-sigusr1", "dist/main.js"]
+# SIGUSR1 in production (main.ts also handles it, from its start on). A young generation of 8 MB
+# semi-spaces, not the 16 MB V8 grows to whatever --max-old-space-size says: searches make
+# short-lived garbage, and at 100,000 rows the larger one held 80-90 MB more at peak for no
+# throughput or load time (docs/large-files.md). Written once more in npm start, which the bench starts.
+CMD ["node", "--disable-sigusr1", "--max-semi-space-size=8", "dist/main.js"]
 # Files stay owned by root: the service user can read them but not change them.
 COPY package.json ./
 COPY --from=prod-deps /app/node_modules ./node_modules

@@ -8,7 +8,8 @@ import { expect } from 'chai';
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { waitReady } from '../../scripts/bench/processes.js';
+import { productionArgv, waitReady } from '../../scripts/bench/processes.js';
+import { wrk } from '../../scripts/bench/wrk.js';
 import { runNode } from '../helpers/node-process.js';
 import { DATA_FILE, readDataText, readRecords } from '../helpers/reference-csv.js';
 import { spawnService, type ServiceProcess } from '../helpers/service-process.js';
@@ -62,7 +63,8 @@ describe('the production bundle (npm run build)', function () {
   before(async () => {
     const build = await run(['--import', 'tsx', 'scripts/build/bundle.ts', OUT_DIR]);
     expect(build.code, build.stderr).to.equal(0);
-    bundled = spawnService({ DATA_FILE }, { builtEntry: join(OUT_DIR, 'main.js') });
+    // With npm start's Node flags (the image's CMD; test/start-command.test.ts keeps them equal).
+    bundled = spawnService({ DATA_FILE }, { builtEntry: join(OUT_DIR, 'main.js'), nodeArgs: productionArgv().slice(0, -1) });
     bundledUrl = await bundled.url;
     await waitReady(bundledUrl, 15_000);
     fromSource = await startTestServer();
@@ -143,6 +145,18 @@ describe('the production bundle (npm run build)', function () {
     expect(text).to.match(/^whc_dataset_rows 1121$/m);
     expect(text).to.include('process_resident_memory_bytes');
     expect((await fetch(`${bundledUrl}/health`)).status).to.equal(200);
+  });
+
+  it("keeps V8's young generation to npm start's two 8 MB semi-spaces while searches make garbage", async () => {
+    // V8 grows the new space to 32 MB under allocation whatever --max-old-space-size says; at
+    // 100,000 rows that was 80-90 MB more peak RSS (docs/large-files.md). The allocation rate that
+    // makes it grow takes a load generator: wrk, 50 connections of distinct searches for 2 s.
+    const newSpaceBytes = async () =>
+      Number(/^nodejs_heap_space_size_total_bytes\{space="new"\} (\d+)$/m.exec(await (await fetch(`${bundledUrl}/metrics`)).text())?.[1]);
+    const paths = Array.from({ length: 400 }, (_, i) => `/query?region=Africa&limit=${1 + (i % 100)}&inscribed_from=${1978 + (i % 4)}`);
+    const load = await wrk(bundledUrl, { connections: 50, durationS: 2, paths });
+    expect(load.errors + load.non2xx).to.equal(0);
+    expect(await newSpaceBytes()).to.be.within(1, 16 * 2 ** 20);
   });
 
   it('runs the data CLI exactly as the source does, on good and bad files', async () => {
