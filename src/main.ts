@@ -8,7 +8,7 @@ import './node-version.js';
 import { getHeapStatistics } from 'node:v8';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { DatasetStore } from './data/store.js';
-import { createLogger } from './log.js';
+import { createLogger } from './log/logger.js';
 import { containerMemoryLimit } from './memory-limit.js';
 import { createMetrics } from './metrics.js';
 import { startServer, type RunningServer } from './server.js';
@@ -31,7 +31,7 @@ function readConfig(): Config {
 async function main(): Promise<void> {
   const config = readConfig();
   const logger = createLogger(config.logLevel);
-  // Log lines are buffered (log.ts); pino writes the buffer synchronously on the process's `exit`
+  // Log lines are buffered (log/batch-writer.ts) and written synchronously on the process's `exit`
   // event, which every process.exit and an uncaught error emit, but a signal's default action
   // skips: the signals below are handled for that reason too. An uncaught error is logged as one
   // JSON line (Node would print a bare stack on stderr), then the process exits 1.

@@ -13,7 +13,7 @@ import { createApp, type KoaApp } from './http/app.js';
 import { InFlight } from './http/in-flight.js';
 import { withLookupFastPath } from './http/lookup-fast-path.js';
 import { warmUp } from './http/warm-up.js';
-import type { Logger } from './log.js';
+import type { Logger } from './log/logger.js';
 import { defaultDataMemory, defaultResponseMemory } from './memory-limit.js';
 import type { Metrics } from './metrics.js';
 

@@ -6,7 +6,7 @@
  * waits until the file has been quiet for `quietMs` (DATA_SETTLE_MS) and is read again when it
  * changed while it was read (`data-file.ts` states the rule).
  */
-import type { Logger } from '../log.js';
+import type { Logger } from '../log/logger.js';
 import type { Metrics } from '../metrics.js';
 import { DataFileChangedError, DataFileError, formatDataError, type DataError } from './data-error.js';
 import { waitUntilQuiet } from './data-file.js';

@@ -5,7 +5,7 @@
  */
 import Router from '@koa/router';
 import Koa from 'koa';
-import type { Logger } from '../log.js';
+import type { Logger } from '../log/logger.js';
 import type { Metrics } from '../metrics.js';
 import { createAnswerCache, type AnswerCache } from './answer-cache.js';
 import { compressBodies } from './compression.js';

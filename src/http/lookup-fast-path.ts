@@ -10,7 +10,7 @@
  * when the Koa middleware stack changes.
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import { requestLineWriter, type Logger } from '../log.js';
+import { requestLineWriter, type Logger } from '../log/logger.js';
 import type { Metrics } from '../metrics.js';
 import { CORS_VARY } from './cors.js';
 import { LOOKUP_VARY, lookupAnswer } from './lookup-answer.js';

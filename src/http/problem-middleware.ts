@@ -4,7 +4,7 @@
  * exceptions, whose details go to the log and never to the client (Koa's `expose` rule).
  */
 import type { Middleware } from 'koa';
-import type { Logger } from '../log.js';
+import type { Logger } from '../log/logger.js';
 import { HttpProblem, PROBLEM_MEDIA_TYPE, type ProblemCode } from './problems.js';
 import { CACHE_CONTROL } from './representation/headers.js';
 

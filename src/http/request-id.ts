@@ -1,7 +1,7 @@
 /**
  * The id that ties a request to its log line: the client's `X-Request-Id` when it is a plausible
  * id (a UUID, a trace id, a proxy's request id), else a new UUID. Echoed in every answer and
- * written in the request line (log.ts), so "which search was slow at 10:02?" has an answer.
+ * written in the request line (log/logger.ts), so "which search was slow at 10:02?" has an answer.
  * Bounded and limited to characters that need no escaping in JSON or in a header: a client must
  * not be able to grow log lines or forge fields with it.
  */

@@ -4,7 +4,7 @@
  * setSecurityHeaders runs, and the request id is echoed, for every Koa answer.
  */
 import type { Middleware } from 'koa';
-import { MAX_LOGGED_QUERY, requestLineWriter, type Logger } from '../log.js';
+import { MAX_LOGGED_QUERY, requestLineWriter, type Logger } from '../log/logger.js';
 import type { Metrics } from '../metrics.js';
 import type { InFlight } from './in-flight.js';
 import type { ProblemState } from './problem-middleware.js';

@@ -12,7 +12,7 @@ import { IncomingMessage, ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
 import type { Dataset } from '../data/dataset.js';
 import { DatasetStore } from '../data/store.js';
-import { silentLogger } from '../log.js';
+import { silentLogger } from '../log/logger.js';
 import { createMetrics } from '../metrics.js';
 import { createApp, type AppDeps } from './app.js';
 import { InFlight } from './in-flight.js';

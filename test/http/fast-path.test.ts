@@ -10,7 +10,7 @@ import { Writable } from 'node:stream';
 import { expect } from 'chai';
 import { pino } from 'pino';
 import { DEFAULTS } from '../../src/config.js';
-import { loggerOptions } from '../../src/log.js';
+import { loggerOptions } from '../../src/log/logger.js';
 import { REVIEWED_MIDDLEWARES } from '../../src/http/fast-path-review.js';
 import { referenceData } from '../helpers/reference-csv.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';

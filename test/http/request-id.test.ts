@@ -6,7 +6,7 @@
 import { expect } from 'chai';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
-import { loggerOptions, MAX_LOGGED_QUERY } from '../../src/log.js';
+import { loggerOptions, MAX_LOGGED_QUERY } from '../../src/log/logger.js';
 import { expectProblem } from '../helpers/problem.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 

@@ -10,7 +10,7 @@ import { DatasetReloader } from '../../src/data/reloader.js';
 import { DatasetStore } from '../../src/data/store.js';
 import { DEFAULTS } from '../../src/config.js';
 import { warmUp } from '../../src/http/warm-up.js';
-import { silentLogger } from '../../src/log.js';
+import { silentLogger } from '../../src/log/logger.js';
 import { createMetrics } from '../../src/metrics.js';
 import { DATA_FILE, referenceData } from '../helpers/reference-csv.js';
 

@@ -7,7 +7,7 @@ import { DataFileError } from '../../src/data/data-error.js';
 import { loadDataset } from '../../src/data/load.js';
 import { DatasetReloader } from '../../src/data/reloader.js';
 import { DatasetStore } from '../../src/data/store.js';
-import { silentLogger } from '../../src/log.js';
+import { silentLogger } from '../../src/log/logger.js';
 import { createMetrics } from '../../src/metrics.js';
 import { recordFigures } from '../helpers/figures.js';
 import { DATA_FILE, readDataText, readRecords } from '../helpers/reference-csv.js';

@@ -26,7 +26,7 @@ import type { Dataset } from '../../../src/data/dataset.js';
 import { loadDataset } from '../../../src/data/load.js';
 import { DatasetStore } from '../../../src/data/store.js';
 import { warmUp } from '../../../src/http/warm-up.js';
-import { createLogger } from '../../../src/log.js';
+import { createLogger } from '../../../src/log/logger.js';
 import { containerMemoryLimit } from '../../../src/memory-limit.js';
 import { createMetrics } from '../../../src/metrics.js';
 import { startServer } from '../../../src/server.js';

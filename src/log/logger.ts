@@ -1,6 +1,7 @@
 /** Structured JSON logs on stdout (pino): one object per line, for `kubectl logs` and log shippers. */
 import { pino, type Logger, type LoggerOptions } from 'pino';
-import type { Config } from './config.js';
+import type { Config } from '../config.js';
+import { createBatchWriter } from './batch-writer.js';
 
 export type { Logger };
 
@@ -37,14 +38,15 @@ export function loggerOptions(level: Config['logLevel']): LoggerOptions {
 }
 
 /**
- * Lines are buffered and written in batches of 4 KiB or every second, whichever comes first: a
- * write per request line halved the service's throughput in the benchmark (docs/benchmarks.md).
- * pino writes the buffer at the process's `exit` event (on-exit-leak-free); main.ts handles the
- * signals whose default action would skip it.
+ * Lines are gathered and written to stdout in batches of 4 KiB, or each second, whichever comes
+ * first (batch-writer.ts): a write per request line halved the service's throughput in the
+ * benchmark. What is held is written at the process's `exit` event, which every process.exit and
+ * an uncaught error emit; main.ts handles the signals whose default action would skip it.
  */
 export function createLogger(level: Config['logLevel']): Logger {
-  const destination = pino.destination({ dest: 1, sync: false, minLength: 4096 });
+  const destination = createBatchWriter(1);
   setInterval(() => destination.flush(), FLUSH_INTERVAL_MS).unref();
+  process.on('exit', () => destination.flushSync());
   return pino(loggerOptions(level), destination);
 }
 

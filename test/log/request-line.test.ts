@@ -1,9 +1,9 @@
-/** The request line (src/log.ts) against pino's own line for the same fields, read back as JSON. */
+/** The request line (src/log/logger.ts) against pino's own line for the same fields, read back as JSON. */
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { pino } from 'pino';
-import { loggerOptions, requestLineWriter } from '../src/log.js';
-import { tempDir } from './helpers/temp-files.js';
+import { loggerOptions, requestLineWriter } from '../../src/log/logger.js';
+import { tempDir } from '../helpers/temp-files.js';
 
 type Fields = [reqId: string, method: string, path: string, query: string, status: number, ms: number, bytes: number, code?: string];
 
