@@ -44,10 +44,24 @@ export function loggerOptions(level: Config['logLevel']): LoggerOptions {
  * an uncaught error emit; main.ts handles the signals whose default action would skip it.
  */
 export function createLogger(level: Config['logLevel']): Logger {
-  const destination = createBatchWriter(1);
+  // Touching process.stdout makes a pipe on fd 1 non-blocking (libuv), on purpose: a reader that
+  // falls behind then costs held or dropped lines, never a stalled service (batch-writer.ts).
+  void process.stdout.fd;
+  const destination = createBatchWriter(1, { droppedNotice: droppedNotice(level) });
   setInterval(() => destination.flush(), FLUSH_INTERVAL_MS).unref();
   process.on('exit', () => destination.flushSync());
   return pino(loggerOptions(level), destination);
+}
+
+/** The warning that stands for dropped lines, in the logger's own format: a pino line captured, not written. */
+function droppedNotice(level: Config['logLevel']): (lines: number) => string {
+  let line = '';
+  const notice = pino(loggerOptions(level), { write: (text: string) => void (line = text) });
+  return (lines) => {
+    line = '';
+    notice.warn({ droppedLines: lines }, 'log lines dropped: stdout was not read in time');
+    return line;
+  };
 }
 
 /** A logger that drops everything, for tests that build apps directly. */
@@ -82,7 +96,7 @@ const quoted = (token: string): string => `"${token}"`;
  * path's CPU under wrk. By default `method`, `path` and `query` must be plain tokens that need no
  * JSON escaping (the fast path's are constants and digits); Koa's requests pass `quote`
  * JSON.stringify, which is how pino quotes strings on Node 25 and later. `reqId` and `code`
- * never need escaping (request-id.ts's charset; problem codes). test/log.test.ts compares the
+ * never need escaping (request-id.ts's charset; problem codes). test/log/request-line.test.ts compares the
  * lines with pino's. Does nothing when `info` is off, like `logger.info`.
  */
 export function requestLineWriter(logger: Logger, quote: (token: string) => string = quoted): RequestLine {

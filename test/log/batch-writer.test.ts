@@ -30,7 +30,7 @@ describe('the log batch writer', () => {
       expect(onDisk === '' || onDisk.endsWith('\n'), `line ${i}: no line cut`).to.equal(true);
       expect(Buffer.byteLength(sent) - Buffer.byteLength(onDisk), `line ${i}: bytes held`).to.be.below(BATCH_BYTES);
     }
-    // Far fewer writes than lines: 500 lines of 20-320 bytes make about 40 batches.
+    // Far fewer writes than lines: 500 lines of 19-321 bytes, about 74 KB, make about 18 batches.
     expect(writes).to.be.within(
       Math.floor(Buffer.byteLength(sent) / (BATCH_BYTES + 400)),
       Math.ceil(Buffer.byteLength(sent) / BATCH_BYTES),
@@ -42,17 +42,19 @@ describe('the log batch writer', () => {
     closeSync(fd);
   });
 
-  it('keeps UTF-8 whole, whatever the batch boundaries, and writes a line longer than its buffer', () => {
+  it('keeps UTF-8 whole, whatever the batch boundaries; a line up to its bound is written, a longer one is counted in its place', () => {
     const { path, fd } = open();
-    const writer = createBatchWriter(fd);
+    const writer = createBatchWriter(fd, { maxHeldBytes: 64 * 1024, droppedNotice: (n) => `{"dropped":${n}}\n` });
     const lines = [
       ...Array.from({ length: 300 }, (_, i) => `{"path":"/été/${'日本'.repeat(i % 37)}😀${i}"}\n`),
-      `{"big":"${'é'.repeat(100_000)}"}\n`,
-      '{"after":"the big line"}\n',
+      `{"big":"${'é'.repeat(30_000)}"}\n`,
+      `{"too big":"${'é'.repeat(40_000)}"}\n`,
+      '{"after":"the big lines"}\n',
     ];
-    for (const line of lines) writer.write(line);
+    const accepted = lines.map((line) => writer.write(line));
     writer.flushSync();
-    expect(readFileSync(path, 'utf8')).to.equal(lines.join(''));
+    expect(accepted.indexOf(false)).to.equal(301);
+    expect(readFileSync(path, 'utf8')).to.equal([...lines.slice(0, 301), '{"dropped":1}\n', lines[302]].join(''));
     closeSync(fd);
   });
 
