@@ -47,10 +47,9 @@ export const MAX_HELD_BYTES = 1024 * 1024;
 /** At exit, a reader that is behind is waited for this often, 10 ms apart. */
 const EXIT_RETRIES = 100;
 
-const sleep = (() => {
-  const cell = new Int32Array(new SharedArrayBuffer(4));
-  return (ms: number) => void Atomics.wait(cell, 0, 0, ms);
-})();
+let sleepCell: Int32Array | undefined;
+/** Blocks the thread for `ms`, at exit only. The cell is made on first use: a V8 startup snapshot's builder has no SharedArrayBuffer. */
+const sleep = (ms: number) => void Atomics.wait((sleepCell ??= new Int32Array(new SharedArrayBuffer(4))), 0, 0, ms);
 
 const plainNotice = (lines: number) => `{"level":"warn","droppedLines":${lines},"msg":"log lines dropped: stdout was not read"}\n`;
 
