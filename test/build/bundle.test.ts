@@ -11,6 +11,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { productionArgv, waitReady } from '../../scripts/bench/processes.js';
 import { hasWrk, wrk } from '../../scripts/bench/wrk.js';
 import { runNode } from '../helpers/node-process.js';
+import { metricValue } from '../helpers/metrics.js';
 import { DATA_FILE, readDataText, readRecords } from '../helpers/reference-csv.js';
 import { spawnService, type ServiceProcess } from '../helpers/service-process.js';
 import { tempDir, type TempDir } from '../helpers/temp-files.js';
@@ -173,8 +174,8 @@ describe('the production bundle (npm run build)', function () {
         await waitReady(url, 15_000);
         const load = await wrk(url, { connections: 50, durationS: 3, paths });
         expect(load.errors + load.non2xx, name).to.equal(0);
-        const metrics = await (await fetch(`${url}/metrics`)).text();
-        newSpace[name] = Number(/^nodejs_heap_space_size_total_bytes\{space="new"\} (\d+)$/m.exec(metrics)?.[1]);
+        newSpace[name] =
+          metricValue(await (await fetch(`${url}/metrics`)).text(), 'nodejs_heap_space_size_total_bytes{space="new"}') ?? NaN;
       }
       expect(newSpace['control'], "the load grows V8's default young generation").to.be.above(16 * 2 ** 20);
       expect(newSpace['production'], "npm start's").to.be.within(1, 16 * 2 ** 20);
