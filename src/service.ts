@@ -1,5 +1,5 @@
 /**
- * The service, assembled once from its configuration: the HTTP listener (the lookup fast path in
+ * The service, assembled once from its configuration: the HTTP listener (the fast paths in
  * front of the Koa app) and the data updates (the reloader and the file watcher). main.ts runs
  * it in the process; the tests serve the same assembly on an ephemeral port, so they run what
  * production runs.
@@ -9,9 +9,9 @@ import type { Config } from './config.js';
 import { DatasetReloader } from './data/reloader.js';
 import type { DatasetStore } from './data/store.js';
 import { watchDataFile, type FileWatcher } from './data/watch.js';
-import { createApp, type KoaApp } from './http/app.js';
+import type { KoaApp } from './http/app.js';
 import { InFlight } from './http/in-flight.js';
-import { withLookupFastPath } from './http/lookup-fast-path.js';
+import { createListener } from './http/listener.js';
 import { warmUp } from './http/warm-up.js';
 import type { Logger } from './log/logger.js';
 import { defaultDataMemory, defaultResponseMemory } from './memory-limit.js';
@@ -58,11 +58,7 @@ export function createService(config: Config, deps: ServiceDeps): Service {
     responseMemoryBytes,
   };
   const inFlight = new InFlight();
-  const { app, router } = createApp(appDeps, inFlight);
-  const handle = app.callback();
-  // Koa's handler settles its own errors (ctx.onerror answers and logs them): nothing to await here.
-  const koa: RequestListener = (req, res) => void handle(req, res);
-  const listener = withLookupFastPath(deps.wrapKoa?.(koa) ?? koa, appDeps);
+  const { app, router, listener } = createListener(appDeps, inFlight, deps.wrapKoa);
 
   // A file over the budget is refused; a bad file keeps the good one (reloader.ts).
   const dataMemoryBytes = config.dataMemoryMb > 0 ? config.dataMemoryMb * MB : defaultDataMemory(deps.memoryLimit);

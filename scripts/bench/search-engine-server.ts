@@ -14,7 +14,7 @@ import { loadDataset } from '../../src/data/load.js';
 import { decodeQuery, type RawParams } from '../../src/http/query-params.js';
 import { CONTENT_TYPES } from '../../src/http/negotiate.js';
 import { answerEtag } from '../../src/http/representation/etag.js';
-import { QUERY_DECODER, renderPage } from '../../src/http/routes/query.js';
+import { QUERY_DECODER, renderPage } from '../../src/http/search-answer.js';
 import { runQuery } from '../../src/query/run.js';
 import { planQuery } from '../../src/query/site-query.js';
 

@@ -1,17 +1,17 @@
 /**
  * Builds the Koa application from its dependencies. It never listens: `server.ts` does, so tests
- * can serve the same app on an ephemeral port without side effects. `service.ts` puts the lookup
- * fast path in front of it.
+ * can serve the same app on an ephemeral port without side effects. `listener.ts` puts the fast
+ * paths in front of it.
  */
 import Router from '@koa/router';
 import Koa from 'koa';
 import type { Logger } from '../log/logger.js';
 import type { Metrics } from '../metrics.js';
-import { createAnswerCache, type AnswerCache } from './answer-cache.js';
+import type { AnswerCache } from './answer-cache.js';
 import { compressBodies } from './compression.js';
-import { createCpuBudget, type CpuBudget } from './cpu-budget.js';
+import type { CpuBudget } from './cpu-budget.js';
 import type { InFlight } from './in-flight.js';
-import { guardingMemory, memoryGuard } from './memory-guard.js';
+import { memoryGuard } from './memory-guard.js';
 import { corsMiddleware } from './cors.js';
 import { problemMiddleware } from './problem-middleware.js';
 import { observeRequests } from './request-log.js';
@@ -73,16 +73,22 @@ export interface KoaApp {
   readonly router: Router;
 }
 
-export function createApp(deps: AppDeps, inFlight: InFlight): KoaApp {
+/** What the app shares with the search fast path, which answers most searches without it (listener.ts). */
+export interface SharedState {
+  /** Bytes held for answers in flight, and the requests being answered. */
+  readonly inFlight: InFlight;
+  /** Computed answers and their compressed codings, by ETag. */
+  readonly answers: AnswerCache;
+  /** The queue searches, facets and /metrics compute in, with the memory bound checked at each turn. */
+  readonly budget: CpuBudget;
+}
+
+export function createApp(deps: AppDeps, { inFlight, answers, budget }: SharedState): KoaApp {
   const app = new Koa();
   // Errors are answered and logged by problemMiddleware; Koa's default handler would print stacks to stderr.
   app.silent = true;
   app.on('error', (error: unknown) => logResponseError(deps.logger, error));
 
-  // One cache for computed answers and their compressed codings, per app.
-  const answers = createAnswerCache(deps.answerCacheBytes, deps.metrics);
-  // Searches, facets and /metrics compute in turns of one queue; probes and lookups never wait in it.
-  const budget = guardingMemory(createCpuBudget(deps.searchCpuPercent, deps.searchWaitMs), inFlight, deps.responseMemoryBytes);
   const router = createRouter(deps, answers, budget);
 
   // Preflights and 405s match no handler; they are labelled with the route their path belongs to.
@@ -90,8 +96,8 @@ export function createApp(deps: AppDeps, inFlight: InFlight): KoaApp {
     const pattern = router.match(path, 'GET').path.find((layer) => layer.methods.length > 0)?.path;
     return typeof pattern === 'string' ? pattern : undefined;
   };
-  // Outermost first. A middleware added here must be reviewed for the lookup fast path, which
-  // answers most lookups without Koa (fast-path-review.ts; test/http/fast-path.test.ts checks).
+  // Outermost first. A middleware added here must be reviewed for the fast paths, which answer
+  // most lookups and searches without Koa (fast-path/review.ts; test/http/fast-path.test.ts checks).
   deps.metrics.inFlight(
     () => inFlight.requests,
     () => inFlight.bytes,

@@ -28,9 +28,13 @@ export class InFlight {
     this.#requests--;
   }
 
-  /** Holds `bytes` until `res` closes. */
+  /**
+   * Holds `bytes` until `res` closes. A response already closed (its client left while the
+   * answer waited for its turn or for compression) holds nothing: its 'close' has been emitted
+   * and would never release them.
+   */
   holdUntilClosed(res: ServerResponse, bytes: number): void {
-    if (bytes <= 0) return;
+    if (bytes <= 0 || res.closed) return;
     this.#bytes += bytes;
     res.once('close', () => (this.#bytes -= bytes));
   }

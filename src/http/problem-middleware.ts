@@ -31,6 +31,23 @@ function isClientHttpError(error: unknown): error is Error & { status: number; e
   return error instanceof Error && typeof e.status === 'number' && e.status >= 400 && e.status < 500 && e.expose === true;
 }
 
+/**
+ * The problem a failed request answers: its own when it threw one, a client error's, or, for
+ * anything unexpected, INTERNAL, whose details go to the log only. The search fast path
+ * (fast-path/search.ts) answers its failures with it too.
+ */
+export function problemOf(error: unknown, logger: Logger, method: string, path: string): HttpProblem {
+  if (error instanceof HttpProblem) return error;
+  if (isClientHttpError(error)) return new HttpProblem(CLIENT_ERROR_CODES[error.status] ?? 'BAD_REQUEST', error.message);
+  logger.error({ err: error, method, path }, 'unhandled error');
+  return new HttpProblem('INTERNAL', 'the server failed to answer this request; the error has been logged');
+}
+
+/** A problem answer's own headers as name/value pairs, in the order they are set: the problem's, the media type, no caching. */
+export function problemHeaders(problem: HttpProblem): string[] {
+  return [...Object.entries(problem.headers).flat(), 'Content-Type', PROBLEM_MEDIA_TYPE, 'Cache-Control', CACHE_CONTROL.never];
+}
+
 /** What this middleware leaves in `ctx.state` for the middleware around it: the problem it answered, if any. */
 export interface ProblemState {
   problem?: HttpProblem;
@@ -48,22 +65,15 @@ export function problemMiddleware(logger: Logger): Middleware {
       for (const name of ctx.response.headerSent ? [] : ctx.res.getHeaderNames()) {
         if (!name.startsWith('access-control-') && name !== 'vary') ctx.res.removeHeader(name);
       }
-      if (error instanceof HttpProblem) problem = error;
-      else if (isClientHttpError(error)) {
-        problem = new HttpProblem(CLIENT_ERROR_CODES[error.status] ?? 'BAD_REQUEST', error.message);
-      } else {
-        logger.error({ err: error, method: ctx.method, path: ctx.path }, 'unhandled error');
-        problem = new HttpProblem('INTERNAL', 'the server failed to answer this request; the error has been logged');
-      }
+      problem = problemOf(error, logger, ctx.method, ctx.path);
     }
     if (problem === undefined) return;
     // For the request log and the metrics (request-log.ts), which run outside this middleware.
     (ctx.state as ProblemState).problem = problem;
     const document = problem.toDocument(ctx.path);
     ctx.status = document.status;
-    for (const [name, value] of Object.entries(problem.headers)) ctx.set(name, value);
-    ctx.set('Content-Type', PROBLEM_MEDIA_TYPE);
-    ctx.set('Cache-Control', CACHE_CONTROL.never);
+    const headers = problemHeaders(problem);
+    for (let i = 0; i < headers.length; i += 2) ctx.set(headers[i] as string, headers[i + 1] as string);
     ctx.body = JSON.stringify(document);
   };
 }

@@ -3,19 +3,21 @@
  * such request after /ready does not pay for what V8 compiles lazily on first use (the route,
  * parameter decoding, negotiation, rendering, ETags, compression, the queue, the request log)
  * nor for the JSON body parser's import: the first search took 87 ms and the first POST /query
- * 121 ms after start-up, against 4-7 ms warm (issue 26). The requests go through a throwaway app
- * of the same code, serving only the new dataset, with its own metrics and no log, over an
- * unconnected socket: nothing is listened on and the service's metrics count no warm-up.
+ * 121 ms after start-up, against 4-7 ms warm (issue 26). The requests go through a throwaway
+ * listener of the same code (the fast paths and the Koa app: plain searches take the one,
+ * compressed ones and POSTs the other), serving only the new dataset, with its own metrics and no
+ * log, over an unconnected socket: nothing is listened on and the service's metrics count no warm-up.
  * docs/benchmarks.md measures the first request of each kind against a warm one.
  */
-import { IncomingMessage, ServerResponse } from 'node:http';
+import { IncomingMessage, ServerResponse, type RequestListener } from 'node:http';
 import { Socket } from 'node:net';
 import type { Dataset } from '../data/dataset.js';
 import { DatasetStore } from '../data/store.js';
 import { silentLogger } from '../log/logger.js';
 import { createMetrics } from '../metrics.js';
-import { createApp, type AppDeps } from './app.js';
+import type { AppDeps } from './app.js';
 import { InFlight } from './in-flight.js';
+import { createListener } from './listener.js';
 
 interface WarmUpRequest {
   readonly method: 'GET' | 'POST';
@@ -44,8 +46,8 @@ const REQUESTS: readonly WarmUpRequest[] = [
   },
 ];
 
-/** Runs `request` through `handle` (a Koa callback) on an unconnected socket; resolves with its status once answered. */
-async function answer(handle: (req: IncomingMessage, res: ServerResponse) => Promise<void>, request: WarmUpRequest): Promise<number> {
+/** Runs `request` through `listener` on an unconnected socket; resolves with its status once answered. */
+function answer(listener: RequestListener, request: WarmUpRequest): Promise<number> {
   const req = new IncomingMessage(new Socket());
   req.method = request.method;
   req.url = request.url;
@@ -54,17 +56,27 @@ async function answer(handle: (req: IncomingMessage, res: ServerResponse) => Pro
   if (body.length > 0) req.push(body);
   req.push(null);
   const res = new ServerResponse(req);
-  await handle(req, res);
-  return res.statusCode;
+  // A response without a socket never emits 'finish': its `end` is the sign it is answered.
+  return new Promise((resolve) => {
+    const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
+    res.end = ((...args: unknown[]) => {
+      const ended = end(...args);
+      resolve(res.statusCode);
+      return ended;
+    }) as typeof res.end;
+    listener(req, res);
+  });
 }
 
 export async function warmUp(dataset: Dataset, deps: Omit<AppDeps, 'store' | 'logger' | 'metrics'>): Promise<void> {
   const store = new DatasetStore();
   store.replace(dataset);
-  const { app } = createApp({ ...deps, store, logger: silentLogger, metrics: createMetrics({ processMetrics: false }) }, new InFlight());
-  const handle = app.callback();
+  const { listener } = createListener(
+    { ...deps, store, logger: silentLogger, metrics: createMetrics({ processMetrics: false }) },
+    new InFlight(),
+  );
   for (const request of REQUESTS) {
-    const status = await answer(handle, request);
+    const status = await answer(listener, request);
     // A warm-up request the routes no longer answer would warm an error path instead: say so.
     if (status !== 200) throw new Error(`the warm-up request ${request.method} ${request.url} answered ${status}`);
   }

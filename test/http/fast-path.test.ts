@@ -1,5 +1,6 @@
 /**
- * The lookup fast path answers `GET /query?unique_number=N` without Koa. It must be
+ * The lookup fast path answers `GET /query?unique_number=N` without Koa (test/http/search-fast-path.test.ts
+ * holds the search fast path to the same rules). It must be
  * indistinguishable from the Koa route: same status, bytes and headers, same metrics and log
  * line. Each case is sent twice to one real server (the service as main.ts assembles it): once in
  * the fast path's form, once with a header that only routes it through Koa; a recording wrapper
@@ -11,7 +12,7 @@ import { expect } from 'chai';
 import { pino } from 'pino';
 import { DEFAULTS } from '../../src/config.js';
 import { loggerOptions } from '../../src/log/logger.js';
-import { REVIEWED_MIDDLEWARES } from '../../src/http/fast-path-review.js';
+import { REVIEWED_MIDDLEWARES } from '../../src/http/fast-path/review.js';
 import { referenceData } from '../helpers/reference-csv.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 
@@ -56,10 +57,11 @@ describe('lookup fast path', () => {
     const reviewed = REVIEWED_MIDDLEWARES.map((m) => m.name);
     expect(
       running,
-      `The Koa middleware stack is now [${running.join(', ')}]; the lookup fast path was reviewed against [${reviewed.join(', ')}]. ` +
-        'Most lookups never reach Koa. For each middleware added, removed or reordered, decide: must the fast path apply it too ' +
-        '(then do so in src/http/lookup-fast-path.ts), or does it not apply to the lookups the fast path answers? ' +
-        'Record the decision and why in src/http/fast-path-review.ts (and name the middleware in src/http/app.ts).',
+      `The Koa middleware stack is now [${running.join(', ')}]; the fast paths were reviewed against [${reviewed.join(', ')}]. ` +
+        'Most lookups and plain searches never reach Koa. For each middleware added, removed or reordered, decide for each fast ' +
+        'path: must it apply the middleware too (then do so in src/http/fast-path/lookup.ts or search.ts), or does the middleware ' +
+        'not apply to the requests it answers? Record the decisions and why in src/http/fast-path/review.ts (and name the ' +
+        'middleware in src/http/app.ts).',
     ).to.deep.equal(reviewed);
   });
 
@@ -69,11 +71,11 @@ describe('lookup fast path', () => {
     const onTheWay = server.service.router.match('/query', 'GET').pathAndMethod.flatMap((layer) => layer.stack);
     expect(
       onTheWay.map((middleware) => middleware.name || '(unnamed)'),
-      `GET /query now passes ${onTheWay.length} functions in the router; the lookup fast path was reviewed against one, the ` +
-        "route's handler (whose answer it shares: src/http/lookup-answer.ts). Most lookups never reach the router. For each " +
-        'middleware added with router.use() or on the /query route, decide: must the fast path apply it too (then do so in ' +
-        'src/http/lookup-fast-path.ts), or does it not apply to the lookups the fast path answers? Record the decision and why ' +
-        'in src/http/fast-path-review.ts, and update this check.',
+      `GET /query now passes ${onTheWay.length} functions in the router; the fast paths were reviewed against one, the ` +
+        "route's handler (whose answers they share: src/http/lookup-answer.ts, search-answer.ts). Most lookups and searches never " +
+        'reach the router. For each middleware added with router.use() or on the /query route, decide for each fast path: must ' +
+        'it apply the middleware too (then do so in src/http/fast-path/), or does the middleware not apply to the requests it ' +
+        'answers? Record the decisions and why in src/http/fast-path/review.ts, and update this check.',
     ).to.have.length(1);
   });
 

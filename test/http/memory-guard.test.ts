@@ -4,6 +4,7 @@
  * with Retry-After, while probes answer; once the answers are delivered the bytes are released.
  * With the search queue, a search is checked again at its turn.
  */
+import { request } from 'node:http';
 import { expect } from 'chai';
 import { metricValue, scrape } from '../helpers/metrics.js';
 import { openAgent, sendLabelled } from '../helpers/burst.js';
@@ -76,4 +77,51 @@ describe('bound on bytes held for answers in flight, with the search queue', fun
     expect(metricValue(metrics, 'whc_http_requests_refused_total{reason="search_wait"}')).to.equal(0);
     expect((await fetch(`${server.url}/health`)).status).to.equal(200);
   });
+});
+
+describe('bytes held for answers whose client left while they waited', function () {
+  this.timeout(30_000);
+  let server: TestServer;
+  // A wait bound far above the burst's, no cache: every search is computed in its turn.
+  before(async () => (server = await startTestServer({ searchCpuPercent: 50, searchWaitMs: 30_000, answerCacheMb: 0 })));
+  after(() => server.close());
+
+  /** A burst of distinct 2.4 MB pages; the clients of every third leave as soon as it is sent. Resolves once every other is read. */
+  async function burstWithLeavers(headers: Record<string, string>): Promise<number[]> {
+    const agent = await openAgent(server.url, 30);
+    const sent = Array.from({ length: 30 }, (_, i) =>
+      i % 3 === 2
+        ? new Promise<number>((resolve) => {
+            const req = request(`${server.url}/query?near=48.85,2.35&radius_km=${20_000 + i / 9}&limit=1000`, { agent, headers });
+            req.on('error', () => resolve(0));
+            req.end(() => setImmediate(() => req.destroy()));
+          })
+        : sendLabelled(server.url, agent, [], `/query?near=48.85,2.35&radius_km=${20_000 + i / 9}&limit=1000`, undefined, headers).then(
+            async (answer) => {
+              await answer.arrayBuffer();
+              return answer.status;
+            },
+          ),
+    );
+    const statuses = await Promise.all(sent);
+    agent.destroy();
+    return statuses;
+  }
+
+  for (const [label, headers] of [
+    ['the search fast path', {}],
+    ['Koa', { Accept: 'application/json;q=0.9' }],
+  ] as const) {
+    it(`holds none once everything is delivered, through ${label}`, async () => {
+      const statuses = await burstWithLeavers(headers);
+      expect(statuses.filter((s) => s !== 0)).to.deep.equal(Array.from({ length: 20 }, () => 200));
+      // The leavers' answers are computed in their turn after their clients left: nothing of them may stay held.
+      let held = metricValue(await scrape(server), 'whc_http_response_bytes');
+      for (let i = 0; i < 50 && held !== 0; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        held = metricValue(await scrape(server), 'whc_http_response_bytes');
+      }
+      expect(held, 'bytes held after every answer was delivered or its client gone').to.equal(0);
+    });
+  }
 });

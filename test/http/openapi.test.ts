@@ -5,7 +5,7 @@
  */
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { expect } from 'chai';
-import { QUERY_DECODER } from '../../src/http/routes/query.js';
+import { QUERY_DECODER } from '../../src/http/search-answer.js';
 import { STATS_DECODER } from '../../src/http/routes/stats.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 

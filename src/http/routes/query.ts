@@ -6,37 +6,24 @@
  */
 import type Router from '@koa/router';
 import type { Context, Middleware } from 'koa';
-import { csvDocument } from '../../formats/csv.js';
-import { outputFields } from '../../formats/fields.js';
-import { geoJsonDocument } from '../../formats/geojson.js';
-import { jsonArray } from '../../formats/json.js';
-import { FILTER_PARAMETERS, OUTPUT_PARAMETERS, codecsOf, type Format } from '../../query/parameters.js';
-import { cursorPosition, runQuery, type QueryResult } from '../../query/run.js';
-import { planQuery, type SiteQuery } from '../../query/site-query.js';
+import type { Format } from '../../query/parameters.js';
+import { cursorPosition } from '../../query/run.js';
+import { planQuery } from '../../query/site-query.js';
 import { sendCached, type AnswerCache } from '../answer-cache.js';
 import type { CpuBudget } from '../cpu-budget.js';
 import { paramsFromBody } from '../body-params.js';
 import { markCompressible } from '../compression.js';
 import { answeredNotModified, conditionalTags } from '../conditional.js';
-import { nextPageHeaders } from '../list-headers.js';
 import { LOOKUP_VARY, lookupAnswer } from '../lookup-answer.js';
-import { CONTENT_TYPES, chooseFormat } from '../negotiate.js';
+import { chooseFormat } from '../negotiate.js';
 import { HttpProblem } from '../problems.js';
-import { decodeQuery, invalidParameters, queryDecoder, type RawParams } from '../query-params.js';
+import { decodeQuery, invalidParameters, type RawParams } from '../query-params.js';
 import { answerEtag } from '../representation/etag.js';
-import { CACHE_CONTROL, TOTAL_COUNT_HEADER } from '../representation/headers.js';
+import { CACHE_CONTROL } from '../representation/headers.js';
 import { MAX_QUERY_BODY_BYTES, inKib } from '../representation/limits.js';
+import { QUERY_DECODER, SEARCH_VARY, computeSearch } from '../search-answer.js';
 import { setHeader } from '../set-header.js';
 import { requireDataset, type RouteDeps } from './route-deps.js';
-
-export const QUERY_DECODER = queryDecoder({}, { ...codecsOf(FILTER_PARAMETERS), ...codecsOf(OUTPUT_PARAMETERS) });
-
-/** A search's page in its format. Also run by the benchmark's bare search server (scripts/bench/). */
-export function renderPage(format: Format, result: QueryResult, query: SiteQuery): Buffer {
-  if (format === 'json') return jsonArray(result.page, query.fields);
-  const fields = outputFields(query.fields, query.filter.near !== undefined);
-  return format === 'csv' ? csvDocument(result.page, fields) : geoJsonDocument(result.page, fields);
-}
 
 /** Only `unique_number` (and at most format=json): the original lookup and its prebuilt body. */
 function isLookup(params: RawParams, format: Format): boolean {
@@ -55,7 +42,7 @@ async function answerQuery(ctx: Context, params: RawParams, deps: QueryRouteDeps
   if (Array.isArray(query)) throw invalidParameters(query);
   const format = chooseFormat(ctx, decoded.format);
   const dataset = requireDataset(deps);
-  ctx.vary('Accept');
+  for (const field of SEARCH_VARY) ctx.vary(field);
   setHeader(ctx, 'Cache-Control', CACHE_CONTROL.data);
 
   if (isLookup(params, format) && decoded.unique_number !== undefined) {
@@ -78,12 +65,7 @@ async function answerQuery(ctx: Context, params: RawParams, deps: QueryRouteDeps
   setHeader(ctx, 'ETag', etag);
   markCompressible(ctx);
   if (answeredNotModified(ctx, etag)) return;
-  await sendCached(ctx, deps.answers, deps.budget, etag, () => {
-    const result = runQuery(dataset.index, query);
-    const headers: Record<string, string> = { [TOTAL_COUNT_HEADER]: String(result.total), 'Content-Type': CONTENT_TYPES[format] };
-    if (result.next !== undefined) Object.assign(headers, nextPageHeaders('/query', params, result.next));
-    return { headers, body: renderPage(format, result, query) };
-  });
+  await sendCached(ctx, deps.answers, deps.budget, etag, () => computeSearch(dataset, query, format, params));
 }
 
 const isEmptyBody = (ctx: Context): boolean => ctx.get('Content-Length') === '0' && ctx.get('Transfer-Encoding') === '';

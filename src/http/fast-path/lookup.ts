@@ -4,36 +4,31 @@
  * half of what a bare node:http server does per request (docs/benchmarks.md). This listener
  * answers exactly that request, in its common form, with the bytes, headers, metrics and log
  * line the Koa route produces: the route's own answer (lookup-answer.ts) and what the Koa
- * middlewares add to it (fast-path-review.ts lists each and what was decided). Anything else
+ * middlewares add to it (review.ts lists each and what was decided). Anything else
  * (another parameter, an Origin, an Accept other than JSON, an unknown id, a draining server)
  * goes to Koa. test/http/fast-path.test.ts compares the two answers header by header, and fails
  * when the Koa middleware stack changes.
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import { requestLineWriter, type Logger } from '../log/logger.js';
-import type { Metrics } from '../metrics.js';
-import { CORS_VARY } from './cors.js';
-import { LOOKUP_VARY, lookupAnswer } from './lookup-answer.js';
-import { SECURITY_HEADERS } from './representation/headers.js';
-import { REQUEST_ID_HEADER, requestId } from './request-id.js';
-import type { RouteDeps } from './routes/route-deps.js';
+import { requestLineWriter, type Logger } from '../../log/logger.js';
+import type { Metrics } from '../../metrics.js';
+import { CORS_VARY } from '../cors.js';
+import { LOOKUP_VARY, lookupAnswer } from '../lookup-answer.js';
+import { SECURITY_HEADERS } from '../representation/headers.js';
+import { REQUEST_ID_HEADER, requestId } from '../request-id.js';
+import type { RouteDeps } from '../routes/route-deps.js';
+import { isPlainJsonRequest } from './plain-request.js';
 
 const PREFIX = '/query?unique_number=';
 /** The lookup codec's rule (digits, no leading zero), limited to 15 digits: always a safe integer. */
 const ID = /^[1-9][0-9]{0,14}$/;
 const ROUTE = '/query';
-/** CORS varies on Origin first, then the route adds its own (fast-path-review.ts). */
+/** CORS varies on Origin first, then the route adds its own (review.ts). */
 const VARY = [CORS_VARY, ...LOOKUP_VARY].join(', ');
 
 export interface FastPathDeps extends RouteDeps {
   readonly logger: Logger;
   readonly metrics: Metrics;
-}
-
-/** Headers that would make Koa answer differently: CORS, content negotiation. */
-function isPlainJsonRequest(req: IncomingMessage): boolean {
-  const { accept, origin } = req.headers;
-  return origin === undefined && (accept === undefined || accept === '*/*' || accept === 'application/json');
 }
 
 export function withLookupFastPath(fallback: RequestListener, deps: FastPathDeps): RequestListener {
