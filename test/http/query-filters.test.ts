@@ -69,8 +69,10 @@ describe('GET /query filters', () => {
     const ids = reference.rows.map((row) => row['unique_number'] as number).sort((a, b) => a - b);
     const probes = [...new Set([0, 1, ...ids.flatMap((id) => [id - 1, id, id + 1]), (ids.at(-1) ?? 0) + 1000])].filter((id) => id > 0);
     for (const [i, id] of probes.entries()) {
-      // Every other probe with a second filter, so both the lone filter and a combination are searched.
-      const f: Filters = i % 2 === 0 ? { unique_number: id, danger: false } : { unique_number: id, inscribed_from: 1978 };
+      // Each probe with a second filter, so both the lone filter and a combination are searched;
+      // a category of one value (its sites read from the index's list) in turn Natural and Cultural.
+      const second: Filters[] = [{ danger: false }, { inscribed_from: 1978 }, { category: [i % 2 === 0 ? 'Natural' : 'Cultural'] }];
+      const f: Filters = { unique_number: id, ...second[i % 3] };
       const { ids: got, total } = await idsFor(f);
       expect(got, `unique_number=${id}`).to.deep.equal(expectedIds(f));
       expect(total).to.equal(got.length);
