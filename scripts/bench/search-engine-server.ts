@@ -1,31 +1,26 @@
 /**
  * The benchmark's second baseline for uncached searches: a bare node:http server that answers
- * each `/query` search by running the service's own search on every request (decoding the
- * parameters, planning, filtering, ordering, paging, rendering the page, its ETag) and nothing
- * else: no Koa, no logging, metrics, answer cache, CPU budget, compression or conditional
- * requests. Its bodies are byte-identical to the service's (the bench checks). Its throughput is
- * the ceiling for a search computed with this engine in one Node.js process here, whatever
- * framework serves it; the fixed-bytes baseline (baseline-server.ts) is the ceiling for any answer.
+ * each `/query` search by running the service's own search on every request (the search's plan,
+ * kept by its query string as the service's search fast path keeps it, then filtering, ordering,
+ * paging, rendering the page, its ETag) and nothing else: no Koa, no logging, metrics, answer
+ * cache, CPU budget, compression or conditional requests. Its bodies are byte-identical to the
+ * service's (the bench checks). Its throughput is the ceiling for a search computed with this
+ * engine in one Node.js process here, whatever framework serves it; the fixed-bytes baseline
+ * (baseline-server.ts) is the ceiling for any answer.
  *   PORT=... DATA_FILE=... node --import tsx scripts/bench/search-engine-server.ts
  */
 import { createServer } from 'node:http';
-import { createRequire } from 'node:module';
 import { loadDataset } from '../../src/data/load.js';
-import { decodeQuery, type RawParams } from '../../src/http/query-params.js';
+import { SearchPlans } from '../../src/http/fast-path/search-plans.js';
 import { CONTENT_TYPES } from '../../src/http/negotiate.js';
-import { answerEtag } from '../../src/http/representation/etag.js';
-import { QUERY_DECODER, renderPage } from '../../src/http/search-answer.js';
+import { answerEtagOf } from '../../src/http/representation/etag.js';
+import { renderPage } from '../../src/http/search-answer.js';
 import { runQuery } from '../../src/query/run.js';
-import { planQuery } from '../../src/query/site-query.js';
 
 const dataset = await loadDataset(process.env['DATA_FILE'] ?? 'data/whc-sites-2019.csv');
 const HEALTH = Buffer.from(JSON.stringify({ status: 'ok' }));
 
-/**
- * Parameters exactly as the service's `ctx.query` holds them (a name given twice is a list): Koa's
- * own parser, which its request object calls. The subpath is exported but has no type declarations.
- */
-const { parse: paramsOf } = createRequire(import.meta.url)('koa/lib/search-params.js') as { parse(this: void, search: string): RawParams };
+const plans = new SearchPlans('/query');
 
 const server = createServer((req, res) => {
   const url = req.url ?? '';
@@ -39,12 +34,10 @@ const server = createServer((req, res) => {
     return;
   }
   try {
-    const params = paramsOf(search);
-    const decoded = decodeQuery(QUERY_DECODER, params);
-    const query = planQuery(decoded);
-    if (Array.isArray(query)) throw new Error('invalid parameters');
-    const format = decoded.format ?? 'json';
-    const etag = answerEtag(dataset.version.id, '/query', format, params);
+    const plan = plans.planOf(search);
+    if (plan === undefined) throw new Error('invalid parameters');
+    const { format, query } = plan;
+    const etag = answerEtagOf(dataset.version.id, plan.digest);
     const body = renderPage(format, runQuery(dataset.index, query), query);
     res.writeHead(200, { 'Content-Type': CONTENT_TYPES[format], 'Content-Length': body.length, ETag: etag }).end(body);
   } catch (error) {

@@ -14,9 +14,7 @@
  * test/http/fast-path.test.ts compares the two answers header by header.
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import { createRequire } from 'node:module';
 import { cursorPosition } from '../../query/run.js';
-import { planQuery } from '../../query/site-query.js';
 import { MAX_LOGGED_QUERY, requestLineWriter, type Logger } from '../../log/logger.js';
 import type { Metrics } from '../../metrics.js';
 import type { AnswerCache, CachedAnswer } from '../answer-cache.js';
@@ -25,14 +23,14 @@ import type { CpuBudget } from '../cpu-budget.js';
 import type { InFlight } from '../in-flight.js';
 import { problemHeaders, problemOf } from '../problem-middleware.js';
 import type { HttpProblem } from '../problems.js';
-import { decodeQuery, type RawParams } from '../query-params.js';
-import { answerEtag, matchesIfNoneMatch } from '../representation/etag.js';
+import { answerEtagOf, matchesIfNoneMatch } from '../representation/etag.js';
 import { CACHE_CONTROL, SECURITY_HEADERS } from '../representation/headers.js';
 import { MAX_QUERY_PARAMETERS, MAX_URL_LENGTH } from '../representation/limits.js';
 import { REQUEST_ID_HEADER, requestId } from '../request-id.js';
 import type { RouteDeps } from '../routes/route-deps.js';
-import { QUERY_DECODER, SEARCH_VARY, computeSearch } from '../search-answer.js';
+import { SEARCH_VARY, computeSearch } from '../search-answer.js';
 import { isPlainJsonRequest } from './plain-request.js';
+import { SearchPlans } from './search-plans.js';
 
 const ROUTE = '/query';
 const PREFIX = `${ROUTE}?`;
@@ -40,12 +38,6 @@ const PREFIX = `${ROUTE}?`;
 const VARY = [CORS_VARY, ...SEARCH_VARY, 'Accept-Encoding'].join(', ');
 /** A failed answer's Vary: compression adds its own only to 200 and 304. */
 const PROBLEM_VARY = [CORS_VARY, ...SEARCH_VARY].join(', ');
-
-/**
- * Parameters exactly as Koa's `ctx.query` holds them (a name given twice is a list): Koa's own
- * parser, which its request object calls. The subpath is exported, without type declarations.
- */
-const { parse: paramsOf } = createRequire(import.meta.url)('koa/lib/search-params.js') as { parse(this: void, search: string): RawParams };
 
 export interface SearchFastPathDeps extends RouteDeps {
   readonly logger: Logger;
@@ -67,11 +59,9 @@ function withinParameterLimit(search: string): boolean {
 /** Koa's rule for writing an answer (`ctx.writable`): not once the client has gone. */
 const isWritable = (res: ServerResponse): boolean => !res.writableEnded && res.socket?.writable !== false;
 
-/** Neither the lookup (its own fast path and route branch) nor anything the route would question. */
-const isPlainSearch = (params: RawParams): boolean => params['unique_number'] === undefined;
-
 export function withSearchFastPath(fallback: RequestListener, deps: SearchFastPathDeps): RequestListener {
   const { answers, budget, inFlight, metrics } = deps;
+  const plans = new SearchPlans(ROUTE);
   // Query strings come from clients: JSON-escaped in the log line, as request-log.ts does.
   const logLine = requestLineWriter(deps.logger, JSON.stringify);
 
@@ -130,25 +120,16 @@ export function withSearchFastPath(fallback: RequestListener, deps: SearchFastPa
       fallback(req, res);
       return;
     }
-    const params = paramsOf(search);
-    let decoded;
-    try {
-      decoded = isPlainSearch(params) ? decodeQuery(QUERY_DECODER, params) : undefined;
-    } catch {
-      decoded = undefined; // a bad parameter: Koa answers the problem
-    }
-    const query = decoded === undefined ? undefined : planQuery(decoded);
+    const plan = plans.planOf(search);
     if (
-      query === undefined ||
-      Array.isArray(query) ||
-      (query.cursor !== undefined && cursorPosition(dataset.index, query.cursor, query.sort) === undefined)
+      plan === undefined ||
+      (plan.query.cursor !== undefined && cursorPosition(dataset.index, plan.query.cursor, plan.query.sort) === undefined)
     ) {
       fallback(req, res);
       return;
     }
-    // The negotiation's answer for a plain Accept, unless `format=` says otherwise.
-    const format = decoded?.format ?? 'json';
-    const etag = answerEtag(dataset.version.id, ROUTE, format, params);
+    const { params, query, format } = plan;
+    const etag = answerEtagOf(dataset.version.id, plan.digest);
     const rid = requestId(req.headers['x-request-id']);
     // In the Koa answer's order: the Vary of CORS, the route and compression; the route's headers;
     // the cached answer's; Koa's Content-Length; the security headers and the request id last.

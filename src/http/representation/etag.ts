@@ -35,9 +35,18 @@ export function siteEtag(versionId: string, uniqueNumber: number): string {
  * Parameters are sorted so that their order in the URL does not matter.
  */
 export function answerEtag(versionId: string, route: string, format: string, params: Readonly<Record<string, unknown>>): string {
+  return answerEtagOf(versionId, answerDigest(route, format, params));
+}
+
+/** The part of a computed answer's tag that does not depend on the dataset: kept with a search's plan (fast-path/search-plans.ts). */
+export function answerDigest(route: string, format: string, params: Readonly<Record<string, unknown>>): string {
   const canonical = JSON.stringify([route, format, Object.entries(params).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))]);
   // The one-shot hash: a Hash object per request (createHash) was most of this function's cost under wrk.
-  const digest = hash('sha256', canonical, 'base64url').slice(0, 22);
+  return hash('sha256', canonical, 'base64url').slice(0, 22);
+}
+
+/** The tag of the answer `digest` names, in the dataset `versionId`. */
+export function answerEtagOf(versionId: string, digest: string): string {
   return `"${versionTag(versionId)}-${digest}"`;
 }
 
