@@ -12,7 +12,7 @@ import type { Row } from '../data/row.js';
 import { forEachSliced, NO_PAUSE, type Checkpoint } from './checkpoint.js';
 import { criteriaOf } from './criteria.js';
 import type { Point } from './geo.js';
-import { fold, plainText, words } from './text.js';
+import { fold, htmlText, plainText } from './text.js';
 import { WordIndexBuilder, type WordIndex } from './word-index.js';
 
 export { forEachSliced, NO_PAUSE, type Checkpoint } from './checkpoint.js';
@@ -174,8 +174,12 @@ function foldedList(...cells: (string | null)[]): string[] {
 }
 
 /** Distinct folded words of the names and short descriptions, HTML removed. */
-function searchedWords(row: Row): string[] {
-  return words(SEARCHED_COLUMNS.map((column) => plainText(row[column] ?? '')).join(' '));
+/**
+ * The text `q` searches: the searched columns without their tags and entities, as `plainText`
+ * gives them but for its collapsed spaces, which the words do not depend on.
+ */
+function searchedText(row: Row): string {
+  return SEARCHED_COLUMNS.map((column) => htmlText(row[column] ?? '')).join(' ');
 }
 
 /** Collects the index row by row while a file loads; `build` orders it by `unique_number`. */
@@ -202,7 +206,7 @@ export class QueryIndexBuilder {
     elements.isoCodes.push(this.#internList(foldedList(row.iso_code)));
     elements.criteria.push(this.#internList([...criteriaOf(row)]));
     elements.category.push(this.#internList([row.category]));
-    this.#words.add(searchedWords(row));
+    this.#words.addText(searchedText(row));
   }
 
   /** Asks `checkpoint` between slices of sites and words: at 100,000 rows the build is seconds of work. */

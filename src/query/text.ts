@@ -36,9 +36,14 @@ export function stripTags(html: string, onScan?: (examined: number) => void): st
   return out + html.slice(from);
 }
 
-/** Tags removed (each becomes a space, so `a<br>b` stays two words), entities decoded, spaces collapsed. */
+/** Tags removed (each becomes a space, so `a<br>b` stays two words) and entities decoded. */
+export function htmlText(html: string): string {
+  return decodeHTML(stripTags(html));
+}
+
+/** `htmlText` with its spaces collapsed. */
 export function plainText(html: string): string {
-  return decodeHTML(stripTags(html)).replace(SPACE_RUNS, ' ').trim();
+  return htmlText(html).replace(SPACE_RUNS, ' ').trim();
 }
 
 /** Case and accents folded: NFD splits `é` into `e` plus a combining mark, which is dropped. */
@@ -66,6 +71,21 @@ function unitClass(unit: number): UnitClass {
   return known;
 }
 
+/** Receives each word of a text as the range [start, end) of `source`, with its `wordHash`. */
+export type WordVisitor = (source: string, start: number, end: number, hash: number) => void;
+
+const FNV_PRIME = 0x01000193;
+
+/**
+ * FNV-1a over the code units of `source` from `start` to `end`, from `seed`: what `scanWords`
+ * gives each word, so the word index can intern a word without making its string (word-index.ts).
+ */
+export function wordHash(source: string, start: number, end: number, seed: number): number {
+  let hash = seed;
+  for (let i = start; i < end; i++) hash = Math.imul(hash ^ source.charCodeAt(i), FNV_PRIME);
+  return hash >>> 0;
+}
+
 /**
  * The folded words of a text: runs of letters and digits (`\p{L}`, `\p{N}`) once `fold` has
  * dropped the marks. Found by one scan rather than `fold`, then `split` on
@@ -74,33 +94,53 @@ function unitClass(unit: number): UnitClass {
  * first), and ASCII text, most cells, is only lower-cased. Text with surrogates once normalized
  * (letters outside the BMP, emoji) takes the regular expressions: dropping a mark can join two
  * halves of a pair into a letter, which a scan of code units would not see.
+ *
+ * Each word goes to `visit` as a range of a string with its `wordHash(..., seed)`, computed as
+ * the scan reads it: most words are a range of the folded text, and no string is made for them.
  */
-export function words(text: string): string[] {
+export function scanWords(text: string, seed: number, visit: WordVisitor): void {
   const nonAscii = NON_ASCII.test(text);
   const folded = nonAscii ? text.normalize('NFD').toLowerCase() : text.toLowerCase();
   // After normalizing: a few BMP ideographs (U+FA6C) decompose to letters outside it.
-  if (nonAscii && SURROGATE.test(folded))
-    return fold(text)
-      .split(NON_WORD)
-      .filter((w) => w.length > 0);
-  const found: string[] = [];
+  if (nonAscii && SURROGATE.test(folded)) {
+    for (const word of fold(text).split(NON_WORD)) if (word.length > 0) visit(word, 0, word.length, wordHash(word, 0, word.length, seed));
+    return;
+  }
   let start = -1;
   let marked = false;
+  let hash = seed;
   for (let i = 0; i < folded.length; i++) {
-    const kind = unitClass(folded.charCodeAt(i));
+    const unit = folded.charCodeAt(i);
+    const kind = unitClass(unit);
     if (kind === LETTER_OR_DIGIT_UNIT) {
-      if (start < 0) start = i;
+      if (start < 0) {
+        start = i;
+        hash = seed;
+      }
+      // Marks are left out of the hash as they are out of the word.
+      hash = Math.imul(hash ^ unit, FNV_PRIME);
     } else if (kind === MARK_UNIT) {
       marked ||= start >= 0;
     } else if (start >= 0) {
-      found.push(wordAt(folded, start, i, marked));
+      visitWord(folded, start, i, marked, hash >>> 0, visit);
       start = -1;
       marked = false;
     }
   }
-  if (start >= 0) found.push(wordAt(folded, start, folded.length, marked));
-  return found;
+  if (start >= 0) visitWord(folded, start, folded.length, marked, hash >>> 0, visit);
 }
 
-const wordAt = (text: string, start: number, end: number, marked: boolean): string =>
-  marked ? text.slice(start, end).replace(COMBINING_MARKS, '') : text.slice(start, end);
+function visitWord(folded: string, start: number, end: number, marked: boolean, hash: number, visit: WordVisitor): void {
+  if (!marked) visit(folded, start, end, hash);
+  else {
+    const word = folded.slice(start, end).replace(COMBINING_MARKS, '');
+    visit(word, 0, word.length, hash);
+  }
+}
+
+/** The folded words of a text as strings (`scanWords`), for search terms and tests. */
+export function words(text: string): string[] {
+  const found: string[] = [];
+  scanWords(text, 0, (source, start, end) => found.push(source.slice(start, end)));
+  return found;
+}

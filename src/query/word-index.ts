@@ -5,6 +5,7 @@
  * the matching words instead of testing every word of every site.
  */
 import { forEachSliced, NO_PAUSE, type Checkpoint } from './checkpoint.js';
+import { scanWords, wordHash, type WordVisitor } from './text.js';
 import { markAscending, readAscending, varintLength, writeVarint } from './varint.js';
 
 export interface WordIndex {
@@ -23,6 +24,9 @@ export interface WordIndex {
 /** Bytes of a chunk of the sites' word numbers: a site's numbers are never split between two. */
 const CHUNK_BYTES = 1 << 20;
 
+/** Probes of the word table before a word is looked up by its string instead: bounds the work of any set of colliding words. */
+const MAX_PROBES = 32;
+
 /**
  * Collects each site's distinct words as it is added, as numbers: one word list per site (about
  * 100 strings each) was 90 MB of heap at 100,000 rows while the file loaded, and interning them
@@ -30,14 +34,28 @@ const CHUNK_BYTES = 1 << 20;
  * varints of their gaps, in chunks of fixed size: 1.2 bytes a number at 100,000 rows, where one
  * `Uint32Array` grown by doubling took four, up to eight with its unused half, and a copy at each
  * doubling (docs/large-files.md).
+ *
+ * Words are numbered through a table of their hashes (open addressing, linear probing, at most
+ * half full), compared with the text they are a range of: a word already seen, nearly every
+ * word of a large file, costs no string. A `Map` from each word's string (a substring made per
+ * word, hashed again by the map) was a quarter of a 100,000-row load. The hash's seed is random,
+ * and a word whose probes pass MAX_PROBES is numbered through a `Map` instead, so words made to
+ * collide cost a bounded number of comparisons each.
  */
 export class WordIndexBuilder {
-  readonly #idOf = new Map<string, number>();
   readonly #text: string[] = [];
+  /** Each word's hash, by number. */
+  readonly #hashes: number[] = [];
+  /** Word numbers by hash, -1 where empty. */
+  #slots: Int32Array;
+  /** Words whose probes ran out, by their string. */
+  readonly #overflow = new Map<string, number>();
+  readonly #seed = Math.floor(Math.random() * 0x100000000) >>> 0;
   /** The site that last held each word: a word repeated within a site is counted once. */
   readonly #lastSite: number[] = [];
   /** The word numbers of the site being added, reused from site to site. */
   #site = new Uint32Array(256);
+  #count = 0;
   readonly #chunkBytes: number;
   #chunks: Uint8Array[];
   /** Bytes used in the last chunk. */
@@ -46,36 +64,98 @@ export class WordIndexBuilder {
   readonly #chunkOf: number[] = [];
   readonly #endOf: number[] = [];
 
-  /** `chunkBytes` is for tests, to see sites written across many chunks. */
-  constructor(chunkBytes = CHUNK_BYTES) {
+  readonly #maxProbes: number;
+
+  /**
+   * The options are for tests: sites written across many chunks, words numbered through the
+   * overflow, a table that grows (`slots`, a power of two).
+   */
+  constructor({
+    chunkBytes = CHUNK_BYTES,
+    maxProbes = MAX_PROBES,
+    slots = 1 << 12,
+  }: { chunkBytes?: number; maxProbes?: number; slots?: number } = {}) {
+    this.#slots = new Int32Array(slots).fill(-1);
     this.#chunkBytes = chunkBytes;
     this.#chunks = [new Uint8Array(chunkBytes)];
+    this.#maxProbes = maxProbes;
   }
 
   /** The words of the next site (its place is the number of sites added before it). */
   add(words: Iterable<string>): void {
+    this.#count = 0;
+    for (const word of words) this.#visit(word, 0, word.length, wordHash(word, 0, word.length, this.#seed));
+    this.#write(this.#site.subarray(0, this.#count).sort());
+  }
+
+  /** The words of `text` (text.ts's `scanWords`) as the next site's. */
+  addText(text: string): void {
+    this.#count = 0;
+    scanWords(text, this.#seed, this.#visit);
+    this.#write(this.#site.subarray(0, this.#count).sort());
+  }
+
+  /** One word of the site being added, the range [start, end) of `source`. */
+  readonly #visit: WordVisitor = (source, start, end, hash) => {
+    const id = this.#idOf(source, start, end, hash);
     const site = this.#chunkOf.length;
-    let count = 0;
-    for (const word of words) {
-      let id = this.#idOf.get(word);
-      if (id === undefined) {
-        id = this.#text.length;
-        // A copy: a word split from a long text may be a slice of it, which would keep the whole text.
-        const own = word.length < 13 ? word : Buffer.from(word, 'utf8').toString('utf8');
-        this.#idOf.set(own, id);
-        this.#text.push(own);
-        this.#lastSite.push(-1);
-      }
-      if (this.#lastSite[id] === site) continue;
-      this.#lastSite[id] = site;
-      if (count === this.#site.length) {
-        const grown = new Uint32Array(count * 2);
-        grown.set(this.#site);
-        this.#site = grown;
-      }
-      this.#site[count++] = id;
+    if (this.#lastSite[id] === site) return;
+    this.#lastSite[id] = site;
+    if (this.#count === this.#site.length) {
+      const grown = new Uint32Array(this.#count * 2);
+      grown.set(this.#site);
+      this.#site = grown;
     }
-    this.#write(this.#site.subarray(0, count).sort());
+    this.#site[this.#count++] = id;
+  };
+
+  /** The word's number, given it now if it is new. */
+  #idOf(source: string, start: number, end: number, hash: number): number {
+    const slots = this.#slots;
+    const mask = slots.length - 1;
+    let slot = hash & mask;
+    for (let probe = 0; probe < this.#maxProbes; probe++) {
+      const id = slots[slot] as number;
+      if (id === -1) {
+        const overflowed = this.#overflow.size > 0 ? this.#overflow.get(source.slice(start, end)) : undefined;
+        if (overflowed !== undefined) return overflowed;
+        const added = this.#newWord(source, start, end, hash);
+        slots[slot] = added;
+        if (this.#text.length * 2 > slots.length) this.#grow();
+        return added;
+      }
+      if (this.#hashes[id] === hash && sameText(this.#text[id] as string, source, start, end)) return id;
+      slot = (slot + 1) & mask;
+    }
+    const word = source.slice(start, end);
+    const known = this.#overflow.get(word);
+    if (known !== undefined) return known;
+    const added = this.#newWord(source, start, end, hash);
+    this.#overflow.set(this.#text[added] as string, added);
+    return added;
+  }
+
+  #newWord(source: string, start: number, end: number, hash: number): number {
+    const id = this.#text.length;
+    // A copy: a word that is a range of a long text would otherwise keep the whole text alive.
+    const word = source.slice(start, end);
+    this.#text.push(word.length < 13 ? word : Buffer.from(word, 'utf8').toString('utf8'));
+    this.#hashes.push(hash);
+    this.#lastSite.push(-1);
+    return id;
+  }
+
+  /** Twice the slots, every word in the table placed again (those in the overflow stay there). */
+  #grow(): void {
+    const slots = new Int32Array(this.#slots.length * 2).fill(-1);
+    const mask = slots.length - 1;
+    for (const id of this.#slots) {
+      if (id === -1) continue;
+      let slot = (this.#hashes[id] as number) & mask;
+      while (slots[slot] !== -1) slot = (slot + 1) & mask;
+      slots[slot] = id;
+    }
+    this.#slots = slots;
   }
 
   /** Appends one site's ascending word numbers, in a new chunk when the last has no room for them. */
@@ -150,6 +230,13 @@ export class WordIndexBuilder {
       fn(ids, readAscending(chunks[chunk] as Uint8Array, start, endOf[site] as number, ids), position);
     });
   }
+}
+
+/** Whether `word` is the range [start, end) of `source`. */
+function sameText(word: string, source: string, start: number, end: number): boolean {
+  if (word.length !== end - start) return false;
+  for (let i = 0; i < word.length; i++) if (word.charCodeAt(i) !== source.charCodeAt(start + i)) return false;
+  return true;
 }
 
 /** Code-unit order: the order `<` and `startsWith` agree on. */

@@ -6,6 +6,7 @@
  */
 import { expect } from 'chai';
 import fc from 'fast-check';
+import { scanWords, wordHash, words } from '../../src/query/text.js';
 import { readAscending } from '../../src/query/varint.js';
 import { buildWordIndex, sitesWithPrefix, WordIndexBuilder } from '../../src/query/word-index.js';
 import { bundledIndex } from '../helpers/query-fixture.js';
@@ -42,13 +43,49 @@ describe('word index (unit)', () => {
     );
     await fc.assert(
       fc.asyncProperty(input, word, async ([wordsBySite, order, chunkBytes], prefix) => {
-        const builder = new WordIndexBuilder(chunkBytes);
+        const builder = new WordIndexBuilder({ chunkBytes });
         for (const words of wordsBySite) builder.add(words);
         const index = await builder.build(order);
         const inPositionOrder = order.map((site) => wordsBySite[site] as string[]);
         expect([...sitesWithPrefix(index, prefix, order.length)]).to.deep.equal(scan(inPositionOrder, prefix));
       }),
       { numRuns: 1000 },
+    );
+  });
+
+  it('numbers words the same through the overflow map as through the table: one probe, a table grown from two slots (property)', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.array(word, { maxLength: 30 }), { maxLength: 200 }), word, async (wordsBySite, prefix) => {
+        const builder = new WordIndexBuilder({ maxProbes: 1, slots: 2 });
+        for (const words of wordsBySite) builder.add(words);
+        const index = await builder.build(wordsBySite.map((_, i) => i));
+        expect(index.words, 'each word once').to.deep.equal([...new Set(wordsBySite.flat())].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+        expect([...sitesWithPrefix(index, prefix, wordsBySite.length)]).to.deep.equal(scan(wordsBySite, prefix));
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it("indexes a site's text as the words `words` finds in it, each hashed as it is read (property)", async () => {
+    const text = fc.string({
+      unit: fc.constantFrom('a', 'B', 'é', 'E\u0301', '\u0301', ' ', ',', '<', 'ß', 'İ', '\u{1D400}', '\u{1F600}', '1', 'ﬁ', '\uFA6C'),
+      maxLength: 40,
+    });
+    await fc.assert(
+      fc.asyncProperty(fc.array(text, { maxLength: 12 }), fc.integer({ min: 0, max: 0xffffffff }), async (texts, seed) => {
+        const viaText = new WordIndexBuilder();
+        const viaWords = new WordIndexBuilder();
+        for (const t of texts) {
+          viaText.addText(t);
+          viaWords.add(words(t));
+          scanWords(t, seed, (source, start, end, hash) =>
+            expect(hash, source.slice(start, end)).to.equal(wordHash(source, start, end, seed)),
+          );
+        }
+        const order = texts.map((_, i) => i);
+        expect(await viaText.build(order)).to.deep.equal(await viaWords.build(order));
+      }),
+      { numRuns: 150 },
     );
   });
 
