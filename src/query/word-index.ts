@@ -48,6 +48,8 @@ export class WordIndexBuilder {
   readonly #hashes: number[] = [];
   /** Word numbers by hash, -1 where empty. */
   #slots: Int32Array;
+  /** `slotOf`'s shift for the table's size. */
+  #shift: number;
   /** Words whose probes ran out, by their string. */
   readonly #overflow = new Map<string, number>();
   readonly #seed = Math.floor(Math.random() * 0x100000000) >>> 0;
@@ -76,6 +78,7 @@ export class WordIndexBuilder {
     slots = 1 << 12,
   }: { chunkBytes?: number; maxProbes?: number; slots?: number } = {}) {
     this.#slots = new Int32Array(slots).fill(-1);
+    this.#shift = shiftFor(slots);
     this.#chunkBytes = chunkBytes;
     this.#chunks = [new Uint8Array(chunkBytes)];
     this.#maxProbes = maxProbes;
@@ -113,7 +116,7 @@ export class WordIndexBuilder {
   #idOf(source: string, start: number, end: number, hash: number): number {
     const slots = this.#slots;
     const mask = slots.length - 1;
-    let slot = hash & mask;
+    let slot = slotOf(hash, this.#shift);
     for (let probe = 0; probe < this.#maxProbes; probe++) {
       const id = slots[slot] as number;
       if (id === -1) {
@@ -148,14 +151,16 @@ export class WordIndexBuilder {
   /** Twice the slots, every word in the table placed again (those in the overflow stay there). */
   #grow(): void {
     const slots = new Int32Array(this.#slots.length * 2).fill(-1);
+    const shift = shiftFor(slots.length);
     const mask = slots.length - 1;
     for (const id of this.#slots) {
       if (id === -1) continue;
-      let slot = (this.#hashes[id] as number) & mask;
+      let slot = slotOf(this.#hashes[id] as number, shift);
       while (slots[slot] !== -1) slot = (slot + 1) & mask;
       slots[slot] = id;
     }
     this.#slots = slots;
+    this.#shift = shift;
   }
 
   /** Appends one site's ascending word numbers, in a new chunk when the last has no room for them. */
@@ -231,6 +236,16 @@ export class WordIndexBuilder {
     });
   }
 }
+
+/**
+ * A hash's first slot in a table of 2^(32 - shift) slots: the high bits of its product
+ * with 2^32 / φ (Fibonacci hashing). FNV-1a's low bits depend only on the code units' low bits,
+ * whatever the seed, so words whose units differ only above them would all start in one slot.
+ */
+const slotOf = (hash: number, shift: number): number => Math.imul(hash, 0x9e3779b1) >>> shift;
+
+/** What `slotOf` shifts by for a table of `size` slots. */
+const shiftFor = (size: number): number => 32 - Math.log2(size);
 
 /** Whether `word` is the range [start, end) of `source`. */
 function sameText(word: string, source: string, start: number, end: number): boolean {

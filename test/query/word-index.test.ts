@@ -66,6 +66,19 @@ describe('word index (unit)', () => {
     );
   });
 
+  it('keeps each word once with its sites when the words differ only in the high bits of their code units', async () => {
+    // FNV-1a's low bits depend only on the units' low bits: these would all start in one slot of a table indexed by them.
+    const letters = Array.from({ length: 40 }, (_, j) => String.fromCharCode(0x4e00 + (j << 8)));
+    const wordsBySite = letters.map((a) => letters.map((b) => `${a}${b}`));
+    const builder = new WordIndexBuilder({ maxProbes: 4, slots: 2 });
+    for (const words of wordsBySite) builder.add(words);
+    const index = await builder.build(wordsBySite.map((_, i) => i));
+    expect(index.words).to.have.length(letters.length ** 2);
+    expect(new Set(index.words).size).to.equal(letters.length ** 2);
+    for (const prefix of [letters[0] as string, `${letters[3] as string}${letters[7] as string}`])
+      expect([...sitesWithPrefix(index, prefix, wordsBySite.length)]).to.deep.equal(scan(wordsBySite, prefix));
+  });
+
   it("indexes a site's text as the words `words` finds in it, each hashed as it is read (property)", async () => {
     const text = fc.string({
       unit: fc.constantFrom('a', 'B', 'é', 'E\u0301', '\u0301', ' ', ',', '<', 'ß', 'İ', '\u{1D400}', '\u{1F600}', '1', 'ﬁ', '\uFA6C'),
