@@ -24,7 +24,12 @@ interface Kind {
 }
 
 const KINDS: readonly Kind[] = [
+  // fetch asks for gzip and brotli: Koa answers (and compresses). Without Accept-Encoding, the search fast path does.
   { name: 'GET /query search', request: (i) => ({ path: `/query?category=Cultural&limit=${10 + i}` }) },
+  {
+    name: 'GET /query search, no Accept-Encoding (fast path)',
+    request: (i) => ({ path: `/query?category=Natural&limit=${10 + i}`, init: { headers: { 'Accept-Encoding': '' } } }),
+  },
   {
     name: 'POST /query',
     request: (i) => ({
