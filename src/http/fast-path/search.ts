@@ -72,11 +72,21 @@ export function withSearchFastPath(fallback: RequestListener, deps: SearchFastPa
     logLine(rid, 'GET', ROUTE, query, status, Math.round(ms * 100) / 100, bytes, problem?.code);
   };
 
+  /**
+   * Adds to `head` what observeRequests adds last: the security headers, the request id and, once
+   * draining has begun (a search admitted before it may still be waiting its turn), `Connection: close`.
+   */
+  const withTail = (head: string[], rid: string): string[] => {
+    head.push(...SECURITY_HEADERS, REQUEST_ID_HEADER, rid);
+    if (deps.isShuttingDown()) head.push('Connection', 'close');
+    return head;
+  };
+
   const send = (res: ServerResponse, head: string[], answer: CachedAnswer, rid: string) => {
     const length = answer.body.length;
     for (const name in answer.headers) head.push(name, answer.headers[name] as string);
-    head.push('Content-Length', String(length), ...SECURITY_HEADERS, REQUEST_ID_HEADER, rid);
-    res.writeHead(200, head);
+    head.push('Content-Length', String(length));
+    res.writeHead(200, withTail(head, rid));
     res.end(answer.body);
     // The memory guard's hold: the body's bytes until the answer is delivered or its client gone.
     inFlight.holdUntilClosed(res, length);
@@ -90,7 +100,7 @@ export function withSearchFastPath(fallback: RequestListener, deps: SearchFastPa
     const body = Buffer.from(JSON.stringify(problem.toDocument(ROUTE)));
     if (isWritable(res)) {
       const head = ['Vary', PROBLEM_VARY, ...problemHeaders(problem), 'Content-Length', String(body.length)];
-      res.writeHead(problem.status, [...head, ...SECURITY_HEADERS, REQUEST_ID_HEADER, rid]);
+      res.writeHead(problem.status, withTail(head, rid));
       res.end(body);
     }
     return [problem, body.length];
@@ -116,7 +126,8 @@ export function withSearchFastPath(fallback: RequestListener, deps: SearchFastPa
       return;
     }
     const search = url.slice(PREFIX.length);
-    if (!withinParameterLimit(search)) {
+    // Koa's query string ends at a `#` (parseurl), which Node's parser lets through: Koa reads those.
+    if (!withinParameterLimit(search) || search.includes('#')) {
       fallback(req, res);
       return;
     }
@@ -135,7 +146,7 @@ export function withSearchFastPath(fallback: RequestListener, deps: SearchFastPa
     // the cached answer's; Koa's Content-Length; the security headers and the request id last.
     const head = ['Vary', VARY, 'Cache-Control', CACHE_CONTROL.data, 'ETag', etag];
     if (matchesIfNoneMatch(req.headers['if-none-match'], etag)) {
-      res.writeHead(304, [...head, ...SECURITY_HEADERS, REQUEST_ID_HEADER, rid]);
+      res.writeHead(304, withTail(head, rid));
       res.end();
       finish(rid, search, 304, 0, start);
       return;
