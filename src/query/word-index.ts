@@ -52,7 +52,7 @@ export class WordIndexBuilder {
   #shift: number;
   /** Words whose probes ran out, by their string. */
   readonly #overflow = new Map<string, number>();
-  readonly #seed = Math.floor(Math.random() * 0x100000000) >>> 0;
+  readonly #seed: number;
   /** The site that last held each word: a word repeated within a site is counted once. */
   readonly #lastSite: number[] = [];
   /** The word numbers of the site being added, reused from site to site. */
@@ -70,18 +70,26 @@ export class WordIndexBuilder {
 
   /**
    * The options are for tests: sites written across many chunks, words numbered through the
-   * overflow, a table that grows (`slots`, a power of two).
+   * overflow, a table that grows (`slots`, a power of two), a hash seed that repeats.
    */
   constructor({
     chunkBytes = CHUNK_BYTES,
     maxProbes = MAX_PROBES,
     slots = 1 << 12,
-  }: { chunkBytes?: number; maxProbes?: number; slots?: number } = {}) {
+    seed = Math.floor(Math.random() * 0x100000000),
+  }: { chunkBytes?: number; maxProbes?: number; slots?: number; seed?: number } = {}) {
+    if (!Number.isInteger(Math.log2(slots)) || slots < 2) throw new RangeError(`slots must be a power of two, at least 2; got ${slots}`);
     this.#slots = new Int32Array(slots).fill(-1);
     this.#shift = shiftFor(slots);
+    this.#seed = seed >>> 0;
     this.#chunkBytes = chunkBytes;
     this.#chunks = [new Uint8Array(chunkBytes)];
     this.#maxProbes = maxProbes;
+  }
+
+  /** Words numbered through the overflow `Map` rather than the table (tests: none, unless words collide). */
+  get overflowed(): number {
+    return this.#overflow.size;
   }
 
   /** The words of the next site (its place is the number of sites added before it). */
@@ -155,9 +163,18 @@ export class WordIndexBuilder {
     const mask = slots.length - 1;
     for (const id of this.#slots) {
       if (id === -1) continue;
+      // A lookup finds a word only within maxProbes of its first slot. Placed again in slot order,
+      // with first slots from the hash's top bits, a word keeps its order in its run and lands no
+      // further than it was (no case in some 80,000 random tables went past); one that did would
+      // go to the overflow, where a lookup that runs out of probes or meets an empty slot looks.
       let slot = slotOf(this.#hashes[id] as number, shift);
-      while (slots[slot] !== -1) slot = (slot + 1) & mask;
-      slots[slot] = id;
+      let probes = 0;
+      while (slots[slot] !== -1 && probes < this.#maxProbes) {
+        slot = (slot + 1) & mask;
+        probes++;
+      }
+      if (probes < this.#maxProbes) slots[slot] = id;
+      else this.#overflow.set(this.#text[id] as string, id);
     }
     this.#slots = slots;
     this.#shift = shift;
@@ -211,8 +228,21 @@ export class WordIndexBuilder {
         last[r] = position;
       }
     });
+    const words = sorted.map((id) => this.#text[id] as string);
+    this.#release();
+    return { words, postings, starts };
+  }
+
+  /** Drops what only the build needed: the builder may be reachable for as long as its index is. */
+  #release(): void {
     this.#chunks = [];
-    return { words: sorted.map((id) => this.#text[id] as string), postings, starts };
+    this.#slots = new Int32Array(2).fill(-1);
+    this.#hashes.length = 0;
+    this.#text.length = 0;
+    this.#lastSite.length = 0;
+    this.#chunkOf.length = 0;
+    this.#endOf.length = 0;
+    this.#overflow.clear();
   }
 
   /**
