@@ -23,6 +23,7 @@ export const TIERS = {
     'test/node-version.test.ts',
     'test/data/hot-reload.test.ts',
     'test/data/release-memory.test.ts',
+    'test/data/builders-released.test.ts',
     'test/log/stalled-reader.test.ts',
     'test/bench/peers.test.ts',
     'test/bench/synthetic.test.ts',

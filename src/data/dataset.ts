@@ -78,6 +78,11 @@ export const INDEX_BYTES_PER_SITE = 1133;
 /** Where each value lies in a site's body (src/data/body-spans.ts): one 32-bit word per column. */
 export const SPAN_BYTES_PER_SITE = SPAN_WORDS_PER_ROW * 4;
 
+/** Rows read through `box`, whose rows are set once the build is done. */
+function storedRowsOf(box: { readonly rows: StoredRows }): StoredRows {
+  return { body: (position) => box.rows.body(position), spans: (position, into) => box.rows.spans(position, into) };
+}
+
 /** Collects rows as bodies while a file loads; the version waits for the file's hash, known at the end. */
 export class DatasetBuilder {
   readonly #ids: number[] = [];
@@ -91,18 +96,22 @@ export class DatasetBuilder {
   #used = 0;
   #slabBytes = 0;
   /** Set by `build`: until then no body is read. */
-  #stored: StoredRows = {
-    body: () => {
-      throw new Error('the dataset is still loading');
-    },
-    spans: () => {
-      throw new Error('the dataset is still loading');
+  readonly #stored: { rows: StoredRows } = {
+    rows: {
+      body: () => {
+        throw new Error('the dataset is still loading');
+      },
+      spans: () => {
+        throw new Error('the dataset is still loading');
+      },
     },
   };
-  readonly #storedRows: StoredRows = {
-    body: (position) => this.#stored.body(position),
-    spans: (position, into) => this.#stored.spans(position, into),
-  };
+  /**
+   * What each site reads its body and spans through. Its functions hold the `#stored` box, not the
+   * builder: every site keeps them, so through `this` every site kept the whole builder (its row
+   * lists and the index's builders) for as long as the dataset was served.
+   */
+  readonly #storedRows: StoredRows = storedRowsOf(this.#stored);
 
   add(row: Row): void {
     const json = `[${JSON.stringify(row)}]`;
@@ -152,7 +161,7 @@ export class DatasetBuilder {
     // Trimmed to the rows loaded: up to half the grown array would otherwise stay allocated.
     const spanWords = this.#spanWords.slice(0, this.#ids.length * SPAN_WORDS_PER_ROW);
     this.#spanWords = new Uint32Array(0);
-    this.#stored = { body, spans: (position, into) => unpackSpans(spanWords, position * SPAN_WORDS_PER_ROW, into) };
+    this.#stored.rows = { body, spans: (position, into) => unpackSpans(spanWords, position * SPAN_WORDS_PER_ROW, into) };
     const index = await this.#index.build(checkpoint);
 
     return {
