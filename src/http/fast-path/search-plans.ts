@@ -10,7 +10,7 @@
  * at most MAX_PLANS, the oldest dropped first, and no query string longer than MAX_KEY_LENGTH
  * is kept, so a stream of distinct searches costs a plan's work each, no more memory.
  */
-import { createRequire } from 'node:module';
+import koaSearchParams from 'koa/lib/search-params.js';
 import type { Format } from '../../query/parameters.js';
 import { planQuery, type SiteQuery } from '../../query/site-query.js';
 import { decodeQuery, type RawParams } from '../query-params.js';
@@ -34,9 +34,10 @@ export interface SearchPlan {
 
 /**
  * Parameters exactly as Koa's `ctx.query` holds them (a name given twice is a list): Koa's own
- * parser, which its request object calls. The subpath is exported, without type declarations.
+ * parser, imported, not required at run time: a `createRequire` as the module is evaluated made
+ * a V8 startup snapshot of the bundle fail as it started (scripts/bench/snapshot/).
  */
-const { parse: paramsOf } = createRequire(import.meta.url)('koa/lib/search-params.js') as { parse(this: void, search: string): RawParams };
+const paramsOf = (search: string): RawParams => koaSearchParams.parse(search);
 
 /**
  * The plan of the search `search` (a query string without its `?`); undefined for anything but a
