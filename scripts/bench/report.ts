@@ -169,7 +169,7 @@ export function renderMarkdown(r: BenchReport): string {
           '### Uncached searches, one filter set at a time (wrk)',
           '',
           'The no-cache service, each filter set of the scenario alone, alternating with the baseline: what each costs (every one is filtered over all rows, sorted, paged and rendered on each request).',
-          "In the same rounds, the bare search server (`scripts/bench/search-engine-server.ts`): a bare `node:http` server running the service's own search on every request (parameters decoded, filter, order, page, rendered body, ETag) and nothing else, no framework, logs, metrics, cache or budget. It answers the same bytes. Its ratio is the ceiling of an uncached search computed by this engine, whatever serves it; the last column is how much of that ceiling the service keeps.",
+          "In the same rounds, the bare search server (`scripts/bench/search-engine-server.ts`): a bare `node:http` server running the service's own search on every request (the search's plan kept by its query string, as the service's search fast path keeps it; filter, order, page, rendered body, ETag) and nothing else, no framework, logs, metrics, cache or budget. It answers the same bytes. Its ratio is the ceiling of an uncached search computed by this engine, whatever serves it; the last column is how much of that ceiling the service keeps.",
           '',
           '| Filter set | Service req/s | Bare search server req/s | Baseline req/s | Ratio (wrk) | Bare search server / baseline | Service / bare search server |',
           '|---|---:|---:|---:|---:|---:|---:|',
