@@ -27,6 +27,7 @@ import { answerEtagOf, matchesIfNoneMatch } from '../representation/etag.js';
 import { CACHE_CONTROL, SECURITY_HEADERS } from '../representation/headers.js';
 import { MAX_QUERY_PARAMETERS, MAX_URL_LENGTH } from '../representation/limits.js';
 import { REQUEST_ID_HEADER, requestId } from '../request-id.js';
+import { parameterCount } from '../request-limits.js';
 import type { RouteDeps } from '../routes/route-deps.js';
 import { SEARCH_VARY, computeSearch } from '../search-answer.js';
 import { isPlainJsonRequest } from './plain-request.js';
@@ -47,13 +48,6 @@ export interface SearchFastPathDeps extends RouteDeps {
   readonly inFlight: InFlight;
   /** The memory guard's bound: past it, a search goes to Koa, which refuses it. */
   readonly responseMemoryBytes: number;
-}
-
-/** requestLimits's rule (request-limits.ts): at most MAX_QUERY_PARAMETERS `&`-separated parts. */
-function withinParameterLimit(search: string): boolean {
-  let count = 1;
-  for (let i = search.indexOf('&'); i !== -1; i = search.indexOf('&', i + 1)) if (++count > MAX_QUERY_PARAMETERS) return false;
-  return true;
 }
 
 /** Koa's rule for writing an answer (`ctx.writable`): not once the client has gone. */
@@ -127,7 +121,8 @@ export function withSearchFastPath(fallback: RequestListener, deps: SearchFastPa
     }
     const search = url.slice(PREFIX.length);
     // Koa's query string ends at a `#` (parseurl), which Node's parser lets through: Koa reads those.
-    if (!withinParameterLimit(search) || search.includes('#')) {
+    // Over requestLimits's count (request-limits.ts), Koa refuses it.
+    if (parameterCount(search) > MAX_QUERY_PARAMETERS || search.includes('#')) {
       fallback(req, res);
       return;
     }
