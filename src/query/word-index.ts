@@ -125,24 +125,27 @@ export class WordIndexBuilder {
     const slots = this.#slots;
     const mask = slots.length - 1;
     let slot = slotOf(hash, this.#shift);
+    /** The empty slot its probes reached, or -1 when they ran out: a new word then goes to the overflow. */
+    let free = -1;
     for (let probe = 0; probe < this.#maxProbes; probe++) {
       const id = slots[slot] as number;
       if (id === -1) {
-        const overflowed = this.#overflow.size > 0 ? this.#overflow.get(source.slice(start, end)) : undefined;
-        if (overflowed !== undefined) return overflowed;
-        const added = this.#newWord(source, start, end, hash);
-        slots[slot] = added;
-        if (this.#text.length * 2 > slots.length) this.#grow();
-        return added;
+        free = slot;
+        break;
       }
       if (this.#hashes[id] === hash && sameText(this.#text[id] as string, source, start, end)) return id;
       slot = (slot + 1) & mask;
     }
-    const word = source.slice(start, end);
-    const known = this.#overflow.get(word);
-    if (known !== undefined) return known;
+    if (this.#overflow.size > 0) {
+      const known = this.#overflow.get(source.slice(start, end));
+      if (known !== undefined) return known;
+    }
     const added = this.#newWord(source, start, end, hash);
-    this.#overflow.set(this.#text[added] as string, added);
+    if (free === -1) this.#overflow.set(this.#text[added] as string, added);
+    else {
+      slots[free] = added;
+      if (this.#text.length * 2 > slots.length) this.#grow();
+    }
     return added;
   }
 
