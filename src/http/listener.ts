@@ -7,6 +7,7 @@ import type { RequestListener } from 'node:http';
 import { createAnswerCache } from './answer-cache.js';
 import { createApp, type AppDeps, type KoaApp } from './app.js';
 import { createCpuBudget } from './cpu-budget.js';
+import { guardingDefects } from './fast-path/defects.js';
 import { withLookupFastPath } from './fast-path/lookup.js';
 import { withSearchFastPath } from './fast-path/search.js';
 import type { InFlight } from './in-flight.js';
@@ -32,5 +33,5 @@ export function createListener(
   // Koa's handler settles its own errors (ctx.onerror answers and logs them): nothing to await here.
   const koa: RequestListener = (req, res) => void handle(req, res);
   const searches = withSearchFastPath(wrapKoa(koa), { ...deps, answers, budget, inFlight });
-  return { app, router, listener: withLookupFastPath(searches, deps) };
+  return { app, router, listener: guardingDefects(withLookupFastPath(searches, deps), deps.logger) };
 }

@@ -30,6 +30,7 @@ import { REQUEST_ID_HEADER, requestId } from '../request-id.js';
 import { parameterCount } from '../request-limits.js';
 import type { RouteDeps } from '../routes/route-deps.js';
 import { SEARCH_VARY, computeSearch } from '../search-answer.js';
+import { answerDefect } from './defects.js';
 import { isPlainJsonRequest } from './plain-request.js';
 import { SearchPlans } from './search-plans.js';
 
@@ -157,8 +158,8 @@ export function withSearchFastPath(fallback: RequestListener, deps: SearchFastPa
       .run(() => computeSearch(dataset, query, format, params))
       .then(
         (answer) => {
-          answers.set(etag, answer);
           inFlight.requestEnded();
+          answers.set(etag, answer);
           // Gone while it waited: nothing to send, but logged with its size, as Koa does.
           const bytes = isWritable(res) ? send(res, head, answer, rid) : answer.body.length;
           finish(rid, search, 200, bytes, start);
@@ -168,6 +169,8 @@ export function withSearchFastPath(fallback: RequestListener, deps: SearchFastPa
           const [problem, bytes] = refuse(res, error, rid);
           finish(rid, search, problem.status, bytes, start, problem);
         },
-      );
+      )
+      // A defect in the handlers above must not become an unhandled rejection (defects.ts).
+      .catch((error: unknown) => answerDefect(res, error, deps.logger, 'GET', ROUTE));
   };
 }
