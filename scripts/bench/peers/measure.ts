@@ -30,7 +30,14 @@ export interface PeerLoad {
 export interface PeerWorkload {
   /** `lookups`, or the filter set's path. */
   readonly name: string;
+  /** Each server's medians over the rounds. */
   readonly loads: Readonly<Record<PeerServer, PeerLoad>>;
+  /**
+   * whc-api's answers per second over the other server's, taken within each round and then the
+   * median over the rounds: the two runs of a round are seconds apart, so the drift of a shared
+   * machine between minutes cancels out of each ratio, as it does not out of a ratio of medians.
+   */
+  readonly ratios: Readonly<{ vsCeiling: number; vsSqlite: number }>;
 }
 export interface PeersResult {
   readonly dataFile: string;
@@ -48,9 +55,9 @@ export interface PeersResult {
 
 /**
  * Rounds and lengths, the same in `npm run bench` and in the peers' own driver (run.ts here):
- * three rounds of 5 s, medians; smoke mode one round of 1 s (about 25 s for the seven workloads).
+ * five rounds of 5 s (about nine minutes for the seven workloads), medians; smoke mode one round of 1 s (about 25 s).
  */
-export const peerTiming = (smoke: boolean) => (smoke ? { rounds: 1, durationS: 1, warmUpS: 0 } : { rounds: 3, durationS: 5, warmUpS: 1 });
+export const peerTiming = (smoke: boolean) => (smoke ? { rounds: 1, durationS: 1, warmUpS: 0 } : { rounds: 5, durationS: 5, warmUpS: 1 });
 
 export interface PeersOptions {
   readonly dataFile: string;
@@ -66,6 +73,13 @@ export interface PeersOptions {
 
 const MB = 1024 * 1024;
 const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
+
+/** The median over rounds of `service`'s answers per second over `other`'s in the same round (PeerWorkload's `ratios`). */
+export function ratioInRounds(service: readonly PeerLoad[], other: readonly PeerLoad[]): number {
+  if (service.length !== other.length) throw new Error(`${service.length} rounds against ${other.length}`);
+  return median(service.map((load, round) => load.okRps / (other[round] as PeerLoad).okRps));
+}
+
 /** A few ids spread over the file, for the answer checks. */
 const sample = (ids: readonly number[]) => [...new Set([0, 1, 2, ids.length >> 1, ids.length - 1].map((i) => ids[i] as number))];
 
@@ -142,10 +156,14 @@ export async function measurePeers(o: PeersOptions): Promise<PeersResult> {
       rounds: o.rounds,
       durationS: o.durationS,
       connections: o.connections,
-      workloads: workloads.map((w, i) => ({
-        name: w.name,
-        loads: Object.fromEntries(SERVERS.map((name) => [name, combine(runs[i]?.[name] ?? [])])) as Record<PeerServer, PeerLoad>,
-      })),
+      workloads: workloads.map((w, i) => {
+        const { service = [], ceiling = [], sqlite = [] } = runs[i] ?? {};
+        return {
+          name: w.name,
+          loads: { service: combine(service), ceiling: combine(ceiling), sqlite: combine(sqlite) },
+          ratios: { vsCeiling: ratioInRounds(service, ceiling), vsSqlite: ratioInRounds(service, sqlite) },
+        };
+      }),
       sqliteLoadMs,
       sqliteReadyRssMb,
       sqlitePeakRssMb: peakRss(sqlite.child.pid ?? 0) / MB,

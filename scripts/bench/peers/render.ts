@@ -14,13 +14,13 @@ export interface AimCheck {
 
 /** Every ratio issue 26.2 sets an aim for, with it. */
 export function peerAims(r: PeersResult): AimCheck[] {
-  return r.workloads.flatMap<AimCheck>(({ name, loads: { service, ceiling, sqlite } }) =>
+  return r.workloads.flatMap<AimCheck>(({ name, ratios: { vsCeiling, vsSqlite } }) =>
     name === 'lookups'
       ? [
-          { what: 'lookups / ceiling', ratio: service.okRps / ceiling.okRps, aim: AIMS.lookupVsCeiling },
-          { what: 'lookups / SQLite', ratio: service.okRps / sqlite.okRps, aim: AIMS.lookupVsSqlite },
+          { what: 'lookups / ceiling', ratio: vsCeiling, aim: AIMS.lookupVsCeiling },
+          { what: 'lookups / SQLite', ratio: vsSqlite, aim: AIMS.lookupVsSqlite },
         ]
-      : [{ what: `${name} / SQLite`, ratio: service.okRps / sqlite.okRps, aim: AIMS.filterSetVsSqlite }],
+      : [{ what: `${name} / SQLite`, ratio: vsSqlite, aim: AIMS.filterSetVsSqlite }],
   );
 }
 
@@ -28,7 +28,7 @@ export function renderPeers(r: PeersResult): string[] {
   return [
     '## Peers: the node:http ceiling and SQLite (issue 26.2)',
     '',
-    `${f0(r.rows)} rows (\`${r.dataFile}\`); wrk, ${r.connections} connections, ${r.rounds} interleaved round${r.rounds === 1 ? '' : 's'} of ${r.durationS} s per server and workload (each round loads every workload on whc-api, the ceiling and the SQLite peer in turn; medians). The machine is shared (2 cores, with the load generator and other work): read the ratios, which come from the same rounds, not the absolute figures.`,
+    `${f0(r.rows)} rows (\`${r.dataFile}\`); wrk, ${r.connections} connections, ${r.rounds} interleaved round${r.rounds === 1 ? '' : 's'} of ${r.durationS} s per server and workload (each round loads every workload on whc-api, the ceiling and the SQLite peer in turn). Answers per second are each server's median over the rounds; each ratio is the median of the ratios taken within each round, whose runs are seconds apart, so that the machine's drift between minutes cancels out of it. The machine is shared (2 cores, with the load generator and other work): read the ratios, which come from the same rounds, not the absolute figures.`,
     '',
     '- **whc-api**: `node dist/main.js` with its defaults (request log, metrics, the search queue on) but the answer cache off (`ANSWER_CACHE_MB=0`): the peers compute every answer, so it does too. A refused search (503) is not an answer.',
     "- **Ceiling**: `scripts/bench/baseline-server.ts`, a bare `node:http` server sending whc-api's bytes from memory; a lookup carries whc-api's own headers, checked equal on the socket (names, values, order and byte count; Date and X-Request-Id equal in shape and length) before the rounds.",
@@ -36,10 +36,8 @@ export function renderPeers(r: PeersResult): string[] {
     '',
     '| Work | whc-api 200/s | Ceiling 200/s | SQLite 200/s | whc-api / ceiling | whc-api / SQLite | whc-api refused | whc-api / SQLite p99 (ms) |',
     '|---|---:|---:|---:|---:|---:|---:|---:|',
-    ...r.workloads.map(({ name, loads: { service, ceiling, sqlite } }) => {
+    ...r.workloads.map(({ name, loads: { service, ceiling, sqlite }, ratios: { vsCeiling, vsSqlite } }) => {
       const lookups = name === 'lookups';
-      const vsCeiling = service.okRps / ceiling.okRps;
-      const vsSqlite = service.okRps / sqlite.okRps;
       return `| ${lookups ? 'lookups, random ids' : `\`${name}\``} | ${f0(service.okRps)} | ${f0(ceiling.okRps)} | ${f0(sqlite.okRps)} | ${lookups ? judged(vsCeiling, AIMS.lookupVsCeiling) : f2(vsCeiling)} | ${judged(vsSqlite, lookups ? AIMS.lookupVsSqlite : AIMS.filterSetVsSqlite)} | ${refused(service)} | ${f1(service.p99)} / ${f1(sqlite.p99)} |`;
     }),
     '',
