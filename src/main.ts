@@ -10,7 +10,7 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import { DatasetStore } from './data/store.js';
 import { createLogger } from './log/logger.js';
 import { containerMemoryLimit } from './memory-limit.js';
-import { createMetrics } from './metrics.js';
+import { createMetrics } from './metrics/metrics.js';
 import { startServer, type RunningServer } from './server.js';
 import { createService } from './service.js';
 

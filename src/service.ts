@@ -15,7 +15,7 @@ import { createListener } from './http/listener.js';
 import { warmUp } from './http/warm-up.js';
 import type { Logger } from './log/logger.js';
 import { defaultDataMemory, defaultResponseMemory } from './memory-limit.js';
-import type { Metrics } from './metrics.js';
+import type { Metrics } from './metrics/metrics.js';
 
 const MB = 1024 * 1024;
 

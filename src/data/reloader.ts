@@ -7,7 +7,7 @@
  * changed while it was read (`data-file.ts` states the rule).
  */
 import type { Logger } from '../log/logger.js';
-import type { Metrics } from '../metrics.js';
+import type { Metrics } from '../metrics/metrics.js';
 import { DataFileChangedError, DataFileError, formatDataError, type DataError } from './data-error.js';
 import { waitUntilQuiet } from './data-file.js';
 import type { Dataset } from './dataset.js';

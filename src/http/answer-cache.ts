@@ -7,7 +7,7 @@
 import { LRUCache } from 'lru-cache';
 import type { CpuBudget } from './cpu-budget.js';
 import type { ServerResponse } from 'node:http';
-import type { Metrics } from '../metrics.js';
+import type { Metrics } from '../metrics/metrics.js';
 import { setHeader } from './set-header.js';
 
 export interface CachedAnswer {

@@ -6,7 +6,7 @@
 import Router from '@koa/router';
 import Koa from 'koa';
 import type { Logger } from '../log/logger.js';
-import type { Metrics } from '../metrics.js';
+import type { Metrics } from '../metrics/metrics.js';
 import type { AnswerCache } from './answer-cache.js';
 import { compressBodies } from './compression.js';
 import type { CpuBudget } from './cpu-budget.js';

@@ -1,4 +1,4 @@
-import type { Refusal } from '../metrics.js';
+import type { Refusal } from '../metrics/metrics.js';
 
 /**
  * Every error the API can answer, as RFC 9457 problem details. Each kind has a stable `code`

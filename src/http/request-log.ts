@@ -5,7 +5,7 @@
  */
 import type { Middleware } from 'koa';
 import { MAX_LOGGED_QUERY, requestLineWriter, type Logger } from '../log/logger.js';
-import type { Metrics } from '../metrics.js';
+import type { Metrics } from '../metrics/metrics.js';
 import type { InFlight } from './in-flight.js';
 import type { ProblemState } from './problem-middleware.js';
 import { REQUEST_ID_HEADER, requestId } from './request-id.js';

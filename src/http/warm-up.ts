@@ -14,7 +14,7 @@ import { Socket } from 'node:net';
 import type { Dataset } from '../data/dataset.js';
 import { DatasetStore } from '../data/store.js';
 import { silentLogger } from '../log/logger.js';
-import { createMetrics } from '../metrics.js';
+import { createMetrics } from '../metrics/metrics.js';
 import type { AppDeps } from './app.js';
 import { InFlight } from './in-flight.js';
 import { createListener } from './listener.js';

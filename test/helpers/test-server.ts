@@ -6,7 +6,7 @@ import type { RequestListener } from 'node:http';
 import { DEFAULTS, type Config } from '../../src/config.js';
 import { DatasetStore } from '../../src/data/store.js';
 import { silentLogger, type Logger } from '../../src/log/logger.js';
-import { createMetrics, type Metrics } from '../../src/metrics.js';
+import { createMetrics, type Metrics } from '../../src/metrics/metrics.js';
 import { startServer, type RunningServer } from '../../src/server.js';
 import { createService, type Service } from '../../src/service.js';
 import { DATA_FILE } from './reference-csv.js';

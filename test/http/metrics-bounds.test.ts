@@ -5,7 +5,7 @@
  */
 import { METHODS } from 'node:http';
 import { expect } from 'chai';
-import { createMetrics } from '../../src/metrics.js';
+import { createMetrics } from '../../src/metrics/metrics.js';
 import { plainRequest } from '../helpers/plain-request.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 

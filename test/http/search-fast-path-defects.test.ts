@@ -18,7 +18,7 @@ import { guardingDefects } from '../../src/http/fast-path/defects.js';
 import { withSearchFastPath } from '../../src/http/fast-path/search.js';
 import { InFlight } from '../../src/http/in-flight.js';
 import { loggerOptions } from '../../src/log/logger.js';
-import { createMetrics, type Metrics } from '../../src/metrics.js';
+import { createMetrics, type Metrics } from '../../src/metrics/metrics.js';
 import { plainRequest } from '../helpers/plain-request.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 

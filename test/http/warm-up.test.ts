@@ -11,7 +11,7 @@ import { DatasetStore } from '../../src/data/store.js';
 import { DEFAULTS } from '../../src/config.js';
 import { warmUp } from '../../src/http/warm-up.js';
 import { silentLogger } from '../../src/log/logger.js';
-import { createMetrics } from '../../src/metrics.js';
+import { createMetrics } from '../../src/metrics/metrics.js';
 import { DATA_FILE, referenceData } from '../helpers/reference-csv.js';
 
 describe('warmUp', () => {

@@ -8,7 +8,7 @@ import { loadDataset } from '../../src/data/load.js';
 import { DatasetReloader } from '../../src/data/reloader.js';
 import { DatasetStore } from '../../src/data/store.js';
 import { silentLogger } from '../../src/log/logger.js';
-import { createMetrics } from '../../src/metrics.js';
+import { createMetrics } from '../../src/metrics/metrics.js';
 import { recordFigures } from '../helpers/figures.js';
 import { DATA_FILE, readDataText, readRecords } from '../helpers/reference-csv.js';
 import { tempDir, type TempDir } from '../helpers/temp-files.js';

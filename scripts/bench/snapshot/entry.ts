@@ -28,7 +28,7 @@ import { DatasetStore } from '../../../src/data/store.js';
 import { warmUp } from '../../../src/http/warm-up.js';
 import { createLogger } from '../../../src/log/logger.js';
 import { containerMemoryLimit } from '../../../src/memory-limit.js';
-import { createMetrics } from '../../../src/metrics.js';
+import { createMetrics } from '../../../src/metrics/metrics.js';
 import { startServer } from '../../../src/server.js';
 import { createService, type Service } from '../../../src/service.js';
 

@@ -11,7 +11,7 @@
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { requestLineWriter, type Logger } from '../../log/logger.js';
-import type { Metrics } from '../../metrics.js';
+import type { Metrics } from '../../metrics/metrics.js';
 import { CORS_VARY } from '../cors.js';
 import { LOOKUP_VARY, lookupAnswer } from '../lookup-answer.js';
 import { SECURITY_HEADERS } from '../representation/headers.js';

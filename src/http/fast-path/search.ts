@@ -16,7 +16,7 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { cursorPosition } from '../../query/run.js';
 import { MAX_LOGGED_QUERY, requestLineWriter, type Logger } from '../../log/logger.js';
-import type { Metrics } from '../../metrics.js';
+import type { Metrics } from '../../metrics/metrics.js';
 import type { AnswerCache, CachedAnswer } from '../answer-cache.js';
 import { CORS_VARY } from '../cors.js';
 import type { CpuBudget } from '../cpu-budget.js';

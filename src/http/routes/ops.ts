@@ -1,6 +1,6 @@
 /** Operations: `/status` (which data this pod serves, the last reload error) and `/metrics` (Prometheus). */
 import type Router from '@koa/router';
-import type { Metrics } from '../../metrics.js';
+import type { Metrics } from '../../metrics/metrics.js';
 import type { CpuBudget } from '../cpu-budget.js';
 import { publicDatasetView, publicErrorMessages, type RouteDeps } from './route-deps.js';
 import { CACHE_CONTROL } from '../representation/headers.js';

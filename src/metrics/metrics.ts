@@ -3,8 +3,9 @@
  * in one process never share counters. Exposed by GET /metrics.
  */
 import { STATUS_CODES } from 'node:http';
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { DatasetVersion } from './data/dataset.js';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import type { DatasetVersion } from '../data/dataset.js';
+import { RequestSeries, type RequestSeriesCell } from './request-series.js';
 
 /**
  * Why a request for data was refused rather than answered, the values of the refusals' `reason`
@@ -74,19 +75,15 @@ export function createMetrics(options: { processMetrics: boolean } = { processMe
     // (`promtool check metrics` rejects them); handle and request counts are not worth keeping under new names.
     for (const name of MISNAMED_DEFAULT_GAUGES) registry.removeSingleMetric(name);
   }
-  const requests = new Counter({
-    name: 'whc_http_requests_total',
-    help: 'HTTP requests answered, by route pattern, method and status',
-    labelNames: ['route', 'method', 'status'] as const,
-    registers: [registry],
+  const requests = new RequestSeries({
+    countName: 'whc_http_requests_total',
+    countHelp: 'HTTP requests answered, by route pattern, method and status',
+    durationName: 'whc_http_request_duration_seconds',
+    durationHelp: 'Time to answer HTTP requests, by route pattern, method and status',
+    buckets: LATENCY_BUCKETS,
   });
-  const duration = new Histogram({
-    name: 'whc_http_request_duration_seconds',
-    help: 'Time to answer HTTP requests, by route pattern, method and status',
-    labelNames: ['route', 'method', 'status'] as const,
-    buckets: [...LATENCY_BUCKETS],
-    registers: [registry],
-  });
+  registry.registerMetric(requests.counter);
+  registry.registerMetric(requests.histogram);
   const rows = new Gauge({ name: 'whc_dataset_rows', help: 'Rows in the dataset being served', registers: [registry] });
   const info = new Gauge({
     name: 'whc_dataset_info',
@@ -164,36 +161,16 @@ export function createMetrics(options: { processMetrics: boolean } = { processMe
     registers: [registry],
   });
 
-  // One pair of label-bound children per route/method/status, found by one Map lookup: prom-client's
-  // own label hashing on every request showed in profiles.
-  const children = new Map<string, { count: { inc(): void }; time: { observe(v: number): void } }>();
   // Routes come labelled as patterns or `unmatched` (http/request-log.ts), never as paths.
-  const childOf = (sentMethod: string, route: string, status: number) => {
-    const method = methodLabel(sentMethod);
-    const key = `${route} ${method} ${status}`;
-    let child = children.get(key);
-    if (child === undefined) {
-      const labels = { route, method, status: statusLabel(status) };
-      child = { count: requests.labels(labels), time: duration.labels(labels) };
-      children.set(key, child);
-    }
-    return child;
-  };
+  const seriesOf = (method: string, route: string, status: number) =>
+    requests.seriesOf({ route, method: methodLabel(method), status: statusLabel(status) });
   return {
     registry,
-    observeRequest: (method, route, status, seconds) => {
-      const child = childOf(method, route, status);
-      child.count.inc();
-      child.time.observe(seconds);
-    },
+    observeRequest: (method, route, status, seconds) => seriesOf(method, route, status).observe(seconds),
     requestObserver: (method, route, status) => {
-      // Bound on first use, not here: a series appears in /metrics only once it has a request.
-      let child: ReturnType<typeof childOf> | undefined;
-      return (seconds) => {
-        child ??= childOf(method, route, status);
-        child.count.inc();
-        child.time.observe(seconds);
-      };
+      // Found on first use, not here: a series appears in /metrics only once it has a request.
+      let series: RequestSeriesCell | undefined;
+      return (seconds) => (series ??= seriesOf(method, route, status)).observe(seconds);
     },
     datasetLoaded: (version) => {
       rows.set(version.rows);
