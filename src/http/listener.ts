@@ -33,5 +33,5 @@ export function createListener(
   // Koa's handler settles its own errors (ctx.onerror answers and logs them): nothing to await here.
   const koa: RequestListener = (req, res) => void handle(req, res);
   const searches = withSearchFastPath(wrapKoa(koa), { ...deps, answers, budget, inFlight });
-  return { app, router, listener: guardingDefects(withLookupFastPath(searches, deps), deps.logger) };
+  return { app, router, listener: guardingDefects(withLookupFastPath(searches, deps), deps.logger, deps.metrics) };
 }

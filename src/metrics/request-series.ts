@@ -7,11 +7,11 @@
  * object per call), about 470 ns a request for the pair on this machine, 2 % of a lookup's CPU.
  * Here a series is found once (by its labels' key, `seriesOf`) and a request costs a few additions.
  *
- * prom-client's registry still writes them (`Registry#metrics` reads a metric's `name`, `help`,
- * `type` and `get()`), from value objects laid out as its own Counter and Histogram lay theirs:
- * the exposition's lines, their order and their labels are the same (test/metrics/request-series.test.ts).
+ * prom-client's registry still writes them (registryMetric below), from value objects laid out as
+ * its own Counter and Histogram lay theirs: the text (Prometheus and OpenMetrics), the JSON and
+ * `resetMetrics` are the same (test/metrics/request-series.test.ts holds them to prom-client's).
  */
-import type { Metric, MetricObjectWithValues, MetricValue, MetricValueWithName } from 'prom-client';
+import type { Metric, MetricValueWithName } from 'prom-client';
 
 /** A value as the registry writes it: `sharedLabels` follow the value's own (`le`), as prom-client's Histogram has them. */
 type ExposedValue = MetricValueWithName<string> & { readonly sharedLabels?: SeriesLabels };
@@ -74,10 +74,11 @@ export class RequestSeries {
     if (buckets.some((bound, i) => i > 0 && bound <= (buckets[i - 1] as number))) throw new Error('bucket bounds must ascend');
     this.#buckets = Object.freeze(buckets);
     const cells = () => [...this.#cells.values()];
-    this.counter = registryMetric(options.countName, options.countHelp, 'counter', () =>
+    const clear = () => this.#cells.clear();
+    this.counter = registryMetric(options.countName, options.countHelp, 'counter', clear, () =>
       cells().map((cell): ExposedValue => ({ value: cell.count, labels: { ...cell.labels } })),
     );
-    this.histogram = registryMetric(options.durationName, options.durationHelp, 'histogram', () =>
+    this.histogram = registryMetric(options.durationName, options.durationHelp, 'histogram', clear, () =>
       cells().flatMap((cell) => histogramValues(options.durationName, this.#buckets, cell)),
     );
   }
@@ -110,19 +111,34 @@ function histogramValues(name: string, bounds: readonly number[], cell: RequestS
 }
 
 /**
- * A metric as prom-client's Registry reads one. Its type declarations only name prom-client's own
- * classes, hence the cast; what the registry calls is `get()` (also `reset()` through
- * `resetMetrics`, which nothing here uses and which would not clear these counts).
+ * A metric as prom-client's Registry reads one: `getForPromString()` for the text (values with
+ * `sharedLabels`), `get()` for JSON (labels merged, as prom-client's own `get` gives them), the
+ * `name` read at each call (the registry strips a counter's `_total` from it for OpenMetrics), and
+ * `reset()` (`resetMetrics`), which forgets every series. Its type declarations only name
+ * prom-client's own classes, hence the cast.
  */
-function registryMetric(name: string, help: string, type: 'counter' | 'histogram', values: () => ExposedValue[]): Metric {
+function registryMetric(
+  name: string,
+  help: string,
+  type: 'counter' | 'histogram',
+  reset: () => void,
+  values: () => ExposedValue[],
+): Metric {
   const metric = {
     name,
     help,
     type,
     aggregator: 'sum',
-    get: (): Promise<MetricObjectWithValues<MetricValue<string>>> =>
-      Promise.resolve({ name, help, type, aggregator: 'sum', values: values() } as unknown as MetricObjectWithValues<MetricValue<string>>),
-    reset: () => undefined,
+    getForPromString: () => Promise.resolve({ name: metric.name, help, type, aggregator: 'sum', values: values() }),
+    get: () =>
+      Promise.resolve({
+        name: metric.name,
+        help,
+        type,
+        aggregator: 'sum',
+        values: values().map(({ sharedLabels, ...value }) => ({ ...value, labels: { ...value.labels, ...sharedLabels } })),
+      }),
+    reset,
   };
   return metric as unknown as Metric;
 }

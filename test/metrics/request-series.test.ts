@@ -6,7 +6,7 @@
  * order that is not sorted.
  */
 import { expect } from 'chai';
-import { Counter, Histogram, Registry } from 'prom-client';
+import { Counter, Histogram, Registry, type RegistryContentType } from 'prom-client';
 import { LATENCY_BUCKETS, createMetrics } from '../../src/metrics/metrics.js';
 import { RequestSeries, type SeriesLabels } from '../../src/metrics/request-series.js';
 
@@ -17,8 +17,9 @@ const NAMES = {
   durationHelp: 'time to answer',
 };
 
-function bothWays(buckets: readonly number[], observations: readonly [SeriesLabels, number][]) {
-  const theirs = new Registry();
+/** Both registries, fed the same observations: prom-client's own metrics on `theirs`, the request series on `ours`. */
+function bothRegistries(buckets: readonly number[], observations: readonly [SeriesLabels, number][]) {
+  const theirs = new Registry<RegistryContentType>();
   const counter = new Counter({
     name: NAMES.countName,
     help: NAMES.countHelp,
@@ -32,7 +33,7 @@ function bothWays(buckets: readonly number[], observations: readonly [SeriesLabe
     buckets: [...buckets],
     registers: [theirs],
   });
-  const ours = new Registry();
+  const ours = new Registry<RegistryContentType>();
   const series = new RequestSeries({ ...NAMES, buckets });
   ours.registerMetric(series.counter);
   ours.registerMetric(series.histogram);
@@ -41,8 +42,17 @@ function bothWays(buckets: readonly number[], observations: readonly [SeriesLabe
     histogram.observe({ ...labels }, seconds);
     series.seriesOf(labels).observe(seconds);
   }
+  return { theirs, ours };
+}
+
+function bothWays(buckets: readonly number[], observations: readonly [SeriesLabels, number][]) {
+  const { theirs, ours } = bothRegistries(buckets, observations);
   return Promise.all([theirs.metrics(), ours.metrics()]);
 }
+
+/** prom-client's JSON has `exemplar` keys (null or undefined) the series have no use for. */
+const withoutExemplars = (metrics: object[]) =>
+  JSON.parse(JSON.stringify(metrics, (key, value: unknown) => (key === 'exemplar' ? undefined : value))) as unknown;
 
 describe('request series', () => {
   it("write the text prom-client's Counter and Histogram write for the same requests", async () => {
@@ -59,6 +69,25 @@ describe('request series', () => {
     const [theirs, ours] = await bothWays(LATENCY_BUCKETS, scrambled);
     expect(ours).to.equal(theirs);
     expect(ours).to.include('x_request_duration_seconds_bucket{le="0.0005",route="/query",method="GET",status="200"}');
+  });
+
+  it('answer the registry in OpenMetrics and JSON as prom-client does, and are cleared by resetMetrics', async () => {
+    const observations: [SeriesLabels, number][] = [
+      [{ route: '/query', method: 'GET', status: '200' }, 0.0004],
+      [{ route: '/query', method: 'GET', status: '200' }, 0.3],
+      [{ route: '/health', method: 'HEAD', status: '200' }, 0.002],
+    ];
+    const { theirs, ours } = bothRegistries([0.001, 0.1, 1], observations);
+    expect(withoutExemplars(await ours.getMetricsAsJSON())).to.deep.equal(withoutExemplars(await theirs.getMetricsAsJSON()));
+    for (const registry of [theirs, ours]) registry.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
+    const openMetrics = await ours.metrics();
+    expect(openMetrics).to.equal(await theirs.metrics());
+    expect(openMetrics).to.include('# TYPE x_requests counter');
+    expect(openMetrics).to.include('x_requests_total{route="/query",method="GET",status="200"} 2');
+    theirs.resetMetrics();
+    ours.resetMetrics();
+    expect(await ours.metrics()).to.equal(await theirs.metrics());
+    expect(await ours.metrics()).not.to.include('route=');
   });
 
   it('write nothing for a series before its first request, as prom-client does', async () => {

@@ -37,10 +37,13 @@ export const REVIEWED_MIDDLEWARES: readonly ReviewedMiddleware[] = [
   },
   {
     name: 'problems',
-    forLookups: { decision: NOT_APPLICABLE, why: 'the fast path answers only what cannot fail (a known id); everything else goes to Koa' },
+    forLookups: {
+      decision: NOT_APPLICABLE,
+      why: 'the fast path answers only what cannot fail (a known id); everything else goes to Koa; a defect of its own is answered by defects.ts, as Koa would (500, logged, counted)',
+    },
     forSearches: {
       decision: APPLIED,
-      why: "what can fail before the computation (parameters, a stale cursor, no data) goes to Koa; a refusal by the queue or a failed computation is answered with the middleware's own problemOf and problemHeaders",
+      why: "what can fail before the computation (parameters, a stale cursor, no data) goes to Koa; a refusal by the queue or a failed computation is answered with the middleware's own problemOf and problemHeaders, and a defect of the fast path's own by defects.ts",
     },
   },
   {

@@ -171,6 +171,14 @@ export function withSearchFastPath(fallback: RequestListener, deps: SearchFastPa
         },
       )
       // A defect in the handlers above must not become an unhandled rejection (defects.ts).
-      .catch((error: unknown) => answerDefect(res, error, deps.logger, 'GET', ROUTE));
+      .catch((error: unknown) => {
+        const sent = answerDefect(res, error, deps.logger, 'GET', ROUTE, rid);
+        if (sent === undefined) return;
+        try {
+          finish(rid, search, sent.problem.status, sent.bytes, start, sent.problem);
+        } catch {
+          // The counter or the log may be what failed: the answer is sent and the error logged.
+        }
+      });
   };
 }
