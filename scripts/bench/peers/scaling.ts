@@ -5,7 +5,7 @@
  * same rows (checked first). The aims are ratios of the two: whc-api's RSS at most twice the file's
  * bytes plus the empty process, its load at least as fast as the peer's, its searches at least 3x.
  */
-import { AIMS, judge } from '../aims.js';
+import { AIMS, judge, SCALING_AIM_MIN_ROWS, type Aim } from '../aims.js';
 import { f0, f1, f2 } from '../format.js';
 import { currentRss, peakRss, startServer, waitReady } from '../processes.js';
 import { wrk } from '../wrk.js';
@@ -59,6 +59,10 @@ export async function measureSqliteAtScale(
   }
 }
 
+/** The verdict at a size the aims are set for; below those, in parentheses (SCALING_AIM_MIN_ROWS). */
+const verdictAt = (rows: number, aim: Aim, figure: number) =>
+  rows >= SCALING_AIM_MIN_ROWS ? judge(aim, figure) : `(${judge(aim, figure)})`;
+
 /** The table of issue 26.3's aims, one row a size the peer ran on; `emptyRssMb` is the bundled-file service's RSS. */
 export function renderScalingPeer(sizes: readonly ServiceAtScale[], emptyRssMb: number): string[] {
   const measured = sizes.filter((s) => s.sqlite !== undefined);
@@ -66,7 +70,7 @@ export function renderScalingPeer(sizes: readonly ServiceAtScale[], emptyRssMb: 
   return [
     '### Against the SQLite peer (issue 26.3)',
     '',
-    `At each size, right after whc-api's figures above, the SQLite peer (\`scripts/bench/peers/sqlite-server.ts\`) on the same file: load to ready, RSS, and the same distinct searches from as many connections (their rows checked equal first). The RSS aim is ${AIMS.rssOverFile.direction} ${AIMS.rssOverFile.value}x the file's bytes plus the empty process (the bundled-file service's peak RSS, ${f0(emptyRssMb)} MB); load at least as fast as the peer's; searches ${AIMS.searchesVsSqlite.direction} ${AIMS.searchesVsSqlite.value}x the peer's.`,
+    `At each size, right after whc-api's figures above, the SQLite peer (\`scripts/bench/peers/sqlite-server.ts\`) on the same file: load to ready, RSS, and the same distinct searches from as many connections (their rows checked equal first). The RSS aim is ${AIMS.rssOverFile.direction} ${AIMS.rssOverFile.value}x the file's bytes plus the empty process (the bundled-file service's peak RSS, ${f0(emptyRssMb)} MB); load at least as fast as the peer's; searches ${AIMS.searchesVsSqlite.direction} ${AIMS.searchesVsSqlite.value}x the peer's. The issue sets these aims at ${f0(SCALING_AIM_MIN_ROWS)} rows and more; below that, where the process's fixed costs weigh more than the file, the verdicts are in parentheses, for the trend.`,
     '',
     '| Rows | whc-api peak RSS / aim (MB) | RSS | whc-api / SQLite load (s) | Load | whc-api / SQLite searches req/s | Searches | SQLite RSS ready / peak (MB) |',
     '|---:|---:|---|---:|---|---:|---|---:|',
@@ -78,7 +82,7 @@ export function renderScalingPeer(sizes: readonly ServiceAtScale[], emptyRssMb: 
       const rssOverFile = (s.peakRssMb - emptyRssMb) / s.fileMb;
       const loadRatio = s.loadSeconds / q.loadSeconds;
       const searchRatio = s.searchRps / q.searchRps;
-      return `| ${f0(s.rows)} | ${f0(s.peakRssMb)} / ${f0(rssAim)} (**${f2(s.peakRssMb / rssAim)}**) | ${judge(AIMS.rssOverFile, rssOverFile)} | ${f1(s.loadSeconds)} / ${f1(q.loadSeconds)} (**${f2(loadRatio)}**) | ${judge(AIMS.loadVsSqlite, loadRatio)} | ${f1(s.searchRps)} / ${f1(q.searchRps)} (**${f2(searchRatio)}**) | ${judge(AIMS.searchesVsSqlite, searchRatio)} | ${f0(q.readyRssMb)} / ${f0(q.peakRssMb)} |`;
+      return `| ${f0(s.rows)} | ${f0(s.peakRssMb)} / ${f0(rssAim)} (**${f2(s.peakRssMb / rssAim)}**) | ${verdictAt(s.rows, AIMS.rssOverFile, rssOverFile)} | ${f1(s.loadSeconds)} / ${f1(q.loadSeconds)} (**${f2(loadRatio)}**) | ${verdictAt(s.rows, AIMS.loadVsSqlite, loadRatio)} | ${f1(s.searchRps)} / ${f1(q.searchRps)} (**${f2(searchRatio)}**) | ${verdictAt(s.rows, AIMS.searchesVsSqlite, searchRatio)} | ${f0(q.readyRssMb)} / ${f0(q.peakRssMb)} |`;
     }),
     '',
   ];
