@@ -122,7 +122,7 @@ describe('the bench report names the aims of issues 26.2-26.4 met or missed by j
       sqlite,
     });
     const empty = 80;
-    // The issue sets these aims "at 100k and 1M rows" (ISSUE_26's lines for 26.3).
+    // Issue 26.3 sets these aims "at 100k and 1M rows" (SCALING_AIM_MIN_ROWS).
     const onAim = size(100_000, 10, 100, 10, 30);
     const pastAim = size(1_000_000, 10, 100.5, 10.1, 29.9);
     const inside = size(100_000, 100, 150, 5, 100);
