@@ -19,7 +19,7 @@ import type { AppDeps } from './app.js';
 import { InFlight } from './in-flight.js';
 import { createListener } from './listener.js';
 
-interface WarmUpRequest {
+export interface WarmUpRequest {
   readonly method: 'GET' | 'POST';
   readonly url: string;
   readonly headers?: Readonly<Record<string, string>>;
@@ -46,8 +46,11 @@ const REQUESTS: readonly WarmUpRequest[] = [
   },
 ];
 
+/** Runs a warm-up request through a listener; resolves with its status once answered. */
+export type WarmUpExchange = (listener: RequestListener, request: WarmUpRequest) => Promise<number>;
+
 /** Runs `request` through `listener` on an unconnected socket; resolves with its status once answered. */
-function answer(listener: RequestListener, request: WarmUpRequest): Promise<number> {
+function answerOverHttp(listener: RequestListener, request: WarmUpRequest): Promise<number> {
   const req = new IncomingMessage(new Socket());
   req.method = request.method;
   req.url = request.url;
@@ -68,7 +71,16 @@ function answer(listener: RequestListener, request: WarmUpRequest): Promise<numb
   });
 }
 
-export async function warmUp(dataset: Dataset, deps: Omit<AppDeps, 'store' | 'logger' | 'metrics'>): Promise<void> {
+/**
+ * `exchange` sends each request: node:http's own request and response objects on an unconnected
+ * socket, or stand-ins where node:http cannot be loaded (a V8 startup snapshot's builder,
+ * scripts/bench/snapshot/stand-ins.ts).
+ */
+export async function warmUp(
+  dataset: Dataset,
+  deps: Omit<AppDeps, 'store' | 'logger' | 'metrics'>,
+  exchange: WarmUpExchange = answerOverHttp,
+): Promise<void> {
   const store = new DatasetStore();
   store.replace(dataset);
   const { listener } = createListener(
@@ -76,7 +88,7 @@ export async function warmUp(dataset: Dataset, deps: Omit<AppDeps, 'store' | 'lo
     new InFlight(),
   );
   for (const request of REQUESTS) {
-    const status = await answer(listener, request);
+    const status = await exchange(listener, request);
     // A warm-up request the routes no longer answer would warm an error path instead: say so.
     if (status !== 200) throw new Error(`the warm-up request ${request.method} ${request.url} answered ${status}`);
   }

@@ -88,6 +88,19 @@ describe('loadDataset', () => {
     expect(dataset.index.sites).to.have.length(1121);
   });
 
+  it('keeps the bodies in buffers no larger than they need: under one body of slack each, not an 8 MB slab', async () => {
+    const dataset = await bundledDataset();
+    const bodies = dataset.rows.map((row) => dataset.site(row.unique_number)?.queryBody ?? Buffer.alloc(0));
+    const buffers = new Set(bodies.map((body) => body.buffer));
+    const bodyBytes = bodies.reduce((sum, body) => sum + body.length, 0);
+    const bufferBytes = [...buffers].reduce((sum, buffer) => sum + buffer.byteLength, 0);
+    const largest = Math.max(...bodies.map((body) => body.length));
+    expect(bodyBytes).to.be.above(2_000_000);
+    expect(bufferBytes - bodyBytes, `${buffers.size} buffers of ${bufferBytes} bytes for ${bodyBytes} bytes of bodies`).to.be.below(
+      buffers.size * largest,
+    );
+  });
+
   it('accepts a file with or without the byte order mark, and with multi-line quoted HTML', async () => {
     const sample = headerText + rowText(1) + rowText(2);
     expect(rowText(1).split('\n').length).to.be.greaterThan(2);

@@ -2,7 +2,7 @@
  * Builds the startup snapshot of entry.ts (see there):
  *   DATA_FILE=... tsx scripts/bench/snapshot/build.ts [blob]    (default: dist/snapshot/whc-api.blob)
  * then starts it with `node --snapshot-blob <blob>` (the environment as for dist/main.js;
- * SNAPSHOT_WARM_UP=false skips the warm-up, to measure it). Node warns that several built-in
+ * SNAPSHOT_WARM_UP=true adds a warm-up at the start, to measure it). Node warns that several built-in
  * modules are not verified in snapshots: the answers are checked by test/bench/snapshot.test.ts.
  * A snapshot entry may only `require` Node's built-in modules, so esbuild bundles it into one
  * CommonJS file first, as scripts/build/bundle.ts bundles the service (but not as ESM: the builder

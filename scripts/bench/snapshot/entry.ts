@@ -2,8 +2,10 @@
  * A V8 startup snapshot of the service (issue 26.5's start-up aim; a measured experiment, not the
  * production start path): `build.ts` bundles this file to one CommonJS script and runs
  * `node --snapshot-blob <blob> --build-snapshot` on it. Building evaluates every module and loads
- * DATA_FILE (default: the bundled CSV) into a dataset; starting with `node --snapshot-blob <blob>`
- * deserializes both and runs `serve` below, so a start skips the module phase and the load.
+ * DATA_FILE (default: the bundled CSV) into a dataset, then answers the warm-up's requests over
+ * stand-ins for node:http (stand-ins.ts), so that the blob holds their code compiled; starting
+ * with `node --snapshot-blob <blob>` deserializes all of it and runs `serve` below, so a start
+ * skips the module phase, the load and the warm-up.
  *
  * What stays out of the snapshot and happens at each start: the configuration (read from the
  * environment then, not at build time), the logger, the metrics, the app and the listener; and a
@@ -26,11 +28,12 @@ import type { Dataset } from '../../../src/data/dataset.js';
 import { loadDataset } from '../../../src/data/load.js';
 import { DatasetStore } from '../../../src/data/store.js';
 import { warmUp } from '../../../src/http/warm-up.js';
+import { standInExchange } from './stand-ins.js';
 import { createLogger } from '../../../src/log/logger.js';
 import { containerMemoryLimit } from '../../../src/memory-limit.js';
 import { createMetrics } from '../../../src/metrics/metrics.js';
 import { startServer } from '../../../src/server.js';
-import { createService, type Service } from '../../../src/service.js';
+import { createService } from '../../../src/service.js';
 
 const DATA_FILE = process.env['DATA_FILE'] ?? 'data/whc-sites-2019.csv';
 /** Where the snapshotted file was, whatever the working directory of a start. */
@@ -69,19 +72,22 @@ async function withoutUsingDeclarations<T>(run: () => Promise<T>): Promise<T> {
 
 const MB = 1024 * 1024;
 
+/** What the warm-up at build takes for the response memory bound: its answers are a few kilobytes. */
+const BUILD_RESPONSE_MEMORY_BYTES = 64 * MB;
+
 /**
  * What the reloader's `prepare` warms a new dataset with (createService's app settings), rebuilt
  * here because createService offers no way to serve a dataset it did not load: the change to
  * src/ a production design would make (docs/performance.md).
  */
-function warmUpSettings(config: Config, service: Service) {
+function warmUpSettings(config: Config, responseMemoryBytes: number) {
   return {
     isShuttingDown: () => false,
     corsOrigins: config.corsOrigins,
     answerCacheBytes: config.answerCacheMb * MB,
     searchCpuPercent: config.searchCpuPercent,
     searchWaitMs: config.searchWaitMs,
-    responseMemoryBytes: service.responseMemoryBytes,
+    responseMemoryBytes,
   };
 }
 
@@ -117,8 +123,9 @@ async function serve(snapshotted: Dataset): Promise<void> {
   const current = stillCurrent(snapshotted, config.dataFile);
   if (current === undefined) void service.loadData();
   else {
-    // As the reloader's `prepare` does before it serves a dataset; SNAPSHOT_WARM_UP=false measures without.
-    if (process.env['SNAPSHOT_WARM_UP'] !== 'false') await warmUp(current, warmUpSettings(config, service));
+    // The build warmed the code up (above); SNAPSHOT_WARM_UP=true warms it again, as the reloader's
+    // `prepare` does before it serves a dataset, to measure what that costs a start.
+    if (process.env['SNAPSHOT_WARM_UP'] === 'true') await warmUp(current, warmUpSettings(config, service.responseMemoryBytes));
     store.replace(current);
   }
   const running = await startServer(service.listener, config, { beginShutdown: () => (shuttingDown = true) });
@@ -143,7 +150,10 @@ if (!startupSnapshot.isBuildingSnapshot()) throw new Error('run through build.ts
 let dataset: Dataset | undefined;
 // The builder runs the event loop until it is empty, then takes the snapshot (a CommonJS script
 // has no top-level await).
-void withoutUsingDeclarations(() => loadDataset(DATA_FILE)).then((loaded) => (dataset = loaded));
+void withoutUsingDeclarations(() => loadDataset(DATA_FILE)).then(async (loaded) => {
+  await warmUp(loaded, warmUpSettings(loadConfig(process.env), BUILD_RESPONSE_MEMORY_BYTES), standInExchange);
+  dataset = loaded;
+});
 startupSnapshot.setDeserializeMainFunction(() => {
   if (dataset === undefined) throw new Error('the snapshot was taken before the dataset was loaded');
   void serve(dataset);
