@@ -28,12 +28,12 @@ import type { Dataset } from '../../../src/data/dataset.js';
 import { loadDataset } from '../../../src/data/load.js';
 import { DatasetStore } from '../../../src/data/store.js';
 import { warmUp } from '../../../src/http/warm-up.js';
-import { standInExchange } from './stand-ins.js';
 import { createLogger } from '../../../src/log/logger.js';
 import { containerMemoryLimit } from '../../../src/memory-limit.js';
 import { createMetrics } from '../../../src/metrics/metrics.js';
 import { startServer } from '../../../src/server.js';
 import { createService } from '../../../src/service.js';
+import { standInExchange } from './stand-ins.js';
 
 const DATA_FILE = process.env['DATA_FILE'] ?? 'data/whc-sites-2019.csv';
 /** Where the snapshotted file was, whatever the working directory of a start. */
