@@ -1,8 +1,9 @@
 /**
  * The production start command is written twice, in the image (Dockerfile's CMD) and in
- * `npm start`; both must run Node the same way, SIGUSR1's inspector off (issue 24) and the young
- * generation at 8 MB semi-spaces (issue 26.3; test/build/bundle.test.ts checks what it does),
- * and the bench starts the service with them.
+ * `npm start`; both must run Node the same way, SIGUSR1's inspector off (issue 24), the young
+ * generation at 8 MB semi-spaces (issue 26.3; test/build/bundle.test.ts checks what it does) and
+ * from the startup snapshot `npm run build` makes (issue 26.5; test/build/snapshot.test.ts checks
+ * what it serves), and the bench starts the service with them.
  */
 import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
@@ -21,9 +22,9 @@ describe('the production start command', () => {
     expect(start?.split(' ')).to.deep.equal(cmd);
   });
 
-  it('starts Node with --disable-sigusr1 and an 8 MB young generation before the entry point', () => {
+  it('starts Node with --disable-sigusr1 and an 8 MB young generation, from the startup snapshot', () => {
     expect(cmd?.slice(0, 3)).to.deep.equal(['node', '--disable-sigusr1', '--max-semi-space-size=8']);
-    expect(cmd?.at(-1)).to.equal('dist/main.js');
+    expect(cmd?.slice(-2)).to.deep.equal(['--snapshot-blob', 'dist/snapshot/whc-api.blob']);
   });
 
   it('is how the bench starts the service', () => {

@@ -27,7 +27,6 @@ export const TIERS = {
     'test/log/stalled-reader.test.ts',
     'test/bench/peers.test.ts',
     'test/bench/synthetic.test.ts',
-    'test/bench/snapshot.test.ts',
   ],
   /** A real server in the process on an ephemeral port, and the file watcher on real files: tens of seconds. */
   http: ['test/http/**', 'test/openapi/**', 'test/query/text-cost.test.ts', 'test/data/watch.test.ts'],

@@ -9,16 +9,25 @@ export interface Server {
   stop(): Promise<void>;
 }
 
+/** How `npm start` names what Node starts: the service's startup snapshot (src/snapshot/entry.ts), built by `npm run build`. */
+const PRODUCTION_ENTRY = ['--snapshot-blob', 'dist/snapshot/whc-api.blob'];
+
 /**
  * The service's Node arguments as production starts it: `npm start` (the image's CMD, which
  * test/start-command.test.ts keeps equal to it) without its leading `node`, so that the bench
- * measures Node with the flags production runs it with.
+ * measures Node with the flags production runs it with, from the startup snapshot.
  */
 export function productionArgv(): string[] {
   const start = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts['start'] ?? '';
   const [node, ...argv] = start.split(' ');
-  if (node !== 'node' || argv.at(-1) !== 'dist/main.js') throw new Error(`npm start is not \`node ... dist/main.js\`: ${start}`);
+  if (node !== 'node' || argv.slice(-PRODUCTION_ENTRY.length).join(' ') !== PRODUCTION_ENTRY.join(' '))
+    throw new Error(`npm start is not \`node ... ${PRODUCTION_ENTRY.join(' ')}\`: ${start}`);
   return argv;
+}
+
+/** npm start's Node flags alone, for another entry point (dist/main.js) started as production starts Node. */
+export function productionNodeFlags(): string[] {
+  return productionArgv().slice(0, -PRODUCTION_ENTRY.length);
 }
 
 /** A port that was free a moment ago. */

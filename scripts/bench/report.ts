@@ -100,7 +100,7 @@ export function renderColdPaths(coldPaths: readonly ColdPathResult[]): string[] 
   return [
     '## First requests after /ready',
     '',
-    'A fresh service per run (`node dist/main.js`); once `/ready` answers 200, the first request of each kind, then 7 more of that kind with distinct parameters (none answered from the cache), one at a time. Medians over the runs. The dataset is warmed before it is served (`src/http/warm-up.ts`).',
+    "A fresh service per run, started as `npm start` starts it (from the startup snapshot, `src/snapshot/`); once `/ready` answers 200, the first request of each kind, then 7 more of that kind with distinct parameters (none answered from the cache), one at a time. Medians over the runs. The code is warmed up before the dataset is served (`src/http/warm-up.ts`), by the snapshot's build for its dataset.",
     '',
     `| Request | First (ms) | Warm (ms) | First / warm | Aim: ${aim.direction} ${aim.value}x |`,
     '|---|---:|---:|---:|---|',
@@ -118,9 +118,9 @@ export function renderStartup(startup: BenchReport['startup']): string[] {
   return [
     '## Start-up',
     '',
-    `Process start to \`/ready\` answering 200 on the bundled CSV (\`node dist/main.js\`): median **${f0(startup.medianMs)} ms** over ${startup.runs.length} runs (${startup.runs.map(f0).join(', ')} ms); peak RSS ${f0(startup.peakRssMb)} MB.`,
+    `Process start to \`/ready\` answering 200 on the bundled CSV, started as \`npm start\` starts it (from the service's startup snapshot, \`src/snapshot/\`): median **${f0(startup.medianMs)} ms** over ${startup.runs.length} runs (${startup.runs.map(f0).join(', ')} ms); peak RSS ${f0(startup.peakRssMb)} MB.`,
     '',
-    `In the same rounds, alternating with it, a bare Node.js process that reads the file's bytes without parsing them, listens and answers \`/ready\` (\`scripts/bench/startup-floor.mjs\`) took a median of ${f0(startup.floorMedianMs)} ms (${startup.floorRuns.map(f0).join(', ')} ms). That is Node's own boot on this machine at that moment; the service's own work (imports, parsing and decoding 1,121 rows, building the bodies) is the difference, **${f0(startup.medianMs - startup.floorMedianMs)} ms**. Single start-up times on this machine drift by up to a third between quiet and busy minutes, which is why the two alternate.`,
+    `In the same rounds, alternating with it, a bare Node.js process that reads the file's bytes without parsing them, listens and answers \`/ready\` (\`scripts/bench/startup-floor.mjs\`) took a median of ${f0(startup.floorMedianMs)} ms (${startup.floorRuns.map(f0).join(', ')} ms). That is Node's own boot on this machine at that moment; the service's own work (deserializing the snapshot's modules, dataset and compiled code, checking that the file still holds the snapshotted bytes, listening) is the difference, **${f0(startup.medianMs - startup.floorMedianMs)} ms**. Single start-up times on this machine drift by up to a third between quiet and busy minutes, which is why the two alternate.`,
     '',
     `Start-up / floor: **${f2(ratio)}**; the aim is ${aim.direction} ${aim.value}x (issue 26.5): **${judge(aim, ratio)}**. Where the time goes: [docs/performance.md](performance.md#start-up).`,
     '',

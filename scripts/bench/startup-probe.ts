@@ -1,6 +1,7 @@
 /**
  * Start-up alone, for quick A/B runs: `npx tsx scripts/bench/startup-probe.ts [runs] [entry ...]`
- * (build first). Each entry (default dist/main.js) alternates with the floor, a bare Node process
+ * (build first). Each entry (default: the startup snapshot npm start runs, and dist/main.js, which
+ * loads the file) alternates with the floor, a bare Node process
  * that reads the file and listens (startup-floor.mjs), so runs minutes apart can be compared: each
  * entry's median is given as a ratio to the floor's in the same rounds, against the aim.
  */
@@ -9,7 +10,10 @@ import { AIMS, judge, STARTUP_RUNS } from './aims.js';
 import { f2 } from './format.js';
 
 const runs = Number(process.argv[2] ?? STARTUP_RUNS);
-const entries = [...(process.argv.length > 3 ? process.argv.slice(3) : ['dist/main.js']), STARTUP_FLOOR];
+const entries = [
+  ...(process.argv.length > 3 ? process.argv.slice(3) : ['--snapshot-blob=dist/snapshot/whc-api.blob', 'dist/main.js']),
+  STARTUP_FLOOR,
+];
 const times = new Map<string, number[]>(entries.map((entry) => [entry, []]));
 for (let i = 0; i < runs; i++) {
   for (const entry of entries) {

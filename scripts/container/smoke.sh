@@ -115,15 +115,22 @@ curl -fsS "http://127.0.0.1:$PROD_PORT/query?unique_number=230" \
 stop_and_wait "$server_pid" "production server"
 wait "$run_pid" || fail "production container exited with status $?, not 0"
 grep -q '"shutdown complete"' "$ctx/prod.log" || fail "no graceful shutdown in the production log"
+# Its CMD starts from the startup snapshot the build stage made, and the bundled CSV is served from it
+# (a blob the image's Node refused would exit 14 before any log; a mismatch would load the file).
+# Read once the process has exited: log lines are written in batches.
+grep -q '"fromSnapshot":true' "$ctx/prod.log" || { cat "$ctx/prod.log" >&2; fail "the production image did not start from its startup snapshot"; }
 # Read-only root filesystem: nothing but what buildah itself writes for a run may have changed.
 written=$(cd "$root" && find . -xdev -newer "$ctx/.started" ! -path . ! -path ./etc ! -path ./etc/hosts ! -path ./etc/resolv.conf ! -path ./etc/hostname ! -path ./run ! -path ./run/.containerenv ! -path './proc*' ! -path './sys*' ! -path './dev*')
 [ -z "$written" ] || fail "the production server wrote to its filesystem: $written"
-log "production: ready ${start_to_ready_ms} ms after start; /health, /ready, /query OK; uid 1000; SIGTERM -> exit 0; no filesystem writes"
+log "production: ready ${start_to_ready_ms} ms after start, from its startup snapshot; /health, /ready, /query OK; uid 1000; SIGTERM -> exit 0; no filesystem writes"
 
 # ---- sizes
 base_bytes=$(image_size_bytes "$base")
 prod_bytes=$(image_size_bytes "$PROD_TAG")
 mb() { echo "$(( $1 / 1000000 )) MB"; }
-log "sizes: base $(mb "$base_bytes"), production $(mb "$prod_bytes") (+$(mb $(( prod_bytes - base_bytes ))) over the base)"
-[ $(( prod_bytes - base_bytes )) -le 60000000 ] || fail "production image is more than 60 MB over its base"
+# The startup snapshot is counted apart: it holds the bundled CSV's dataset and grows with it
+# (docs/performance.md, "A V8 startup snapshot"); everything else keeps its 60 MB bound.
+blob_bytes=$(stat -c %s "$root/app/dist/snapshot/whc-api.blob")
+log "sizes: base $(mb "$base_bytes"), production $(mb "$prod_bytes") (+$(mb $(( prod_bytes - base_bytes ))) over the base, of which the startup snapshot $(mb "$blob_bytes"))"
+[ $(( prod_bytes - base_bytes - blob_bytes )) -le 60000000 ] || fail "production image is more than 60 MB over its base, its startup snapshot aside"
 log "all container checks passed"

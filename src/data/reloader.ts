@@ -107,8 +107,21 @@ export class DatasetReloader {
       // A warm-up that fails costs speed, not answers: the dataset is served all the same.
       this.#logger.error({ err: error }, 'preparing the dataset failed; serving it anyway');
     }
+    this.#serve(dataset, previous);
+  }
+
+  /**
+   * Serves a dataset loaded and prepared elsewhere, as if it had just been loaded: the startup
+   * snapshot's (src/snapshot/), once it has checked that the file still holds the same bytes.
+   */
+  adopt(dataset: Dataset, from: string): void {
+    this.#serve(dataset, this.#store.current, from);
+  }
+
+  #serve(dataset: Dataset, previous: Dataset | undefined, from?: string): void {
     this.#store.replace(dataset);
     this.#metrics.datasetLoaded(dataset.version);
-    this.#logger.info({ version: dataset.version.id, previous: previous?.version.id, rows: dataset.version.rows, file: dataset.version.file }, 'dataset loaded');
+    const { id, rows, file } = dataset.version;
+    this.#logger.info({ version: id, previous: previous?.version.id, rows, file, from }, 'dataset loaded');
   }
 }

@@ -38,6 +38,9 @@ const REQUESTS: readonly WarmUpRequest[] = [
   // ran interpreted at 3.1-3.5x a warm answer when only the few were warmed (docs/performance.md).
   { method: 'GET', url: '/stats?region=Africa&danger=true' },
   { method: 'GET', url: '/stats' },
+  // The readiness probe: the first request after a start (its first run took 17-20 ms before
+  // probes.ts sent bytes and this warmed it).
+  { method: 'GET', url: '/ready' },
   {
     method: 'POST',
     url: '/query',
@@ -74,7 +77,7 @@ function answerOverHttp(listener: RequestListener, request: WarmUpRequest): Prom
 /**
  * `exchange` sends each request: node:http's own request and response objects on an unconnected
  * socket, or stand-ins where node:http cannot be loaded (a V8 startup snapshot's builder,
- * scripts/bench/snapshot/stand-ins.ts).
+ * src/snapshot/stand-ins.ts).
  */
 export async function warmUp(
   dataset: Dataset,

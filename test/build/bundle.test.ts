@@ -8,7 +8,7 @@ import { expect } from 'chai';
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { productionArgv, waitReady } from '../../scripts/bench/processes.js';
+import { productionNodeFlags, waitReady } from '../../scripts/bench/processes.js';
 import { hasWrk, wrk } from '../../scripts/bench/wrk.js';
 import { runNode } from '../helpers/node-process.js';
 import { metricValue } from '../helpers/metrics.js';
@@ -65,7 +65,7 @@ describe('the production bundle (npm run build)', function () {
     const build = await run(['--import', 'tsx', 'scripts/build/bundle.ts', OUT_DIR]);
     expect(build.code, build.stderr).to.equal(0);
     // With npm start's Node flags (the image's CMD; test/start-command.test.ts keeps them equal).
-    bundled = spawnService({ DATA_FILE }, { builtEntry: join(OUT_DIR, 'main.js'), nodeArgs: productionArgv().slice(0, -1) });
+    bundled = spawnService({ DATA_FILE }, { builtEntry: join(OUT_DIR, 'main.js'), nodeArgs: productionNodeFlags() });
     bundledUrl = await bundled.url;
     await waitReady(bundledUrl, 15_000);
     fromSource = await startTestServer();
@@ -159,7 +159,7 @@ describe('the production bundle (npm run build)', function () {
     // new space even on a machine busy with other work (pages of 1-100 rows did not, once, in CI).
     const paths = Array.from({ length: 400 }, (_, i) => `/query?limit=${100 + i}&inscribed_from=${1978 + (i % 4)}`);
     const env = { DATA_FILE, ANSWER_CACHE_MB: '0', SEARCH_CPU_PERCENT: '100' };
-    const flags = productionArgv().slice(0, -1);
+    const flags = productionNodeFlags();
     const services = {
       production: spawnService(env, { builtEntry: join(OUT_DIR, 'main.js'), nodeArgs: flags }),
       control: spawnService(env, {

@@ -1,6 +1,7 @@
 /**
  * Runs the real service as a child process, for lifecycle tests: `src/main.ts` under tsx by
- * default, or a built entry point (`dist/main.js`, as `npm start` and the image run it).
+ * default, or a built entry point (`dist/main.js`, or `--snapshot-blob=<blob>`, the startup
+ * snapshot `npm start` and the image run).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';

@@ -3,7 +3,7 @@
  * Markdown: for figures without the whole bench, and at another scale (any file with the real
  * schema; lookups pick among its ids).
  *   node --import tsx scripts/bench/peers/run.ts [--smoke] [DATA_FILE]
- * Run `npm run build` first: whc-api runs as in production (`node dist/main.js`).
+ * Run `npm run build` first: whc-api runs as in production (`npm start`'s Node flags, from the startup snapshot).
  */
 import { parse } from 'csv-parse';
 import { createReadStream } from 'node:fs';

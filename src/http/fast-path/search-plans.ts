@@ -35,7 +35,7 @@ export interface SearchPlan {
 /**
  * Parameters exactly as Koa's `ctx.query` holds them (a name given twice is a list): Koa's own
  * parser, imported, not required at run time: a `createRequire` as the module is evaluated made
- * a V8 startup snapshot of the bundle fail as it started (scripts/bench/snapshot/).
+ * the service's V8 startup snapshot fail as it started (src/snapshot/).
  */
 const paramsOf = (search: string): RawParams => koaSearchParams.parse(search);
 

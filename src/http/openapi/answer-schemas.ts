@@ -42,7 +42,12 @@ const DATASET_VIEW = {
   properties: {
     version: { type: 'string', pattern: '^[0-9a-f]{64}$', description: 'sha256 of the data file.' },
     rows: { type: 'integer', minimum: 0 },
-    loadedAt: { type: 'string', format: 'date-time' },
+    loadedAt: {
+      type: 'string',
+      format: 'date-time',
+      description:
+        "When the file was read: at the build of the service's startup snapshot when a start served the snapshot's dataset (the same bytes, checked at start).",
+    },
     file: { type: 'string', description: 'Base name of the data file.' },
   },
 };

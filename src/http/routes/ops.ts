@@ -2,6 +2,7 @@
 import type Router from '@koa/router';
 import type { Metrics } from '../../metrics/metrics.js';
 import type { CpuBudget } from '../cpu-budget.js';
+import { sendJson } from '../json-body.js';
 import { publicDatasetView, publicErrorMessages, type RouteDeps } from './route-deps.js';
 import { CACHE_CONTROL } from '../representation/headers.js';
 
@@ -10,7 +11,7 @@ export function registerOpsRoutes(router: Router, deps: RouteDeps & { readonly m
     const dataset = deps.store.current;
     const failure = deps.store.lastFailure;
     ctx.set('Cache-Control', CACHE_CONTROL.never);
-    ctx.body = {
+    sendJson(ctx, {
       ready: dataset !== undefined && !deps.isShuttingDown(),
       shuttingDown: deps.isShuttingDown(),
       dataset: dataset === undefined ? null : publicDatasetView(dataset),
@@ -18,7 +19,7 @@ export function registerOpsRoutes(router: Router, deps: RouteDeps & { readonly m
         failure === undefined
           ? null
           : { at: failure.at.toISOString(), errors: failure.errors.length, messages: publicErrorMessages(failure.errors.slice(0, 10)) },
-    };
+    });
   });
 
   router.get('/metrics', async (ctx) => {

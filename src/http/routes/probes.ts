@@ -2,6 +2,7 @@
  * Kubernetes probes: `/health` (liveness, no data checks) and `/ready` (readiness).
  */
 import type Router from '@koa/router';
+import { sendJson } from '../json-body.js';
 import { CONTENT_TYPES } from '../negotiate.js';
 import { HttpProblem } from '../problems.js';
 import { CACHE_CONTROL } from '../representation/headers.js';
@@ -26,6 +27,6 @@ export function registerProbeRoutes(router: Router, deps: RouteDeps): void {
         extensions: failure === undefined ? {} : { errors: publicErrorMessages(failure.errors) },
       });
     }
-    ctx.body = { status: 'ready', dataset: publicDatasetView(dataset) };
+    sendJson(ctx, { status: 'ready', dataset: publicDatasetView(dataset) });
   });
 }

@@ -1,6 +1,6 @@
 /**
  * The warm-up's requests while the snapshot is built (entry.ts), where node:http cannot be loaded
- * (build.ts says why): a request is a readable stream and a response a writable one, each with
+ * (scripts/build/snapshot.ts says why): a request is a readable stream and a response a writable one, each with
  * the few members the listener's code reads of node:http's (Koa's request and response, its
  * body parser, compression and the fast paths). A V8 startup snapshot keeps the bytecode of every
  * function that ran while it was built, so the code these requests run is compiled in the blob,
@@ -10,7 +10,7 @@
 import { EventEmitter } from 'node:events';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { Readable, Writable } from 'node:stream';
-import type { WarmUpExchange } from '../../../src/http/warm-up.js';
+import type { WarmUpExchange } from '../http/warm-up.js';
 
 /** What Koa and on-finished read of a socket: an emitter that is open. */
 function standInSocket() {

@@ -1,14 +1,16 @@
 /**
- * The startup-snapshot experiment (scripts/bench/snapshot/): the snapshot is built of a copy of
- * the bundled CSV, started as a process, and compared answer by answer with the service run from
- * src/ in this process on the bundled file itself. It must also never serve what it holds once
- * DATA_FILE is not the snapshotted file: another path, or the same path with other bytes.
+ * The production start, the service's V8 startup snapshot (src/snapshot/, built by
+ * scripts/build/snapshot.ts as `npm run build` does): built of a copy of the bundled CSV, started
+ * as a process with npm start's flags, and compared answer by answer with the service run from
+ * src/ in this process on the bundled file itself. It must never serve what it holds once
+ * DATA_FILE is not the snapshotted file (another path, or the same path with other bytes), and it
+ * runs main.ts's lifecycle: a changed file is loaded, SIGHUP reloads, SIGTERM drains and exits 0.
  */
 import { expect } from 'chai';
 import { copyFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { waitReady } from '../../scripts/bench/processes.js';
+import { productionNodeFlags, waitReady } from '../../scripts/bench/processes.js';
 import { runNode } from '../helpers/node-process.js';
 import { DATA_FILE, readDataText, readRecords } from '../helpers/reference-csv.js';
 import { spawnService, type ServiceProcess } from '../helpers/service-process.js';
@@ -26,7 +28,7 @@ interface Ready {
 
 async function startFromSnapshot(dataFile: string): Promise<{ service: ServiceProcess; url: string; fromSnapshot: unknown }> {
   // The blob stands where an entry point would (node --snapshot-blob=<blob>, no script).
-  const service = spawnService({ DATA_FILE: dataFile }, { builtEntry: `--snapshot-blob=${BLOB}` });
+  const service = spawnService({ DATA_FILE: dataFile }, { builtEntry: `--snapshot-blob=${BLOB}`, nodeArgs: productionNodeFlags() });
   const url = await service.url;
   await waitReady(url, 15_000);
   const listening = await service.waitForLog((line) => line['msg'] === 'listening');
@@ -40,7 +42,7 @@ async function stop(service: ServiceProcess | undefined): Promise<void> {
 
 const readyOf = async (url: string) => (await (await fetch(`${url}/ready`)).json()) as Ready;
 
-describe('a V8 startup snapshot of the service (scripts/bench/snapshot/)', function () {
+describe('the production start: a V8 startup snapshot of the service (src/snapshot/)', function () {
   this.timeout(120_000);
   let dir: TempDir;
   let snapshotted: string;
@@ -51,7 +53,7 @@ describe('a V8 startup snapshot of the service (scripts/bench/snapshot/)', funct
     dir = tempDir();
     snapshotted = join(dir.path, 'sites.csv');
     copyFileSync(DATA_FILE, snapshotted);
-    const build = await runNode(['--import', 'tsx', 'scripts/bench/snapshot/build.ts', BLOB], {
+    const build = await runNode(['--import', 'tsx', 'scripts/build/snapshot.ts', BLOB], {
       cwd: ROOT,
       env: { PATH: process.env['PATH'] ?? '', DATA_FILE: snapshotted },
     });
@@ -61,6 +63,7 @@ describe('a V8 startup snapshot of the service (scripts/bench/snapshot/)', funct
   afterEach(async () => {
     await stop(started);
     started = undefined;
+    copyFileSync(DATA_FILE, snapshotted); // the snapshotted bytes again, for the next test
   });
   after(async () => {
     await fromSource?.close();
@@ -68,10 +71,14 @@ describe('a V8 startup snapshot of the service (scripts/bench/snapshot/)', funct
     rmSync(OUT_DIR, { recursive: true, force: true });
   });
 
-  it('serves the snapshotted dataset and answers exactly as the source does', async () => {
+  it('serves the snapshotted dataset from its first /ready and answers exactly as the source does', async () => {
     const { service, url, fromSnapshot } = await startFromSnapshot(snapshotted);
     started = service;
     expect(fromSnapshot).to.equal(true);
+    // Served before the server listened: no load, and /ready was never 503.
+    const messages = service.logs.map((line) => line['msg']);
+    expect(messages.indexOf('dataset loaded'), messages.join(', ')).to.be.within(0, messages.indexOf('listening'));
+    expect(service.logs.find((line) => line['msg'] === 'dataset loaded')?.['from']).to.equal('startup snapshot');
     for (const path of [
       '/query?unique_number=230',
       '/query?q=temple&limit=5',
@@ -110,5 +117,23 @@ describe('a V8 startup snapshot of the service (scripts/bench/snapshot/)', funct
     const last = records[records.length - 1]?.fields[0];
     expect((await fetch(`${fromSource.url}/sites/${last}`)).status).to.equal(200);
     expect((await fetch(`${url}/sites/${last}`)).status).to.equal(404);
+  });
+
+  it('runs the lifecycle: loads a change to the file, reloads on SIGHUP, drains on SIGTERM and exits 0', async () => {
+    const { service, url, fromSnapshot } = await startFromSnapshot(snapshotted);
+    started = service;
+    expect(fromSnapshot).to.equal(true);
+    const text = readDataText();
+    const records = readRecords(text);
+    writeFileSync(snapshotted, text.slice(0, records[20]?.end ?? 0));
+    await service.waitForLog((line) => line['msg'] === 'dataset loaded' && line['rows'] === 20, 20_000);
+    expect((await readyOf(url)).dataset.rows).to.equal(20);
+
+    service.child.kill('SIGHUP');
+    await service.waitForLog((line) => line['msg'] === 'reloading the data file', 5_000);
+    service.child.kill('SIGTERM');
+    expect(await service.exited).to.equal(0);
+    expect(service.logs.map((line) => line['msg'])).to.include('shutdown complete');
+    started = undefined;
   });
 });
