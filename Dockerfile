@@ -35,9 +35,12 @@ RUN --mount=type=secret,id=npm_ca,required=false,mode=0444 \
     npm ci
 
 # ---- type-check src/, then bundle it into dist/ (scripts/build/bundle.ts says why a bundle) and
-# build the startup snapshot of the bundled CSV (scripts/build/snapshot.ts), here at /app, where
-# the production stage runs it: the snapshot serves DATA_FILE only if it is that path with those bytes.
+# build the startup snapshot of the bundled CSV (scripts/build/snapshot.ts), here at /app and at
+# production's DATA_FILE, where it runs: the snapshot serves DATA_FILE only if it is that path with
+# those bytes (the container smoke test checks a start is served from it).
 FROM deps AS build
+# The production stage's DATA_FILE (test/k8s/data-source.test.ts keeps them equal).
+ENV DATA_FILE=/app/data/whc-sites-2019.csv
 COPY --chown=node:node tsconfig.json tsconfig.src.json ./
 COPY --chown=node:node scripts/build ./scripts/build
 COPY --chown=node:node data ./data

@@ -1,6 +1,6 @@
 /**
- * The service's configuration, decoded once from the environment with io-ts. main.ts hands this
- * module `process.env`, and nothing else in src/ reads it (test/architecture.test.ts checks):
+ * The service's configuration, decoded once from the environment with io-ts. The entry points
+ * (main.ts, snapshot/entry.ts) hand this module `process.env`, and nothing else in src/ reads it (test/architecture.test.ts checks):
  * everything else receives a frozen, typed `Config`.
  * Every problem is reported at once, so a bad deployment is fixed in one round.
  *

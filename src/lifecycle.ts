@@ -16,8 +16,8 @@ import { startServer, type RunningServer } from './server.js';
 import { createService } from './service.js';
 
 const EXIT_CONFIG = 2;
-const MB = 1024 * 1024;
 const EXIT_LISTEN = 3;
+const MB = 1024 * 1024;
 
 function readConfig(env: NodeJS.ProcessEnv): Config {
   try {
@@ -76,7 +76,9 @@ export async function runService(env: NodeJS.ProcessEnv, options: StartOptions =
   // (nodemon.json), which a listener does not close.
   process.on('SIGUSR1', (signal) => logger.warn({ signal }, 'signal ignored: no inspector outside development (npm run dev opens one)'));
 
-  // Watched first: a change after the check below is then loaded as any change is.
+  // Watched first: the watcher takes its first look at the file as the check below begins, so a
+  // change after it is loaded as any change is (one landing in the same millisecond or two, between
+  // the check's read and that look, could be missed: the watcher would take the new file as its start).
   service.watchData();
   // Served before the server listens, so that the first /ready already answers 200.
   const preloaded = options.preloaded?.(config.dataFile);

@@ -6,10 +6,11 @@
  * Node binary that built it: another version refuses it (exit 14, with a message saying so), so
  * `npm run build` runs again after a change of Node, and the image builds its own. Node warns that
  * several built-in modules are not verified in snapshots (folded into one line below):
- * test/build/snapshot.test.ts checks the answers against the service's. A snapshot entry may only `require` Node's built-in modules, so
- * esbuild bundles it into one CommonJS file first, as bundle.ts bundles the service (but not as
- * ESM: the builder runs CommonJS only). The blob must stay inside the repository (or /app): the
- * bundle finds Swagger UI's files from its own place.
+ * test/build/snapshot.test.ts checks the answers against the service's. A snapshot entry may only
+ * `require` Node's built-in modules, so esbuild bundles it into one CommonJS file first, as
+ * bundle.ts bundles the service (but not as ESM: the builder runs CommonJS only). Build the blob where it runs, at the same absolute path
+ * (the repository's dist/, the image's /app/dist/): Swagger UI's files are found from the
+ * bundle's place while the snapshot is built, and their absolute paths kept in it.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, statSync } from 'node:fs';
@@ -121,7 +122,12 @@ const TRACE_HINT = /^\(Use `node --trace-warnings \.\.\.` to show where the warn
 const built = spawnSync(process.execPath, ['--snapshot-blob', blob, '--build-snapshot', script], {
   stdio: ['ignore', 'inherit', 'pipe'],
   encoding: 'utf8',
+  maxBuffer: 64 * 1024 * 1024,
 });
+if (built.error !== undefined) {
+  process.stderr.write(`snapshot: cannot run node --build-snapshot ${script}: ${built.error.message}\n`);
+  process.exit(1);
+}
 const unverified = [...built.stderr.matchAll(UNVERIFIED)].map((match) => match[1]);
 process.stderr.write(built.stderr.replace(UNVERIFIED, '').replace(TRACE_HINT, ''));
 if (built.status !== 0) {

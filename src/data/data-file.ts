@@ -7,7 +7,7 @@
  * once; fstat on the descriptor then says what the path really is (through any links) and only a
  * regular file is read. O_NONBLOCK changes nothing for regular files.
  */
-import { constants } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync } from 'node:fs';
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 
@@ -33,6 +33,22 @@ export async function openRegularFile(file: string): Promise<{ handle: FileHandl
     return { handle, stats };
   } catch (error) {
     await handle.close();
+    throw error;
+  }
+}
+
+/**
+ * The same, synchronously, for a start that checks a file before it listens (the startup
+ * snapshot's, src/snapshot/entry.ts): the descriptor is the caller's to close.
+ */
+export function openRegularFileSync(file: string): { fd: number; stats: Stats } {
+  const fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const stats = fstatSync(fd);
+    if (!stats.isFile()) throw new NotRegularFileError(`is ${kindOf(stats)}; only a regular file is read`);
+    return { fd, stats };
+  } catch (error) {
+    closeSync(fd);
     throw error;
   }
 }

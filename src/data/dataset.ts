@@ -83,6 +83,23 @@ function storedRowsOf(box: { readonly rows: StoredRows }): StoredRows {
   return { body: (position) => box.rows.body(position), spans: (position, into) => box.rows.spans(position, into) };
 }
 
+/**
+ * The same dataset (its index and bodies shared, not copied), recorded as loaded at `loadedAt`: a
+ * dataset loaded elsewhere and served now (the startup snapshot's, built with the image) counts
+ * as loaded when the process checked the file and began serving it, as a load at start would.
+ */
+export function loadedAgainAt(dataset: Dataset, loadedAt: Date): Dataset {
+  return {
+    version: { ...dataset.version, loadedAt },
+    index: dataset.index,
+    get rows() {
+      return dataset.rows;
+    },
+    // Bound, not wrapped: every lookup calls it.
+    site: dataset.site.bind(dataset),
+  };
+}
+
 /** Collects rows as bodies while a file loads; the version waits for the file's hash, known at the end. */
 export class DatasetBuilder {
   readonly #ids: number[] = [];

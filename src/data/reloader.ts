@@ -10,7 +10,7 @@ import type { Logger } from '../log/logger.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { DataFileChangedError, DataFileError, formatDataError, type DataError } from './data-error.js';
 import { waitUntilQuiet } from './data-file.js';
-import type { Dataset } from './dataset.js';
+import { loadedAgainAt, type Dataset } from './dataset.js';
 import { loadDataset } from './load.js';
 import { releaseUnreachableMemory } from './release-memory.js';
 import type { DatasetStore } from './store.js';
@@ -111,11 +111,11 @@ export class DatasetReloader {
   }
 
   /**
-   * Serves a dataset loaded and prepared elsewhere, as if it had just been loaded: the startup
-   * snapshot's (src/snapshot/), once it has checked that the file still holds the same bytes.
+   * Serves a dataset loaded and prepared elsewhere, as if it had just been loaded (`loadedAt` now):
+   * the startup snapshot's (src/snapshot/), once it has checked that the file still holds the same bytes.
    */
   adopt(dataset: Dataset, from: string): void {
-    this.#serve(dataset, this.#store.current, from);
+    this.#serve(loadedAgainAt(dataset, new Date()), this.#store.current, from);
   }
 
   #serve(dataset: Dataset, previous: Dataset | undefined, from?: string): void {

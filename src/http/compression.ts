@@ -26,12 +26,16 @@ const brotliOptions = (size: number): zlib.BrotliOptions => ({
  * the process's); the others wait their turn, their bytes counted as held (`InFlight`), so the
  * memory bound refuses new work rather than let the queue grow.
  */
-export const MAX_CONCURRENT_COMPRESSIONS = Math.max(1, availableParallelism() - 1);
+const maxConcurrentCompressions = (): number => Math.max(1, availableParallelism() - 1);
 let compressing = 0;
 const waiting: (() => void)[] = [];
 
 async function withCompressionSlot<T>(work: () => Promise<T>): Promise<T> {
-  if (compressing >= MAX_CONCURRENT_COMPRESSIONS) await new Promise<void>((resolve) => waiting.push(resolve));
+  // Asked at each compression (a system call, against milliseconds of compressing), never kept:
+  // the production start is a V8 startup snapshot (src/snapshot/) whose modules were evaluated,
+  // and whose warm-up compressed, on the machine that built the image; a kept value would be that
+  // machine's CPU count in every pod.
+  if (compressing >= maxConcurrentCompressions()) await new Promise<void>((resolve) => waiting.push(resolve));
   else compressing++;
   try {
     return await work();

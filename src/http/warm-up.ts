@@ -81,13 +81,15 @@ function answerOverHttp(listener: RequestListener, request: WarmUpRequest): Prom
  */
 export async function warmUp(
   dataset: Dataset,
-  deps: Omit<AppDeps, 'store' | 'logger' | 'metrics'>,
+  deps: Omit<AppDeps, 'store' | 'logger' | 'metrics' | 'isShuttingDown'>,
   exchange: WarmUpExchange = answerOverHttp,
 ): Promise<void> {
   const store = new DatasetStore();
   store.replace(dataset);
+  // Never shutting down: a reload that overlaps the service's shutdown still warms up (/ready
+  // would answer 503 then, and the warm-up would fail).
   const { listener } = createListener(
-    { ...deps, store, logger: silentLogger, metrics: createMetrics({ processMetrics: false }) },
+    { ...deps, store, isShuttingDown: () => false, logger: silentLogger, metrics: createMetrics({ processMetrics: false }) },
     new InFlight(),
   );
   for (const request of REQUESTS) {

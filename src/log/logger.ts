@@ -41,7 +41,7 @@ export function loggerOptions(level: Config['logLevel']): LoggerOptions {
  * Lines are gathered and written to stdout in batches of 4 KiB, or each second, whichever comes
  * first (batch-writer.ts): a write per request line halved the service's throughput in the
  * benchmark. What is held is written at the process's `exit` event, which every process.exit and
- * an uncaught error emit; main.ts handles the signals whose default action would skip it.
+ * an uncaught error emit; lifecycle.ts handles the signals whose default action would skip it.
  */
 export function createLogger(level: Config['logLevel']): Logger {
   // Touching process.stdout makes a pipe on fd 1 non-blocking (libuv), on purpose: a reader that

@@ -74,6 +74,15 @@ export function createMetrics(options: { processMetrics: boolean } = { processMe
     // prom-client names these gauges `_total`, a suffix the exposition format keeps for counters
     // (`promtool check metrics` rejects them); handle and request counts are not worth keeping under new names.
     for (const name of MISNAMED_DEFAULT_GAUGES) registry.removeSingleMetric(name);
+    // prom-client reckons the process's start time once, as its module is evaluated: in the
+    // production start, a V8 startup snapshot (src/snapshot/), that happened when the image was
+    // built, and every pod would report the build's time. Reckoned here, in the running process.
+    registry.removeSingleMetric('process_start_time_seconds');
+    new Gauge({
+      name: 'process_start_time_seconds',
+      help: 'Start time of the process since unix epoch in seconds.',
+      registers: [registry],
+    }).set(Math.round(Date.now() / 1000 - process.uptime()));
   }
   const requests = new RequestSeries({
     countName: 'whc_http_requests_total',

@@ -357,10 +357,7 @@ export interface components {
             /** @description sha256 of the data file. */
             version: string;
             rows: number;
-            /**
-             * Format: date-time
-             * @description When the file was read: at the build of the service's startup snapshot when a start served the snapshot's dataset (the same bytes, checked at start).
-             */
+            /** Format: date-time */
             loadedAt: string;
             /** @description Base name of the data file. */
             file: string;

@@ -1,5 +1,5 @@
 /**
- * Serves the service, as main.ts assembles it (createService), on an ephemeral loopback port for
+ * Serves the service, as lifecycle.ts assembles it (createService), on an ephemeral loopback port for
  * a test, and closes every connection after. Settings are the defaults unless a test says.
  */
 import type { RequestListener } from 'node:http';

@@ -26,6 +26,20 @@ describe('GET /health and GET /ready', () => {
       expect(body.dataset.version).to.equal(createHash('sha256').update(readFileSync(DATA_FILE)).digest('hex'));
       expect(body.dataset.rows).to.equal(1121);
     });
+
+    it('/ready and /status send JSON as Koa sends an object: its media type, the length of the bytes, and the same headers to HEAD', async () => {
+      for (const path of ['/ready', '/status']) {
+        const response = await fetch(`${server.url}${path}`);
+        const bytes = Buffer.from(await response.arrayBuffer());
+        expect(response.headers.get('content-type'), path).to.equal('application/json; charset=utf-8');
+        expect(response.headers.get('content-length'), path).to.equal(String(bytes.length));
+        expect(JSON.parse(bytes.toString('utf8')), path).to.be.an('object');
+        const head = await fetch(`${server.url}${path}`, { method: 'HEAD' });
+        expect(head.status, `HEAD ${path}`).to.equal(200);
+        expect(head.headers.get('content-type'), `HEAD ${path}`).to.equal('application/json; charset=utf-8');
+        expect(head.headers.get('content-length'), `HEAD ${path}`).to.equal(String(bytes.length));
+      }
+    });
   });
 
   describe('with no dataset', () => {

@@ -16,7 +16,6 @@ import { DATA_FILE, referenceData } from '../helpers/reference-csv.js';
 
 describe('warmUp', () => {
   const deps = {
-    isShuttingDown: () => false,
     corsOrigins: DEFAULTS.corsOrigins,
     answerCacheBytes: DEFAULTS.answerCacheMb * 1024 * 1024,
     searchCpuPercent: DEFAULTS.searchCpuPercent,
@@ -26,6 +25,12 @@ describe('warmUp', () => {
 
   it('answers a search in every format, compressed ones, facets and a POST /query (each 200) on the real data', async () => {
     await warmUp(await loadDataset(DATA_FILE), deps);
+  });
+
+  it("warms up while the service shuts down (a reload during a rollout): the readiness probe it sends answers the warm-up's own listener", async () => {
+    // The service's own deps, as service.ts hands them over: its isShuttingDown says true here.
+    const shuttingDown = { ...deps, isShuttingDown: () => true };
+    await warmUp(await loadDataset(DATA_FILE), shuttingDown);
   });
 
   it('fails when a warm-up request is not answered 200 (here: no data within the memory bound)', async () => {

@@ -58,6 +58,10 @@ describe('Helm chart: the data source', function () {
       expect(existsSync(`${ROOT}data/${values.data.fileName}`)).to.equal(true);
       // The data Job's default source is that same bundled copy.
       expect(values.dataJob.source).to.equal(file);
+      // And the startup snapshot's: the build stage snapshots that path, in the same WORKDIR, and a
+      // start is served from it only at that path (src/snapshot/entry.ts).
+      expect(dockerfileEnv('build')['DATA_FILE']).to.equal(file);
+      expect(dockerfileStage('build')).to.include('COPY --chown=node:node data ./data');
     });
 
     it('NOTES.txt says the data is the image’s and how to publish new data', () => {

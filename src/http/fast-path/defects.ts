@@ -1,7 +1,7 @@
 /**
  * What a fast path does with a defect of its own. The fast paths answer within node:http's
  * 'request' event (and a search in a promise after its turn), where a throw would be an uncaught
- * exception or an unhandled rejection, and either ends the process (main.ts). A defect costs one
+ * exception or an unhandled rejection, and either ends the process (lifecycle.ts). A defect costs one
  * answer instead, as Koa's onerror makes it for the routes: it is logged as an unhandled error
  * (problemOf); when nothing has been sent, it is answered with a 500 problem, counted and logged
  * as a request; an answer already whole (a throw while counting or logging it) is left to be

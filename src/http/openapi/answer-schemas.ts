@@ -42,12 +42,7 @@ const DATASET_VIEW = {
   properties: {
     version: { type: 'string', pattern: '^[0-9a-f]{64}$', description: 'sha256 of the data file.' },
     rows: { type: 'integer', minimum: 0 },
-    loadedAt: {
-      type: 'string',
-      format: 'date-time',
-      description:
-        "When the file was read: at the build of the service's startup snapshot when a start served the snapshot's dataset (the same bytes, checked at start).",
-    },
+    loadedAt: { type: 'string', format: 'date-time' },
     file: { type: 'string', description: 'Base name of the data file.' },
   },
 };
