@@ -26,9 +26,22 @@ function rulesOf(markdown: string): RuleTable {
 /** `a` is `b` or inside the folder `b`. */
 const within = (a: string, b: string) => a === b || a.startsWith(`${b}/`);
 
+/**
+ * A file parsed once for both checks below (parsing every file of src/ is most of this test's
+ * time, and the unit tier has 5 s: issue 26.6).
+ */
+const parsed = new Map<string, ts.SourceFile>();
+function parse(fileName: string, text: string): ts.SourceFile {
+  const key = `${fileName}\0${text}`;
+  let source = parsed.get(key);
+  if (source === undefined)
+    parsed.set(key, (source = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS)));
+  return source;
+}
+
 /** The specifiers of every import, export-from, `import()` and `import x = require()` in a file. */
 function importsOf(fileName: string, text: string): string[] {
-  const source = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
+  const source = parse(fileName, text);
   const found: string[] = [];
   const visit = (node: ts.Node): void => {
     if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier))
@@ -85,7 +98,7 @@ function readsEnvironment(fileName: string, text: string): boolean {
       node.expression.text === 'process' &&
       node.name.text === 'env') ||
     ts.forEachChild(node, isRead) === true;
-  return isRead(ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS));
+  return isRead(parse(fileName, text));
 }
 
 function sourceFiles(dir: string): string[] {
