@@ -1,7 +1,7 @@
 /**
  * The service's configuration, decoded once from the environment with io-ts. The entry points
- * (main.ts, snapshot/entry.ts) hand this module `process.env`, and nothing else in src/ reads it (test/architecture.test.ts checks):
- * everything else receives a frozen, typed `Config`.
+ * (main.ts, snapshot/entry.ts) hand this module `process.env`, and nothing else in src/ reads it
+ * (test/architecture.test.ts checks): everything else receives a frozen, typed `Config`.
  * Every problem is reported at once, so a bad deployment is fixed in one round.
  *
  * One codec states each setting once: its type, its rule and its default. `Config` is the

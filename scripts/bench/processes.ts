@@ -10,7 +10,7 @@ export interface Server {
 }
 
 /** How `npm start` names what Node starts: the service's startup snapshot (src/snapshot/entry.ts), built by `npm run build`. */
-const PRODUCTION_ENTRY = ['--snapshot-blob', 'dist/snapshot/whc-api.blob'];
+export const PRODUCTION_ENTRY = ['--snapshot-blob', 'dist/snapshot/whc-api.blob'] as const;
 
 /**
  * The service's Node arguments as production starts it: `npm start` (the image's CMD, which

@@ -8,9 +8,10 @@
  * several built-in modules are not verified in snapshots (folded into one line below):
  * test/build/snapshot.test.ts checks the answers against the service's. A snapshot entry may only
  * `require` Node's built-in modules, so esbuild bundles it into one CommonJS file first, as
- * bundle.ts bundles the service (but not as ESM: the builder runs CommonJS only). Build the blob where it runs, at the same absolute path
- * (the repository's dist/, the image's /app/dist/): Swagger UI's files are found from the
- * bundle's place while the snapshot is built, and their absolute paths kept in it.
+ * bundle.ts bundles the service (but not as ESM: the builder runs CommonJS only). Build the blob
+ * where it runs, at the same absolute path (the repository's dist/, the image's /app/dist/):
+ * Swagger UI's files are found from the bundle's place while the snapshot is built, and their
+ * absolute paths kept in it.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, statSync } from 'node:fs';

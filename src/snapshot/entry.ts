@@ -102,13 +102,11 @@ let snapshotted: Snapshotted | undefined;
 void prepare().then((prepared) => (snapshotted = prepared));
 startupSnapshot.setDeserializeMainFunction(() => {
   if (snapshotted === undefined) throw new Error('the snapshot was taken before the dataset was loaded');
-  let offered: Snapshotted | undefined = snapshotted;
-  snapshotted = undefined;
   void runService(process.env, {
     preloaded: (dataFile) => {
       // Asked once; the reference is dropped so that a dataset not served is garbage at once.
-      const checked = offered === undefined ? undefined : stillCurrent(offered, dataFile);
-      offered = undefined;
+      const checked = snapshotted === undefined ? undefined : stillCurrent(snapshotted, dataFile);
+      snapshotted = undefined;
       return checked;
     },
   });

@@ -32,14 +32,20 @@ interface Ready {
 /** Every process a test started, stopped after it even when it failed before it could say so. */
 const running: ServiceProcess[] = [];
 
+/** A process started as npm start starts it, on `dataFile`; stopped after the test. */
+function spawnFromSnapshot(dataFile: string, env: Record<string, string> = {}): ServiceProcess {
+  // The blob stands where an entry point would (node --snapshot-blob=<blob>, no script).
+  const service = spawnService({ DATA_FILE: dataFile, ...env }, { builtEntry: `--snapshot-blob=${BLOB}`, nodeArgs: productionNodeFlags() });
+  running.push(service);
+  return service;
+}
+
 async function startFromSnapshot(
   dataFile: string,
   env: Record<string, string> = {},
 ): Promise<{ service: ServiceProcess; url: string; fromSnapshot: unknown; spawnedAt: number }> {
   const spawnedAt = Date.now();
-  // The blob stands where an entry point would (node --snapshot-blob=<blob>, no script).
-  const service = spawnService({ DATA_FILE: dataFile, ...env }, { builtEntry: `--snapshot-blob=${BLOB}`, nodeArgs: productionNodeFlags() });
-  running.push(service);
+  const service = spawnFromSnapshot(dataFile, env);
   const url = await service.url;
   await waitReady(url, 15_000);
   const listening = await service.waitForLog((line) => line['msg'] === 'listening');
@@ -144,8 +150,7 @@ describe('the production start: a V8 startup snapshot of the service (src/snapsh
   it('never blocks its start on a FIFO at the snapshotted path: live, not ready, the loader says why', async () => {
     rmSync(snapshotted);
     execFileSync('mkfifo', [snapshotted]);
-    const service = spawnService({ DATA_FILE: snapshotted }, { builtEntry: `--snapshot-blob=${BLOB}`, nodeArgs: productionNodeFlags() });
-    running.push(service);
+    const service = spawnFromSnapshot(snapshotted);
     const url = await service.url;
     expect((await fetch(`${url}/health`)).status).to.equal(200);
     expect((await fetch(`${url}/ready`)).status).to.equal(503);
